@@ -63,16 +63,21 @@ class Thresholds:
 @dataclass(frozen=True)
 class ParentFacts:
     label: str = ""  # shown with the signal, e.g. "母" / "Mother"
-    birth_date: date | None = None
+    age: int | None = None
     status: ParentStatus = ParentStatus.WELL
     status_changed_on: date | None = None
 
 
 @dataclass(frozen=True)
+class PersonFacts:
+    age: int | None = None
+    withdrawn_since: date | None = None
+
+
+@dataclass(frozen=True)
 class HouseholdFacts:
     parents: tuple[ParentFacts, ...] = ()
-    person_birth_date: date | None = None
-    withdrawn_since: date | None = None
+    people: tuple[PersonFacts, ...] = ()
     income_stopping: bool = False
     no_outside_contact: bool = False
     violence: bool = False
@@ -189,8 +194,8 @@ def _is_recent(changed_on: date | None, today: date, limits: Thresholds) -> bool
 
 def parent_signals(parent: ParentFacts, today: date, limits: Thresholds) -> list[Signal]:
     signals = []
-    if parent.status is not ParentStatus.DIED and parent.birth_date is not None:
-        age = full_years(parent.birth_date, today)
+    age = parent.age
+    if parent.status is not ParentStatus.DIED and age is not None:
         # Only the higher age band is shown: the two describe the same fact.
         if age >= limits.parent_age_high:
             signals.append(
@@ -231,11 +236,12 @@ def assess(facts: HouseholdFacts, today: date, limits: Thresholds | None = None)
         signals.append(_signal("no_outside_contact"))
     if facts.violence:
         signals.append(_signal("violence"))
-    if (
-        facts.person_birth_date is not None
-        and facts.withdrawn_since is not None
-        and full_years(facts.person_birth_date, today) >= limits.person_age
-        and full_years(facts.withdrawn_since, today) >= limits.withdrawn_years
+    if any(
+        person.age is not None
+        and person.withdrawn_since is not None
+        and person.age >= limits.person_age
+        and full_years(person.withdrawn_since, today) >= limits.withdrawn_years
+        for person in facts.people
     ):
         signals.append(
             _signal("long_withdrawal", age=limits.person_age, years=limits.withdrawn_years)

@@ -6,6 +6,7 @@ from ibasho.families.risk import (
     HouseholdFacts,
     ParentFacts,
     ParentStatus,
+    PersonFacts,
     Severity,
     Thresholds,
     assess,
@@ -16,10 +17,14 @@ from ibasho.families.risk import (
 TODAY = date(2026, 11, 23)
 
 
-def born_years_ago(years: int, *, days_short: int = 0) -> date:
-    """A birth date that makes someone exactly `years` old today (or a day short of it)."""
+def years_ago(years: int, *, days_short: int = 0) -> date:
+    """The date exactly `years` before today (or that many days later)."""
     day = TODAY.replace(year=TODAY.year - years)
     return day.replace(day=day.day + days_short) if days_short else day
+
+
+def withdrawn(age: int, since: date | None) -> HouseholdFacts:
+    return HouseholdFacts(people=(PersonFacts(age=age, withdrawn_since=since),))
 
 
 def parent(**kwargs) -> HouseholdFacts:
@@ -30,41 +35,39 @@ def parent(**kwargs) -> HouseholdFacts:
     ("facts", "expected"),
     [
         (HouseholdFacts(), ()),
-        (parent(birth_date=born_years_ago(74)), ()),
-        (parent(birth_date=born_years_ago(75)), ("parent_age_watch",)),
-        (parent(birth_date=born_years_ago(75, days_short=1)), ()),
-        (parent(birth_date=born_years_ago(79)), ("parent_age_watch",)),
+        (parent(age=74), ()),
+        (parent(age=75), ("parent_age_watch",)),
+        (parent(age=79), ("parent_age_watch",)),
         # the higher band replaces the lower one
-        (parent(birth_date=born_years_ago(80)), ("parent_age_high",)),
+        (parent(age=80), ("parent_age_high",)),
         (parent(status=ParentStatus.ILL), ("parent_ill",)),
         (parent(status=ParentStatus.HOSPITALISED), ("parent_hospitalised",)),
         (parent(status=ParentStatus.IN_CARE), ("parent_in_care",)),
         (parent(status=ParentStatus.DIED), ("parent_died",)),
         # age does not matter once a parent has died
         (
-            parent(birth_date=born_years_ago(90), status=ParentStatus.DIED),
+            parent(age=90, status=ParentStatus.DIED),
             ("parent_died",),
         ),
         (HouseholdFacts(income_stopping=True), ("income_stopping",)),
         (HouseholdFacts(no_outside_contact=True), ("no_outside_contact",)),
         (HouseholdFacts(violence=True), ("violence",)),
+        (withdrawn(40, years_ago(10)), ("long_withdrawal",)),
+        (withdrawn(40, years_ago(10, days_short=1)), ()),
+        (withdrawn(39, years_ago(20)), ()),
+        (withdrawn(50, years_ago(9)), ()),
+        (withdrawn(50, None), ()),
+        # one qualifying person among siblings is enough, and counts once
         (
             HouseholdFacts(
-                person_birth_date=born_years_ago(40), withdrawn_since=born_years_ago(10)
+                people=(
+                    PersonFacts(age=45, withdrawn_since=years_ago(12)),
+                    PersonFacts(age=30, withdrawn_since=years_ago(12)),
+                    PersonFacts(age=52, withdrawn_since=years_ago(30)),
+                )
             ),
             ("long_withdrawal",),
         ),
-        (
-            HouseholdFacts(
-                person_birth_date=born_years_ago(39), withdrawn_since=born_years_ago(20)
-            ),
-            (),
-        ),
-        (
-            HouseholdFacts(person_birth_date=born_years_ago(50), withdrawn_since=born_years_ago(9)),
-            (),
-        ),
-        (HouseholdFacts(person_birth_date=born_years_ago(50)), ()),
     ],
 )
 def test_signals_follow_the_default_thresholds(facts, expected):
@@ -76,25 +79,23 @@ def test_signals_follow_the_default_thresholds(facts, expected):
     [
         (
             Thresholds(parent_age_watch=70),
-            parent(birth_date=born_years_ago(72)),
+            parent(age=72),
             ("parent_age_watch",),
         ),
         (
             Thresholds(parent_age_high=78),
-            parent(birth_date=born_years_ago(78)),
+            parent(age=78),
             ("parent_age_high",),
         ),
-        (Thresholds(parent_age_watch=76), parent(birth_date=born_years_ago(75)), ()),
+        (Thresholds(parent_age_watch=76), parent(age=75), ()),
         (
             Thresholds(person_age=35, withdrawn_years=5),
-            HouseholdFacts(person_birth_date=born_years_ago(36), withdrawn_since=born_years_ago(6)),
+            withdrawn(36, years_ago(6)),
             ("long_withdrawal",),
         ),
         (
             Thresholds(withdrawn_years=15),
-            HouseholdFacts(
-                person_birth_date=born_years_ago(45), withdrawn_since=born_years_ago(12)
-            ),
+            withdrawn(45, years_ago(12)),
             (),
         ),
     ],
@@ -104,7 +105,7 @@ def test_thresholds_are_configurable(limits, facts, expected):
 
 
 def test_labels_carry_the_configured_threshold_in_both_languages():
-    risk = assess(parent(birth_date=born_years_ago(82)), TODAY, Thresholds(parent_age_high=82))
+    risk = assess(parent(age=82), TODAY, Thresholds(parent_age_high=82))
     (signal,) = risk.signals
     assert signal.label("en") == "Parent aged 82 or over"
     assert signal.label("ja") == "親が82歳以上"
@@ -159,8 +160,8 @@ def test_top_days_can_be_shortened():
 def test_score_adds_every_signal_for_every_parent():
     facts = HouseholdFacts(
         parents=(
-            ParentFacts(label="Father", birth_date=born_years_ago(84)),
-            ParentFacts(label="Mother", birth_date=born_years_ago(81)),
+            ParentFacts(label="Father", age=84),
+            ParentFacts(label="Mother", age=81),
         ),
         violence=True,
     )
@@ -173,7 +174,7 @@ def test_score_adds_every_signal_for_every_parent():
 def test_the_board_puts_the_newest_hospitalisation_above_older_and_heavier_risks():
     households = {
         "violent, many signals": HouseholdFacts(
-            parents=(ParentFacts(birth_date=born_years_ago(85)),),
+            parents=(ParentFacts(age=85),),
             violence=True,
             income_stopping=True,
             no_outside_contact=True,
@@ -183,7 +184,7 @@ def test_the_board_puts_the_newest_hospitalisation_above_older_and_heavier_risks
         ),
         "hospitalised today": parent(status=ParentStatus.HOSPITALISED, status_changed_on=TODAY),
         "quiet": HouseholdFacts(),
-        "elderly parent": parent(birth_date=born_years_ago(77)),
+        "elderly parent": parent(age=77),
     }
     ordered = board_order((name, assess(facts, TODAY)) for name, facts in households.items())
     assert [name for name, _ in ordered] == [
@@ -196,7 +197,7 @@ def test_the_board_puts_the_newest_hospitalisation_above_older_and_heavier_risks
 
 
 def test_the_board_keeps_the_callers_order_between_equal_households():
-    same = parent(birth_date=born_years_ago(80))
+    same = parent(age=80)
     ordered = board_order([("b", assess(same, TODAY)), ("a", assess(same, TODAY))])
     assert [name for name, _ in ordered] == ["b", "a"]
 
