@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FamiliesConfig(AppConfig):
+    name = "ibasho.families"
+    verbose_name = _("Families")
+
+    def ready(self) -> None:
+        from ibasho.families import panels
+        from ibasho.lib.panels import household_panels, person_panels, today_panels
+
+        # Safety first: an open safety event sits above everything else on the person's page.
+        person_panels.register(
+            "safety", order=1, template="families/_safety_panel.html", context=panels.safety_panel
+        )
+        person_panels.register(
+            "family_support",
+            order=60,
+            template="families/_family_panel.html",
+            context=panels.family_panel,
+        )
+        household_panels.register(
+            "family_support",
+            order=10,
+            template="families/_household_panel.html",
+            context=panels.household_panel,
+        )
+        today_panels.register(
+            "families", order=10, template="families/_today_panel.html", context=panels.today_panel
+        )

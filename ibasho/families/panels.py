@@ -1,0 +1,120 @@
+"""What family support adds to the person page, the household page and the Today page."""
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ibasho.families import board
+from ibasho.families.forms import ConsultationForm, HealthForm
+from ibasho.families.models import (
+    BehaviourChange,
+    ContingencyPlan,
+    CrisisContact,
+    RiskSettings,
+    SafetyEvent,
+)
+from ibasho.outreach.models import Contact
+from ibasho.people.models import Case, Household, Person
+
+
+def safety_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
+    """Unresolved safety events, at the top of the person's page; hidden when there are none."""
+    events = list(
+        SafetyEvent.objects.visible_to(request.membership)  # type: ignore[attr-defined]
+        .unresolved()
+        .filter(person=person)
+        .select_related("acknowledged_by")
+    )
+    if not events:
+        return None
+    return {
+        "events": events,
+        "person": person,
+        "crisis_contacts": CrisisContact.objects.filter(organisation_id=person.organisation_id),
+        "can_acknowledge": request.membership.is_supervisor,  # type: ignore[attr-defined]
+    }
+
+
+def family_panel(request: HttpRequest, person: Person) -> dict[str, Any]:
+    """The household's risk signals and the family's reports of the person's steps."""
+    membership = request.membership  # type: ignore[attr-defined]
+    signals: tuple[Any, ...] = ()
+    if person.household_id:
+        household = (
+            board.board_households(membership, open_cases_only=False)
+            .filter(pk=person.household_id)
+            .first()
+        )
+        if household is not None:
+            today = timezone.localdate()
+            limits = RiskSettings.thresholds_for(membership.organisation_id)
+            signals = board.risk.assess(board.facts_for(household, today), today, limits).signals
+    changes = BehaviourChange.objects.visible_to(membership).filter(person=person)[:5]
+    return {"person": person, "signals": signals, "changes": changes}
+
+
+def household_panel(request: HttpRequest, household: Household) -> dict[str, Any]:
+    """Risk signals, parents' health, the contingency plan and family consultations."""
+    membership = request.membership  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    limits = RiskSettings.thresholds_for(membership.organisation_id)
+    found = (
+        board.board_households(membership, open_cases_only=False).filter(pk=household.pk).first()
+    )
+    assessed = board.risk.assess(board.facts_for(found, today), today, limits) if found else None
+    plan = ContingencyPlan.objects.visible_to(membership).filter(household=household).first()
+    consultations = (
+        Contact.objects.visible_to(membership)
+        .filter(person__household=household, channel=Contact.Channel.FAMILY_CONSULTATION)
+        .select_related("family_member", "person", "staff")[:10]
+    )
+    return {
+        "household": household,
+        "risk": assessed,
+        "circumstances": board.circumstances_of(household),
+        "parents": household.members.filter(relationship__in=board.PARENTS),
+        "plan": plan,
+        "review_due": plan is None or plan.review_due(today),
+        "consultations": consultations,
+        "consultation_form": ConsultationForm(household=household),
+        # A consultation needs a family member and a person it is about.
+        "can_consult": household.members.exists() and household.people.exists(),
+        "health_form": HealthForm(),
+    }
+
+
+def today_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """For a worker: their households where a parent just went into hospital or care or died,
+    their people's open safety events and plan reviews due. For a coordinator: also every
+    safety event still waiting for acknowledgement."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None or not membership.reads_personal_data:
+        return None
+    today = timezone.localdate()
+    limits = RiskSettings.thresholds_for(membership.organisation_id)
+    mine = Q(people__cases__workers=request.user, people__cases__status=Case.Status.OPEN)
+    households = board.board_households(membership).filter(mine)
+    urgent = board.assess_all(board.recently_changed(households, today, limits), today, limits)
+    events = SafetyEvent.objects.visible_to(membership).unresolved().select_related("person")
+    if membership.is_supervisor:
+        events = events.filter(
+            Q(acknowledged_at__isnull=True)
+            | Q(person__cases__workers=request.user, person__cases__status=Case.Status.OPEN)
+        )
+    else:
+        events = events.filter(
+            person__cases__workers=request.user, person__cases__status=Case.Status.OPEN
+        )
+    events_list = list(events.distinct())
+    reviews = [
+        plan
+        for plan in ContingencyPlan.objects.visible_to(membership)
+        .filter(household__in=households.values("pk"))
+        .select_related("household")
+        if plan.review_due(today)
+    ]
+    if not (urgent or events_list or reviews):
+        return None
+    return {"urgent": urgent, "events": events_list, "reviews": reviews, "today": today}

@@ -1,0 +1,148 @@
+"""Writes for family support: consultations, parents' health, plans and safety events."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ibasho.audit.services import record_audit
+from ibasho.families.models import SafetyEvent
+from ibasho.outreach.models import Contact
+from ibasho.outreach.services import record_contact
+from ibasho.people.models import FamilyMember, Person
+
+
+def record_family_consultation(
+    person: Person,
+    *,
+    family_member: FamilyMember,
+    by: Any,
+    occurred_at: dt.datetime,
+    duration_minutes: int,
+    direction: str = Contact.Direction.INCOMING,
+    note: str = "",
+    next_step: str = "",
+) -> Contact:
+    """A consultation with a family member: a contact that counts as family-support time."""
+    if person.household_id is None or family_member.household_id != person.household_id:
+        raise ValidationError(
+            {"family_member": _("This family member is not in the person's household.")}
+        )
+    return record_contact(
+        person,
+        by=by,
+        occurred_at=occurred_at,
+        channel=Contact.Channel.FAMILY_CONSULTATION,
+        reached=Contact.Reached.FAMILY,
+        family_member=family_member,
+        direction=direction,
+        outcome=Contact.Outcome.FAMILY_ONLY,
+        duration_minutes=duration_minutes,
+        note=note,
+        next_step=next_step,
+    )
+
+
+@transaction.atomic
+def update_health(
+    member: FamilyMember, *, health: str, by: Any, since: dt.date | None = None
+) -> FamilyMember:
+    """Record a change in a family member's health or care. The date it changed decides whether
+    the household goes to the top of the risk board, so it defaults to today."""
+    if health not in FamilyMember.Health.values:
+        raise ValidationError({"health": _("Unknown health status.")})
+    since = since or timezone.localdate()
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("This date is in the future.")})
+    changed = [
+        name
+        for name, value in (("health", health), ("health_changed_on", since))
+        if getattr(member, name) != value
+    ]
+    member.health, member.health_changed_on = health, since
+    member.save(update_fields=["health", "health_changed_on", "updated_at"])
+    record_audit(
+        "people.family_member.changed",
+        by=by,
+        organisation=member.organisation,
+        target=member,
+        fields=changed,
+    )
+    return member
+
+
+@transaction.atomic
+def raise_safety_event(
+    person: Person,
+    *,
+    kind: str,
+    severity: int,
+    by: Any,
+    source: str = "manual",
+    description: str = "",
+) -> SafetyEvent:
+    """Record a safety event. It stays open, at the top of the person's page and on every
+    coordinator's Today page, until a coordinator acknowledges it and someone resolves it.
+    `by` may be None when the system raises it (e.g. from a questionnaire answer)."""
+    if kind not in SafetyEvent.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of safety event.")})
+    if severity not in SafetyEvent.Severity.values:
+        raise ValidationError({"severity": _("Unknown severity.")})
+    event = SafetyEvent.objects.create(
+        organisation_id=person.organisation_id,
+        person=person,
+        kind=kind,
+        severity=severity,
+        source=source[:40],
+        description=description,
+        raised_by=by if getattr(by, "pk", None) else None,
+    )
+    record_audit(
+        "families.safety_event.raised",
+        by=by,
+        organisation=person.organisation,
+        target=event,
+        person=person,
+        fields=["kind", "severity", "source"],
+    )
+    return event
+
+
+@transaction.atomic
+def acknowledge_safety_event(event: SafetyEvent, *, by: Any) -> SafetyEvent:
+    """A coordinator confirms they have seen the event and taken charge of it."""
+    if event.acknowledged_at is None:
+        event.acknowledged_at, event.acknowledged_by = timezone.now(), by
+        event.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+        record_audit(
+            "families.safety_event.acknowledged",
+            by=by,
+            organisation=event.organisation,
+            target=event,
+            person=event.person,
+            fields=["acknowledged_at"],
+        )
+    return event
+
+
+@transaction.atomic
+def resolve_safety_event(event: SafetyEvent, *, by: Any, resolution: str) -> SafetyEvent:
+    if event.acknowledged_at is None:
+        raise ValidationError(_("A coordinator must acknowledge this event before it is resolved."))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how it was resolved.")})
+    if event.resolved_at is None:
+        event.resolved_at, event.resolved_by, event.resolution = timezone.now(), by, resolution
+        event.save(update_fields=["resolved_at", "resolved_by", "resolution", "updated_at"])
+        record_audit(
+            "families.safety_event.resolved",
+            by=by,
+            organisation=event.organisation,
+            target=event,
+            person=event.person,
+            fields=["resolved_at", "resolution"],
+        )
+    return event

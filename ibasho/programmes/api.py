@@ -1,0 +1,159 @@
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from ibasho.audit.services import record_audit
+from ibasho.programmes import services
+from ibasho.programmes.models import Attendance, Enrolment, Programme, Session
+
+router = Router(tags=["programmes"])
+
+
+class ProgrammeOut(Schema):
+    code: UUID
+    kind: str
+    name_ja: str
+    name_en: str
+    description_ja: str
+    description_en: str
+    mode: str
+    audience: str
+    women_only: bool
+    place: str
+    online_link: str
+    schedule: str
+    capacity: int | None
+    enrolled: int
+    free_places: int | None
+    is_open: bool
+
+    @staticmethod
+    def resolve_free_places(obj: Any) -> int | None:
+        return obj.free_places(obj.enrolled)  # type: ignore[no-any-return]
+
+
+class SessionOut(Schema):
+    code: UUID
+    programme: UUID = Field(alias="programme.code")
+    number: int | None
+    date: dt.date
+    starts_at: dt.time | None
+    duration_minutes: int
+    online: bool
+    topic: str
+    cancelled: bool
+
+
+class AttendanceOut(Schema):
+    code: UUID
+    session: UUID = Field(alias="session.code")
+    enrolment: UUID = Field(alias="enrolment.code")
+    person: UUID = Field(alias="enrolment.person.code")
+    family_member: UUID | None = None
+    status: str
+    minutes: int
+
+    @staticmethod
+    def resolve_family_member(obj: Any) -> UUID | None:
+        member = obj.enrolment.family_member
+        return member.code if member else None
+
+
+class AttendanceIn(Schema):
+    status: str = Field(description="attended, camera_off, part or absent")
+    minutes: int | None = Field(None, description="defaults to the session's length")
+
+
+def case_member(request: HttpRequest) -> Any:
+    """The caller's membership; analysts see nothing here, like strangers."""
+    membership = request.auth  # type: ignore[attr-defined]
+    if not membership.reads_personal_data:
+        raise HttpError(404, "Not found")
+    return membership
+
+
+def _programmes(request: HttpRequest) -> Any:
+    return Programme.objects.visible_to(case_member(request)).annotate(
+        enrolled=Count("enrolments", filter=Q(enrolments__left_on__isnull=True), distinct=True)
+    )
+
+
+@router.get("", response=list[ProgrammeOut])
+@paginate(LimitOffsetPagination)
+def list_programmes(request: HttpRequest, open_only: bool = False):  # type: ignore[no-untyped-def]
+    programmes = _programmes(request).order_by("name_ja", "id")
+    return programmes.filter(is_open=True) if open_only else programmes
+
+
+@router.get("/{code}", response=ProgrammeOut)
+def read_programme(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
+    return get_object_or_404(_programmes(request), code=code)
+
+
+@router.get("/{code}/sessions", response=list[SessionOut])
+@paginate(LimitOffsetPagination)
+def list_sessions(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
+    programme = get_object_or_404(_programmes(request), code=code)
+    return programme.sessions.select_related("programme")
+
+
+def _session(request: HttpRequest, code: UUID) -> Session:
+    return get_object_or_404(
+        Session.objects.visible_to(case_member(request)).select_related(
+            "programme", "organisation"
+        ),
+        code=code,
+    )
+
+
+def _attendance(session: Session) -> Any:
+    return Attendance.objects.filter(session=session).select_related(
+        "session", "enrolment__person", "enrolment__family_member"
+    )
+
+
+@router.get("/sessions/{code}/attendance", response=list[AttendanceOut])
+def list_attendance(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
+    session = _session(request, code)
+    record_audit(
+        "programmes.attendance.viewed",
+        by=request.user,
+        organisation=session.organisation,
+        target=session,
+    )
+    return _attendance(session)
+
+
+@router.put("/sessions/{code}/attendance/{enrolment}", response={200: AttendanceOut, 422: dict})
+def put_attendance(request: HttpRequest, code: UUID, enrolment: UUID, payload: AttendanceIn):  # type: ignore[no-untyped-def]
+    """Record or change one participant's attendance; the contact log follows."""
+    session = _session(request, code)
+    found = get_object_or_404(
+        Enrolment.objects.visible_to(request.auth).current().filter(programme=session.programme),  # type: ignore[attr-defined]
+        code=enrolment,
+    )
+    try:
+        attendance = services.record_attendance(
+            session, found, status=payload.status, minutes=payload.minutes, by=request.user
+        )
+    except ValidationError as error:
+        return Status(422, {"detail": validation_details(error)})
+    return _attendance(session).get(pk=attendance.pk)
+
+
+def validation_details(error: ValidationError) -> list[dict[str, str]]:
+    """A service's ValidationError as the API's list of field + reason."""
+    if hasattr(error, "error_dict"):
+        return [
+            {"field": field, "reason": " ".join(e.messages[0] for e in errors)}
+            for field, errors in error.error_dict.items()
+        ]
+    return [{"field": "", "reason": " ".join(error.messages)}]

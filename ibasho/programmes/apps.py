@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "ibasho.programmes"
+    verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        from ibasho.lib.panels import person_panels
+        from ibasho.programmes.panels import person_panel
+
+        person_panels.register(
+            "programmes", order=70, template="programmes/_person_panel.html", context=person_panel
+        )

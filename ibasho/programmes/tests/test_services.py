@@ -1,0 +1,258 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ibasho.audit.models import AuditEntry
+from ibasho.outreach.models import Contact
+from ibasho.people.models import FamilyMember, Household, Person
+from ibasho.programmes import services
+from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme
+from ibasho.programmes.tests.factories import make_programme, make_session
+
+
+@pytest.fixture
+def programme(org_a):
+    return make_programme(org_a, capacity=2)
+
+
+@pytest.fixture
+def mother(person_a):
+    return person_a.household.members.get(relationship=FamilyMember.Relationship.MOTHER)
+
+
+def another_person(org, name="佐藤"):
+    return Person.objects.create(organisation=org, family_name=name, family_name_kana="さとう")
+
+
+class TestEnrol:
+    def test_it_enrols_and_audits(self, programme, person_a, worker_a):
+        enrolment = services.enrol(programme, person=person_a, by=worker_a.user)
+        assert enrolment.person == person_a and enrolment.family_member is None
+        assert AuditEntry.objects.filter(
+            action="programmes.enrolment.created", person_code=person_a.code
+        ).exists()
+
+    def test_a_family_member_enrols_on_the_persons_behalf(
+        self, programme, person_a, mother, worker_a
+    ):
+        enrolment = services.enrol(
+            programme, person=person_a, family_member=mother, by=worker_a.user
+        )
+        assert enrolment.is_family
+        # the person may take part too: a separate place
+        services.enrol(programme, person=person_a, by=worker_a.user)
+        assert programme.enrolments.current().count() == 2
+
+    def test_a_full_programme_refuses(self, programme, person_a, org_a, worker_a):
+        services.enrol(programme, person=person_a, by=worker_a.user)
+        services.enrol(programme, person=another_person(org_a), by=worker_a.user)
+        with pytest.raises(ValidationError, match="full"):
+            services.enrol(programme, person=another_person(org_a, "鈴木"), by=worker_a.user)
+        assert programme.enrolments.count() == 2
+
+    def test_leaving_frees_the_place(self, programme, person_a, org_a, worker_a):
+        first = services.enrol(programme, person=person_a, by=worker_a.user)
+        services.enrol(programme, person=another_person(org_a), by=worker_a.user)
+        services.leave_programme(first, by=worker_a.user)
+        services.enrol(programme, person=another_person(org_a, "鈴木"), by=worker_a.user)
+        assert programme.enrolments.current().count() == 2
+
+    def test_closed_and_duplicate_are_refused(self, programme, person_a, worker_a):
+        services.enrol(programme, person=person_a, by=worker_a.user)
+        with pytest.raises(ValidationError, match="Already enrolled"):
+            services.enrol(programme, person=person_a, by=worker_a.user)
+        programme.is_open = False
+        programme.save()
+        with pytest.raises(ValidationError, match="not open"):
+            services.enrol(programme, person=person_a, by=worker_a.user)
+
+    def test_family_member_from_another_household_is_refused(
+        self, programme, person_a, org_a, worker_a
+    ):
+        other = Household.objects.create(organisation=org_a, name="田中家")
+        stranger = FamilyMember.objects.create(
+            organisation=org_a,
+            household=other,
+            name="田中花子",
+            relationship=FamilyMember.Relationship.MOTHER,
+        )
+        with pytest.raises(ValidationError) as caught:
+            services.enrol(programme, person=person_a, family_member=stranger, by=worker_a.user)
+        assert "family_member" in caught.value.error_dict
+        assert not Enrolment.objects.exists()
+
+    def test_another_organisations_person_is_refused(self, programme, org_b, worker_a):
+        with pytest.raises(ValidationError, match="organisation"):
+            services.enrol(programme, person=another_person(org_b), by=worker_a.user)
+
+
+class TestAttendance:
+    @pytest.fixture
+    def session(self, programme):
+        return make_session(programme, dt.date(2026, 5, 13), starts_at=dt.time(13, 0))
+
+    @pytest.fixture
+    def enrolment(self, programme, person_a, worker_a):
+        return services.enrol(programme, person=person_a, by=worker_a.user)
+
+    @pytest.mark.parametrize(
+        ("status", "minutes", "expected"),
+        [
+            (Attendance.Status.ATTENDED, None, 120),
+            (Attendance.Status.CAMERA_OFF, None, 120),
+            (Attendance.Status.PART, 45, 45),
+            (Attendance.Status.ATTENDED, 150, 150),
+        ],
+    )
+    def test_attending_is_two_way_contact_time(
+        self, session, enrolment, worker_a, status, minutes, expected
+    ):
+        attendance = services.record_attendance(
+            session, enrolment, status=status, minutes=minutes, by=worker_a.user
+        )
+        contact = Contact.objects.get(person=enrolment.person)
+        assert attendance.contact == contact
+        assert contact.is_two_way()
+        assert contact.duration_minutes == attendance.minutes == expected
+        assert (contact.channel, contact.reached, contact.outcome) == (
+            "group_session",
+            "person",
+            "attended",
+        )
+        assert contact.occurred_at == session.starts()
+
+    def test_absence_counts_nothing(self, session, enrolment, worker_a):
+        attendance = services.record_attendance(
+            session, enrolment, status="absent", by=worker_a.user
+        )
+        assert attendance.minutes == 0 and attendance.contact is None
+        assert not Contact.objects.exists()
+
+    def test_changes_keep_the_contact_in_step(self, session, enrolment, worker_a):
+        first = services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        contact_id = first.contact_id
+        services.record_attendance(session, enrolment, status="part", minutes=30, by=worker_a.user)
+        assert Contact.objects.get().pk == contact_id
+        assert Contact.objects.get().duration_minutes == 30
+        services.record_attendance(session, enrolment, status="absent", by=worker_a.user)
+        assert not Contact.objects.exists()
+        assert Attendance.objects.get().contact is None
+        again = services.record_attendance(
+            session, enrolment, status="camera_off", by=worker_a.user
+        )
+        assert Contact.objects.get().duration_minutes == 120 == again.minutes
+        assert Attendance.objects.count() == 1
+        actions = list(AuditEntry.objects.values_list("action", flat=True))
+        for action in (
+            "outreach.contact.changed",
+            "outreach.contact.deleted",
+            "programmes.attendance.recorded",
+        ):
+            assert action in actions
+
+    def test_total_two_way_minutes_add_up_over_sessions(self, programme, enrolment, worker_a):
+        statuses = [("attended", None), ("part", 50), ("absent", None), ("camera_off", None)]
+        for week, (status, minutes) in enumerate(statuses):
+            session = make_session(programme, dt.date(2026, 5, 6) + dt.timedelta(weeks=week))
+            services.record_attendance(
+                session, enrolment, status=status, minutes=minutes, by=worker_a.user
+            )
+        two_way = [c for c in Contact.objects.filter(person=enrolment.person) if c.is_two_way()]
+        assert sum(c.duration_minutes for c in two_way) == 120 + 50 + 120
+
+    def test_a_family_members_attendance_is_family_time(
+        self, session, programme, person_a, mother, worker_a
+    ):
+        enrolment = services.enrol(
+            programme, person=person_a, family_member=mother, by=worker_a.user
+        )
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        contact = Contact.objects.get()
+        assert (contact.reached, contact.family_member) == ("family", mother)
+        assert not contact.is_two_way()
+
+    @pytest.mark.parametrize(
+        ("status", "minutes", "field"),
+        [
+            ("part", None, "minutes"),
+            ("attended", 0, "minutes"),
+            ("attended", 1441, "minutes"),
+            ("late", None, "status"),
+        ],
+    )
+    def test_bad_input_changes_nothing(self, session, enrolment, worker_a, status, minutes, field):
+        with pytest.raises(ValidationError) as caught:
+            services.record_attendance(
+                session, enrolment, status=status, minutes=minutes, by=worker_a.user
+            )
+        assert field in caught.value.error_dict
+        assert not Attendance.objects.exists() and not Contact.objects.exists()
+
+    def test_an_enrolment_in_another_programme_is_refused(self, session, org_a, person_a, worker_a):
+        other = services.enrol(
+            make_programme(org_a, name_ja="別"), person=person_a, by=worker_a.user
+        )
+        with pytest.raises(ValidationError, match="not enrolled"):
+            services.record_attendance(session, other, status="attended", by=worker_a.user)
+
+    def test_moving_a_session_moves_its_contacts(self, session, enrolment, worker_a):
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        session.date = dt.date(2026, 5, 20)
+        session.save()
+        assert services.reschedule_contacts(session, by=worker_a.user) == 1
+        assert Contact.objects.get().occurred_at == session.starts()
+
+
+class TestSessions:
+    def test_a_season_of_sessions(self, programme, worker_a):
+        sessions = services.add_sessions(
+            programme, first=dt.date(2026, 4, 8), count=4, every_days=7, by=worker_a.user
+        )
+        assert [s.date for s in sessions] == [dt.date(2026, 4, d) for d in (8, 15, 22, 29)]
+        assert {(s.starts_at, s.duration_minutes) for s in sessions} == {(dt.time(13, 0), 120)}
+
+    @pytest.mark.parametrize(
+        ("count", "every", "field"), [(0, 7, "count"), (61, 7, "count"), (3, 0, "every_days")]
+    )
+    def test_bad_season_is_refused(self, programme, worker_a, count, every, field):
+        with pytest.raises(ValidationError) as caught:
+            services.add_sessions(
+                programme,
+                first=dt.date(2026, 4, 8),
+                count=count,
+                every_days=every,
+                by=worker_a.user,
+            )
+        assert field in caught.value.error_dict
+        assert not programme.sessions.exists()
+
+    @pytest.mark.parametrize(
+        ("template", "count", "minutes", "last"),
+        [
+            ("craft", 12, 90, dt.date(2026, 6, 23)),
+            ("weekly_5", 5, 120, dt.date(2026, 5, 5)),
+            ("fortnightly_3", 3, 180, dt.date(2026, 5, 5)),
+        ],
+    )
+    def test_family_course_from_template(self, org_a, worker_a, template, count, minutes, last):
+        course = make_programme(
+            org_a,
+            kind=Programme.Kind.FAMILY_COURSE,
+            course_template=template,
+            audience=Programme.Audience.FAMILY,
+        )
+        sessions = services.start_family_course(course, start=dt.date(2026, 4, 7), by=worker_a.user)
+        assert [s.number for s in sessions] == list(range(1, count + 1))
+        assert {s.duration_minutes for s in sessions} == {minutes}
+        assert sessions[-1].date == last
+        points = MeasurementPoint.objects.filter(programme=course)
+        assert [p.kind for p in points] == ["before", "after", "follow_up"]
+        assert points.get(kind="after").due_on == last
+        with pytest.raises(ValidationError, match="already has sessions"):
+            services.start_family_course(course, start=dt.date(2026, 9, 1), by=worker_a.user)
+
+    def test_a_course_needs_a_template(self, programme, worker_a):
+        with pytest.raises(ValidationError) as caught:
+            services.start_family_course(programme, start=dt.date(2026, 4, 7), by=worker_a.user)
+        assert "course_template" in caught.value.error_dict

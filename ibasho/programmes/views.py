@@ -1,0 +1,362 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ibasho.accounts.decorators import member_required
+from ibasho.accounts.models import SUPERVISOR_ROLES
+from ibasho.audit.services import record_audit
+from ibasho.people.models import FamilyMember, Person
+from ibasho.programmes import matching, services
+from ibasho.programmes.forms import (
+    AttendanceForm,
+    CourseStartForm,
+    EnrolForm,
+    NeedsForm,
+    ProgrammeForm,
+    SeasonForm,
+    SessionForm,
+)
+from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme, Session
+
+
+def _programmes(request: HttpRequest) -> Any:
+    return Programme.objects.visible_to(request.membership)  # type: ignore[attr-defined]
+
+
+def _with_counts(programmes: Any) -> Any:
+    return programmes.annotate(
+        enrolled=Count("enrolments", filter=Q(enrolments__left_on__isnull=True), distinct=True)
+    )
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's validation error on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@member_required()
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = list(_with_counts(_programmes(request)).order_by("-is_open", "name_ja", "id"))
+    for programme in programmes:
+        programme.free = programme.free_places(programme.enrolled)
+    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+
+
+@member_required(*SUPERVISOR_ROLES)
+def programme_create(request: HttpRequest) -> HttpResponse:
+    return _programme_form(request, Programme(organisation=request.membership.organisation))  # type: ignore[attr-defined]
+
+
+@member_required(*SUPERVISOR_ROLES)
+def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
+    return _programme_form(request, get_object_or_404(_programmes(request), code=code))
+
+
+def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        action = "programmes.programme.changed" if programme.pk else "programmes.programme.created"
+        with transaction.atomic():
+            form.save()
+            record_audit(
+                action,
+                by=request.user,
+                organisation=programme.organisation,
+                target=programme,
+                fields=form.changed_data,
+            )
+        return redirect("programmes:programme_detail", code=programme.code)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@member_required()
+def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(_programmes(request), code=code)
+    enrolments = list(
+        programme.enrolments.current().select_related("person", "family_member")  # type: ignore[attr-defined]
+    )
+    sessions = list(
+        programme.sessions.annotate(
+            present=Count("attendances", filter=Q(attendances__status__in=Attendance.PRESENT)),
+            recorded=Count("attendances"),
+        )
+    )
+    record_audit(
+        "programmes.programme.viewed",
+        by=request.user,
+        organisation=programme.organisation,
+        target=programme,
+    )
+    context = {
+        "programme": programme,
+        "enrolments": enrolments,
+        "free_places": programme.free_places(len(enrolments)),
+        "sessions": sessions,
+        "chart": attendance_chart(sessions, len(enrolments)),
+        "measurement_points": programme.measurement_points.all(),
+        "today": timezone.localdate(),
+        "can_manage": request.membership.is_supervisor,  # type: ignore[attr-defined]
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+def attendance_chart(sessions: list[Any], enrolled: int) -> dict[str, Any]:
+    """Bars 60 units high at most, one per session, scaled to the largest of attendance and
+    current enrolment so that a half-full room looks half full."""
+    peak = max([s.present for s in sessions] + [enrolled, 1])
+    bars = []
+    for i, session in enumerate(sessions):
+        height = round(60 * session.present / peak)
+        bars.append({"x": i * 10 + 1, "y": 60 - height, "height": height, "session": session})
+    return {"width": max(len(sessions) * 10, 10), "bars": bars}
+
+
+@member_required(*SUPERVISOR_ROLES)
+def sessions_add(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(_programmes(request), code=code)
+    form = SeasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_sessions(programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("programmes:programme_detail", code=programme.code)
+    return render(
+        request,
+        "programmes/simple_form.html",
+        {"form": form, "programme": programme, "title": _("Add a season of sessions")},
+    )
+
+
+@member_required(*SUPERVISOR_ROLES)
+def course_start(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(_programmes(request), code=code)
+    form = CourseStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_family_course(
+                programme, start=form.cleaned_data["start"], by=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("programmes:programme_detail", code=programme.code)
+    return render(
+        request,
+        "programmes/simple_form.html",
+        {"form": form, "programme": programme, "title": _("Start the course")},
+    )
+
+
+@member_required()
+def enrol(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    programme = get_object_or_404(_programmes(request), code=code)
+    people = Person.objects.visible_to(membership).with_open_case()
+    members = FamilyMember.objects.visible_to(membership).select_related("household")
+    initial = {"person": request.GET.get("person")} if request.GET.get("person") else None
+    form = EnrolForm(request.POST or None, people=people, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrol(programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("programmes:programme_detail", code=programme.code)
+    return render(
+        request,
+        "programmes/simple_form.html",
+        {"form": form, "programme": programme, "title": _("Enrol")},
+    )
+
+
+@member_required()
+@require_POST
+def enrolment_leave(request: HttpRequest, code: str) -> HttpResponse:
+    enrolment = get_object_or_404(
+        Enrolment.objects.visible_to(request.membership).select_related("programme", "person"),  # type: ignore[attr-defined]
+        code=code,
+    )
+    services.leave_programme(enrolment, by=request.user)
+    return redirect("programmes:programme_detail", code=enrolment.programme.code)
+
+
+def _session(request: HttpRequest, code: str) -> Session:
+    return get_object_or_404(
+        Session.objects.visible_to(request.membership).select_related("programme"),  # type: ignore[attr-defined]
+        code=code,
+    )
+
+
+def _rows(session: Session) -> list[dict[str, Any]]:
+    """One row per current participant with their attendance for the session, if any."""
+    enrolments = (
+        session.programme.enrolments.current()
+        .select_related(  # type: ignore[attr-defined]
+            "person", "family_member"
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendances", queryset=Attendance.objects.filter(session=session), to_attr="here"
+            )
+        )
+    )
+    return [{"enrolment": e, "attendance": (e.here or [None])[0]} for e in enrolments]
+
+
+@member_required()
+def session_detail(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session(request, code)
+    context = {
+        "session": session,
+        "programme": session.programme,
+        "rows": _rows(session),
+        "statuses": Attendance.Status.choices,
+    }
+    return render(request, "programmes/session_detail.html", context)
+
+
+@member_required()
+@require_POST
+def attendance_record(request: HttpRequest, code: str, enrolment: str) -> HttpResponse:
+    session = _session(request, code)
+    found = get_object_or_404(
+        session.programme.enrolments.current().select_related("person", "family_member"),  # type: ignore[attr-defined]
+        code=enrolment,
+    )
+    form = AttendanceForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.record_attendance(session, found, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+    if request.headers.get("HX-Request"):
+        row = next(r for r in _rows(session) if r["enrolment"].pk == found.pk)
+        return render(
+            request,
+            "programmes/_attendance_row.html",
+            {"row": row, "session": session, "statuses": Attendance.Status.choices, "error": error},
+            status=422 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("programmes:session_detail", code=session.code)
+
+
+@member_required()
+def session_edit(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session(request, code)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record_audit(
+                "programmes.session.changed",
+                by=request.user,
+                organisation=session.organisation,
+                target=session,
+                fields=form.changed_data,
+            )
+            if {"date", "starts_at"} & set(form.changed_data):
+                services.reschedule_contacts(session, by=request.user)
+        return redirect("programmes:session_detail", code=session.code)
+    return render(
+        request,
+        "programmes/simple_form.html",
+        {"form": form, "programme": session.programme, "title": str(session)},
+    )
+
+
+@member_required()
+@require_POST
+def measurement_done(request: HttpRequest, code: str) -> HttpResponse:
+    point = get_object_or_404(
+        MeasurementPoint.objects.visible_to(request.membership).select_related("programme"),  # type: ignore[attr-defined]
+        code=code,
+    )
+    if point.done_on is None:
+        with transaction.atomic():
+            point.done_on = timezone.localdate()
+            point.save(update_fields=["done_on", "updated_at"])
+            record_audit(
+                "programmes.measurement.done",
+                by=request.user,
+                organisation=point.organisation,
+                target=point,
+                fields=["done_on"],
+            )
+    return redirect("programmes:programme_detail", code=point.programme.code)
+
+
+@member_required()
+def menu(request: HttpRequest, code: str) -> HttpResponse:
+    """The programmes that fit what a person asks for, to show them and let them choose."""
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    form = NeedsForm(request.GET or None)
+    asked = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    programmes = list(
+        _with_counts(_programmes(request)).prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(date__gte=today, cancelled=False),
+                to_attr="upcoming",
+            )
+        )
+    )
+    enrolled = {
+        str(code)
+        for code in person.enrolments.filter(left_on__isnull=True).values_list(
+            "programme__code", flat=True
+        )  # type: ignore[attr-defined]
+    }
+    needs = matching.Needs(
+        online_only=asked.get("online_only", False),
+        women_only=asked.get("women_only", False),
+        evening=asked.get("evening", False),
+        weekend=asked.get("weekend", False),
+        for_family=asked.get("for_family", False),
+        include_full=asked.get("include_full", False),
+        kinds=frozenset(asked.get("kinds") or ()),
+        woman=None if person.gender in ("other", "not_stated") else person.gender == "female",
+        age=person.age_on(today),
+        already_enrolled=frozenset(enrolled),
+    )
+    offers = {
+        str(p.code): p.as_offer(p.enrolled, frozenset(s.date.weekday() for s in p.upcoming))
+        for p in programmes
+    }
+    fitting = {o.code for o in matching.matching(offers.values(), needs)}
+    for programme in programmes:
+        programme.free = programme.free_places(programme.enrolled)
+    record_audit(
+        "programmes.menu.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=person,
+        person=person,
+    )
+    context = {
+        "person": person,
+        "form": form,
+        "programmes": [p for p in programmes if str(p.code) in fitting],
+        "enrolled": [p for p in programmes if str(p.code) in enrolled],
+    }
+    return render(request, "programmes/menu.html", context)
