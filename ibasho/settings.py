@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ibasho.audit",
     "ibasho.people",
     "ibasho.outreach",
+    "ibasho.programmes",
+    "ibasho.families",
     "ibasho.ops",
 ]
 

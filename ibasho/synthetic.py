@@ -23,7 +23,10 @@ STAFF = [
 ]
 
 # Each domain app that has demo records adds its populate function here, in dependency order.
-POPULATORS: list[str] = []
+POPULATORS: list[str] = [
+    "ibasho.programmes.synthetic.populate",
+    "ibasho.families.synthetic.populate",
+]
 
 
 @dataclass

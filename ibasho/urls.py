@@ -9,6 +9,8 @@ admin.site.site_title = "Ibasho"
 urlpatterns = [
     path("", include("ibasho.accounts.urls")),
     path("people/", include("ibasho.people.urls")),
+    path("programmes/", include("ibasho.programmes.urls")),
+    path("families/", include("ibasho.families.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -40,3 +40,4 @@ class PanelRegistry:
 
 person_panels = PanelRegistry()
 today_panels = PanelRegistry()
+household_panels = PanelRegistry()

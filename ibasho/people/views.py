@@ -12,7 +12,7 @@ from ibasho.accounts.decorators import member_required
 from ibasho.accounts.models import Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import record_audit
-from ibasho.lib.panels import person_panels
+from ibasho.lib.panels import household_panels, person_panels
 from ibasho.people import services
 from ibasho.people.forms import (
     ConsentForm,
@@ -139,6 +139,7 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
         "household": household,
         "members": household.members.all(),
         "people": household.people.all(),
+        "panels": household_panels.render_list(request, household),
     }
     return render(request, "people/household_detail.html", context)
 
