@@ -31,12 +31,22 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
     RiskSettings.objects.get_or_create(organisation=organisation)
     CrisisContact.objects.bulk_create(
         [
-            CrisisContact(organisation=organisation, name="精神保健福祉センター（例）",
-                          phone="048-000-0000", hours="平日 9:00〜17:00", order=1),
-            CrisisContact(organisation=organisation, name="夜間・休日の相談窓口（例）",
-                          phone="0120-000-000", hours="毎日 17:00〜翌9:00", order=2),
+            CrisisContact(
+                organisation=organisation,
+                name="精神保健福祉センター（例）",
+                phone="048-000-0000",
+                hours="平日 9:00〜17:00",
+                order=1,
+            ),
+            CrisisContact(
+                organisation=organisation,
+                name="夜間・休日の相談窓口（例）",
+                phone="0120-000-000",
+                hours="毎日 17:00〜翌9:00",
+                order=2,
+            ),
         ]
-    )  # fmt: skip
+    )
     households = list(
         Household.objects.filter(organisation=organisation, people__cases__status=Case.Status.OPEN)
         .distinct()
@@ -49,8 +59,11 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
     _parent_change(hospitalised, FamilyMember.Health.HOSPITALISED, today, user)
     _parent_change(in_care, FamilyMember.Health.IN_CARE, today - dt.timedelta(days=6), user)
     _parent_change(died, FamilyMember.Health.DIED, today - dt.timedelta(days=12), user)
-    for household, flag in ((income, "income_stopping"), (isolated, "no_outside_contact"),
-                            (violent, "violence")):  # fmt: skip
+    for household, flag in (
+        (income, "income_stopping"),
+        (isolated, "no_outside_contact"),
+        (violent, "violence"),
+    ):
         HouseholdCircumstances.objects.create(
             organisation=organisation, household=household, **{flag: True}
         )
@@ -61,23 +74,33 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
     person.save()
 
     services.raise_safety_event(
-        _person_of(violent), kind="violence", severity=2, by=user,
+        _person_of(violent),
+        kind="violence",
+        severity=2,
+        by=user,
         description="母親によると、物を投げて壁に穴をあけた。けが人はいない。",
-    )  # fmt: skip
+    )
     services.raise_safety_event(
-        _person_of(hospitalised), kind="parent_collapse", severity=3, by=user,
+        _person_of(hospitalised),
+        kind="parent_collapse",
+        severity=3,
+        by=user,
         description="母親が自宅で倒れ救急搬送。本人は一人で自宅にいる。",
-    )  # fmt: skip
+    )
     acknowledged = services.raise_safety_event(
-        _person_of(rest[0]), kind="suicide_risk", severity=3, by=user,
+        _person_of(rest[0]),
+        kind="suicide_risk",
+        severity=3,
+        by=user,
         description="面談で「消えたい」との発言。主治医に連絡済み。",
-    )  # fmt: skip
+    )
     coordinator = organisation.memberships.filter(role="coordinator").first()
     services.acknowledge_safety_event(acknowledged, by=coordinator.user if coordinator else user)
 
     for n, household in enumerate([hospitalised, died, *rest[1:12]]):
         ContingencyPlan.objects.create(
-            organisation=organisation, household=household,
+            organisation=organisation,
+            household=household,
             who_to_notify="叔父（市内在住）、地域包括支援センター",
             money_and_housing="持ち家。預金は数年分。",
             utilities_and_accounts="電気・ガスは母親名義。口座引き落とし。",
@@ -85,16 +108,17 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
             abilities_and_wishes="買い物は一人でできる。手続きは不安。",
             # every third plan is overdue for review
             last_reviewed_on=today - dt.timedelta(days=300 if n % 3 == 0 else rng.randint(10, 150)),
-        )  # fmt: skip
+        )
     _consultations(rest[1:30], rng, today, user)
     for household in rng.sample(rest, min(8, len(rest))):
         BehaviourChange.objects.create(
-            organisation=organisation, person=_person_of(household),
+            organisation=organisation,
+            person=_person_of(household),
             kind=rng.choice(BehaviourChange.Kind.values[:3]),
             occurred_on=today - dt.timedelta(days=rng.randint(3, 120)),
             reported_by=household.members.filter(relationship="mother").first(),
             recorded_by=user,
-        )  # fmt: skip
+        )
 
 
 def _person_of(household: Household) -> Person:
@@ -105,10 +129,12 @@ def _parent_change(household: Household, health: str, since: dt.date, user: Any)
     parent = household.members.filter(relationship__in=["mother", "father"]).order_by("id").first()
     if parent is None:
         parent = FamilyMember.objects.create(
-            organisation_id=household.organisation_id, household=household,
-            name=f"{household.name.removesuffix('家')}母", relationship="mother",
+            organisation_id=household.organisation_id,
+            household=household,
+            name=f"{household.name.removesuffix('家')}母",
+            relationship="mother",
             birth_year=since.year - 80,
-        )  # fmt: skip
+        )
     services.update_health(parent, health=health, since=since, by=user)
 
 
@@ -123,6 +149,10 @@ def _consultations(
             day = today - dt.timedelta(days=rng.randint(1, 180))
             when = timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(9, 16), 0)))
             services.record_family_consultation(
-                _person_of(household), family_member=member, by=user, occurred_at=when,
-                duration_minutes=rng.choice([30, 45, 60, 90]), note=rng.choice(CONSULTATION_NOTES),
-            )  # fmt: skip
+                _person_of(household),
+                family_member=member,
+                by=user,
+                occurred_at=when,
+                duration_minutes=rng.choice([30, 45, 60, 90]),
+                note=rng.choice(CONSULTATION_NOTES),
+            )

@@ -11,16 +11,59 @@ from ibasho.programmes.models import Attendance, Programme
 
 # (kind, name ja, name en, mode, weekday, start, minutes, capacity, extra fields, people)
 CATALOGUE: list[tuple[str, str, str, str, int, dt.time, int, int | None, dict[str, Any], int]] = [
-    ("group_ibasho", "水曜の居場所", "Wednesday ibasho", "in_person", 2, dt.time(13, 0), 120, 15,
-     {"place": "市民活動センター 2階和室", "schedule": "毎週水曜 13:00〜15:00"}, 10),
-    ("online", "夜のオンライン居場所", "Evening online ibasho", "online", 4, dt.time(20, 0), 90, 20,
-     {"online_link": "https://meet.example.org/yoru", "schedule": "毎週金曜 20:00〜21:30"}, 8),
-    ("peer_group", "女性のための当事者会", "Peer group for women", "hybrid", 5, dt.time(14, 0), 120, 10,
-     {"women_only": True, "online_link": "https://meet.example.org/josei",
-      "schedule": "隔週土曜 14:00〜16:00"}, 5),
-    ("work_trial", "農園での就労体験", "Work trial at the farm", "in_person", 1, dt.time(10, 0), 180, 6,
-     {"place": "見沼の農園", "schedule": "毎週火曜 10:00〜13:00", "min_age": 18}, 4),
-]  # fmt: skip
+    (
+        "group_ibasho",
+        "水曜の居場所",
+        "Wednesday ibasho",
+        "in_person",
+        2,
+        dt.time(13, 0),
+        120,
+        15,
+        {"place": "市民活動センター 2階和室", "schedule": "毎週水曜 13:00〜15:00"},
+        10,
+    ),
+    (
+        "online",
+        "夜のオンライン居場所",
+        "Evening online ibasho",
+        "online",
+        4,
+        dt.time(20, 0),
+        90,
+        20,
+        {"online_link": "https://meet.example.org/yoru", "schedule": "毎週金曜 20:00〜21:30"},
+        8,
+    ),
+    (
+        "peer_group",
+        "女性のための当事者会",
+        "Peer group for women",
+        "hybrid",
+        5,
+        dt.time(14, 0),
+        120,
+        10,
+        {
+            "women_only": True,
+            "online_link": "https://meet.example.org/josei",
+            "schedule": "隔週土曜 14:00〜16:00",
+        },
+        5,
+    ),
+    (
+        "work_trial",
+        "農園での就労体験",
+        "Work trial at the farm",
+        "in_person",
+        1,
+        dt.time(10, 0),
+        180,
+        6,
+        {"place": "見沼の農園", "schedule": "毎週火曜 10:00〜13:00", "min_age": 18},
+        4,
+    ),
+]
 ATTENDANCE = [("attended", 55), ("camera_off", 8), ("part", 10), ("absent", 27)]
 SEASON_WEEKS = 12
 
@@ -36,9 +79,16 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
         return
     for kind, name_ja, name_en, mode, weekday, starts, minutes, capacity, extra, count in CATALOGUE:
         programme = Programme.objects.create(
-            organisation=organisation, kind=kind, name_ja=name_ja, name_en=name_en, mode=mode,
-            starts_at=starts, duration_minutes=minutes, capacity=capacity, **extra,
-        )  # fmt: skip
+            organisation=organisation,
+            kind=kind,
+            name_ja=name_ja,
+            name_en=name_en,
+            mode=mode,
+            starts_at=starts,
+            duration_minutes=minutes,
+            capacity=capacity,
+            **extra,
+        )
         every = 14 if "隔週" in extra.get("schedule", "") else 7
         first = _last_weekday(today - dt.timedelta(weeks=SEASON_WEEKS // 2), weekday)
         sessions = services.add_sessions(
@@ -52,11 +102,15 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
         _attend(sessions, enrolments, rng, today, user, online=mode != "in_person")
     _family_courses(organisation, rng, today, people, user)
     Programme.objects.create(
-        organisation=organisation, kind=Programme.Kind.CAMP, name_ja="夏のキャンプ（準備中）",
-        name_en="Summer camp (in preparation)", capacity=12, is_open=False,
+        organisation=organisation,
+        kind=Programme.Kind.CAMP,
+        name_ja="夏のキャンプ（準備中）",
+        name_en="Summer camp (in preparation)",
+        capacity=12,
+        is_open=False,
         description_ja="2泊3日。参加は見学だけでもかまいません。",
         description_en="Two nights. Coming just to watch is fine.",
-    )  # fmt: skip
+    )
 
 
 def _family_courses(
@@ -77,10 +131,16 @@ def _family_courses(
         ("fortnightly_3", "家族のための3回講座", "Three-session family course", 3, 5, chosen[8:]),
     ):
         course = Programme.objects.create(
-            organisation=organisation, kind=Programme.Kind.FAMILY_COURSE, name_ja=name_ja,
-            name_en=name_en, audience=Programme.Audience.FAMILY, course_template=template,
-            starts_at=dt.time(18, 30), capacity=10, place="市民活動センター 会議室",
-        )  # fmt: skip
+            organisation=organisation,
+            kind=Programme.Kind.FAMILY_COURSE,
+            name_ja=name_ja,
+            name_en=name_en,
+            audience=Programme.Audience.FAMILY,
+            course_template=template,
+            starts_at=dt.time(18, 30),
+            capacity=10,
+            place="市民活動センター 会議室",
+        )
         start = _last_weekday(today - dt.timedelta(weeks=weeks_ago), weekday)
         sessions = services.start_family_course(course, start=start, by=user)
         for n, session in enumerate(sessions[:3]):
@@ -100,9 +160,14 @@ def _family_courses(
 
 
 def _attend(
-    sessions: list[Any], enrolments: list[Any], rng: random.Random, today: dt.date, user: Any,
-    *, online: bool,
-) -> None:  # fmt: skip
+    sessions: list[Any],
+    enrolments: list[Any],
+    rng: random.Random,
+    today: dt.date,
+    user: Any,
+    *,
+    online: bool,
+) -> None:
     values, weights = zip(*ATTENDANCE, strict=True)
     for session in sessions:
         if session.date >= today:

@@ -18,12 +18,21 @@ def demo(db):
 
 def test_every_risk_signal_appears_and_a_fresh_hospitalisation_leads(demo):
     coordinator = Membership.objects.get(organisation=demo, role="coordinator")
-    rows = board.assess_all(board.board_households(coordinator), TODAY,
-                            RiskSettings.thresholds_for(demo.pk))  # fmt: skip
+    rows = board.assess_all(
+        board.board_households(coordinator), TODAY, RiskSettings.thresholds_for(demo.pk)
+    )
     seen = {code for _, risk in rows for code in risk.codes}
-    expected = {"parent_age_watch", "parent_age_high", "parent_hospitalised", "parent_in_care",
-                "parent_died", "income_stopping", "no_outside_contact", "violence",
-                "long_withdrawal"}  # fmt: skip
+    expected = {
+        "parent_age_watch",
+        "parent_age_high",
+        "parent_hospitalised",
+        "parent_in_care",
+        "parent_died",
+        "income_stopping",
+        "no_outside_contact",
+        "violence",
+        "long_withdrawal",
+    }
     assert expected <= seen
     assert rows[0][1].top_since == TODAY
 
