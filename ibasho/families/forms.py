@@ -51,8 +51,8 @@ class ConsultationForm(forms.Form):
             "%Y-%m-%dT%H:%M"
         )
         super().__init__(*args, **kwargs)
-        self.fields["family_member"].queryset = household.members.all()
-        self.fields["person"].queryset = household.people.all()
+        self.fields["family_member"].queryset = household.members.all()  # type: ignore[attr-defined]
+        self.fields["person"].queryset = household.people.all()  # type: ignore[attr-defined]
 
     def clean_occurred_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["occurred_at"]
@@ -115,7 +115,7 @@ class BehaviourChangeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reported_by"].queryset = members
+        self.fields["reported_by"].queryset = members  # type: ignore[attr-defined]
 
     def clean_occurred_on(self) -> dt.date | None:
         return not_in_future(self.cleaned_data["occurred_on"])
@@ -159,6 +159,6 @@ class RiskSettingsForm(forms.ModelForm):
         return data
 
 
-CrisisContactFormSet = forms.modelformset_factory(
+CrisisContactFormSet: type[forms.BaseModelFormSet] = forms.modelformset_factory(  # type: ignore[type-arg]
     CrisisContact, fields=["name", "phone", "hours", "note", "order"], extra=1, can_delete=True
 )

@@ -204,7 +204,7 @@ class SafetyEvent(TenantModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = EncryptedTextField(_("how it was resolved"), blank=True)
 
-    objects = SafetyEventQuerySet.as_manager()
+    objects = SafetyEventQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("safety event")

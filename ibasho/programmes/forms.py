@@ -52,7 +52,7 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = get_language()
-        self.fields["course_template"].choices = [("", "---------")] + [
+        self.fields["course_template"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
             (code, t.name(language)) for code, t in TEMPLATES.items()
         ]
 
@@ -113,8 +113,8 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["family_member"].queryset = members
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["family_member"].queryset = members  # type: ignore[attr-defined]
 
 
 class AttendanceForm(forms.Form):

@@ -77,7 +77,7 @@ class Programme(TenantModel):
     )
     is_open = models.BooleanField(_("open for enrolment"), default=True)
 
-    objects = ProgrammeQuerySet.as_manager()
+    objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("programme")
@@ -179,7 +179,7 @@ class Enrolment(TenantModel):
     enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
-    objects = EnrolmentQuerySet.as_manager()
+    objects = EnrolmentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("enrolment")

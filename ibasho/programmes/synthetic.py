@@ -117,13 +117,14 @@ def _family_courses(
     organisation: Any, rng: random.Random, today: dt.date, people: list[Person], user: Any
 ) -> None:
     """A CRAFT course five weeks in and a fortnightly course halfway, with parents enrolled."""
+    mothers = FamilyMember.objects.filter(
+        organisation=organisation,
+        relationship=FamilyMember.Relationship.MOTHER,
+        health=FamilyMember.Health.WELL,
+    )
+    by_household = {m.household_id: m for m in mothers}
     with_parents = [
-        (person, member)
-        for person in people
-        if person.household_id
-        for member in person.household.members.all()  # type: ignore[union-attr]
-        if member.relationship == FamilyMember.Relationship.MOTHER
-        and member.health == FamilyMember.Health.WELL
+        (p, by_household[p.household_id]) for p in people if p.household_id in by_household
     ]
     chosen = rng.sample(with_parents, min(14, len(with_parents)))
     for template, name_ja, name_en, weeks_ago, weekday, group in (

@@ -245,7 +245,9 @@ def attendance_record(request: HttpRequest, code: str, enrolment: str) -> HttpRe
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
-        error = " ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+        error = " ".join(
+            f"{field}: {' '.join(str(e) for e in errs)}" for field, errs in form.errors.items()
+        )
     if request.headers.get("HX-Request"):
         row = next(r for r in _rows(session) if r["enrolment"].pk == found.pk)
         return render(
