@@ -299,3 +299,20 @@ class TestSettings:
     def test_only_admins(self, request, client_for, who):
         membership = request.getfixturevalue(who)
         assert client_for(membership).get(reverse("families:risk_settings")).status_code == 404
+
+
+def test_a_hospitalisation_entered_on_the_family_member_form_is_dated_today(
+    client_for, worker_a, mother
+):
+    url = reverse("people:family_member_edit", args=[mother.code])
+    data = {
+        "name": mother.name,
+        "relationship": "mother",
+        "birth_year": mother.birth_year,
+        "health": "hospitalised",
+        "income_source": "pension",
+        "contactable": "on",
+    }
+    assert client_for(worker_a).post(url, data).status_code == 302
+    mother.refresh_from_db()
+    assert (mother.health, mother.health_changed_on) == ("hospitalised", timezone.localdate())
