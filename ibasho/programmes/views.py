@@ -220,6 +220,12 @@ def _rows(session: Session) -> list[dict[str, Any]]:
 @member_required()
 def session_detail(request: HttpRequest, code: str) -> HttpResponse:
     session = _session(request, code)
+    record_audit(
+        "programmes.session.viewed",
+        by=request.user,
+        organisation=session.organisation,
+        target=session,
+    )
     context = {
         "session": session,
         "programme": session.programme,

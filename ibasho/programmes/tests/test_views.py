@@ -196,6 +196,7 @@ class TestAttendanceViews:
         )
         assert response.status_code == 200
         assert [r["enrolment"] for r in response.context["rows"]] == [enrolment]
+        assert AuditEntry.objects.filter(action="programmes.session.viewed").exists()
 
     def test_recording_by_htmx_returns_the_row(self, client_for, worker_a, session, enrolment):
         url = reverse("programmes:attendance_record", args=[session.code, enrolment.code])
@@ -285,3 +286,28 @@ class TestMenu:
             client_for(worker_b).get(reverse("programmes:menu", args=[person_a.code])).status_code
             == 404
         )
+
+
+# Same count for one participant or five: no query per row.
+QUERIES = {"session": 10, "programme": 11}
+
+
+@pytest.mark.parametrize("participants", [1, 5])
+def test_session_and_programme_pages_have_a_fixed_query_count(
+    client_for, worker_a, org_a, programme, session, participants, django_assert_num_queries
+):
+    from ibasho.people.models import Person
+
+    for n in range(participants):
+        person = Person.objects.create(
+            organisation=org_a, family_name=f"参加{n}", family_name_kana="さんか"
+        )
+        enrolment = services.enrol(programme, person=person, by=worker_a.user)
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+    make_session(programme, dt.date(2026, 5, 20))
+    client = client_for(worker_a)
+    client.get(reverse("programmes:session_detail", args=[session.code]))
+    with django_assert_num_queries(QUERIES["session"]):
+        client.get(reverse("programmes:session_detail", args=[session.code]))
+    with django_assert_num_queries(QUERIES["programme"]):
+        client.get(reverse("programmes:programme_detail", args=[programme.code]))
