@@ -1,10 +1,13 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,12 +45,34 @@ def _person(request: HttpRequest, code: str) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.membership), code=code)  # type: ignore[attr-defined]
 
 
-def _form_errors(form: Any, error: ValidationError) -> None:
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's validation error on the form, by field where it names one."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[..., Any],
+    *,
+    done: str,
+    title: str,
+    **context: Any,
+) -> HttpResponse:
+    """A one-form page: on a valid POST pass the form's data to `save` (a service) and go to
+    `done`; otherwise show the form, with the service's refusal on it if it refused."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(done)
+    return render(request, "families/form_page.html", {"form": form, "title": title, **context})
 
 
 @member_required(*SUPERVISOR_ROLES)
@@ -69,22 +94,28 @@ def risk_board(request: HttpRequest) -> HttpResponse:
 def consultation_create(request: HttpRequest, code: str) -> HttpResponse:
     household = _household(request, code)
     form = ConsultationForm(request.POST, household=household)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_family_consultation(
-                data.pop("person"), family_member=data.pop("family_member"), by=request.user, **data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("people:household_detail", code=household.code)
-    return render(
+
+    def save(person: Person, family_member: FamilyMember, **data: Any) -> None:
+        services.record_family_consultation(
+            person, family_member=family_member, by=request.user, **data
+        )
+
+    response = form_page(
         request,
-        "programmes/simple_form.html",
-        {"form": form, "household": household, "title": _("Family consultation")},
-        status=422,
+        form,
+        save,
+        done=_household_url(household),
+        title=_("Family consultation"),
+        household=household,
     )
+    # The form sits on the household page; coming back here means it was refused.
+    if response.status_code == 200:
+        response.status_code = 422
+    return response
+
+
+def _household_url(household: Household) -> str:
+    return reverse("people:household_detail", args=[household.code])
 
 
 @member_required()
@@ -94,13 +125,41 @@ def health_update(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
     )
     form = HealthForm(request.POST or None, initial={"health": member.health})
-    if request.method == "POST" and form.is_valid():
-        services.update_health(member, by=request.user, **form.cleaned_data)
-        return redirect("people:household_detail", code=member.household.code)
-    return render(
+
+    def save(**data: Any) -> None:
+        services.update_health(member, by=request.user, **data)
+
+    return form_page(
         request,
-        "programmes/simple_form.html",
-        {"form": form, "household": member.household, "title": str(member)},
+        form,
+        save,
+        done=_household_url(member.household),
+        title=str(member),
+        household=member.household,
+    )
+
+
+def _record_page(
+    request: HttpRequest,
+    form: Any,
+    action: str,
+    *,
+    title: str,
+    household: Household | None = None,
+    person: Person | None = None,
+    **attrs: Any,
+) -> HttpResponse:
+    """A page for one household or person record saved from a ModelForm, with its audit."""
+    owner: Any = person or household
+
+    def save(**_: Any) -> None:
+        save_record(
+            form, action, by=request.user, organisation=owner.organisation, person=person, **attrs
+        )
+
+    done = reverse("people:person_detail", args=[person.code]) if person else _household_url(owner)
+    return form_page(
+        request, form, save, done=done, title=title, household=household, person=person
     )
 
 
@@ -109,19 +168,13 @@ def circumstances_edit(request: HttpRequest, code: str) -> HttpResponse:
     household = _household(request, code)
     found = HouseholdCircumstances.objects.filter(household=household).first()
     form = CircumstancesForm(request.POST or None, instance=found)
-    if request.method == "POST" and form.is_valid():
-        save_record(
-            form,
-            "families.circumstances.changed",
-            by=request.user,
-            organisation=household.organisation,
-            household=household,
-        )
-        return redirect("people:household_detail", code=household.code)
-    return render(
+    return _record_page(
         request,
-        "programmes/simple_form.html",
-        {"form": form, "household": household, "title": _("Household circumstances")},
+        form,
+        "families.circumstances.changed",
+        title=_("Household circumstances"),
+        household=household,
+        household_id=household.pk,
     )
 
 
@@ -132,23 +185,21 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = ContingencyPlanForm(
         request.POST or None, instance=plan, initial={"last_reviewed_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        save_record(
-            form,
-            "families.contingency_plan.changed",
-            by=request.user,
-            organisation=household.organisation,
-            household=household,
-        )
-        return redirect("people:household_detail", code=household.code)
-    if plan is not None:
+    if plan is not None and request.method == "GET":
         record_audit(
             "families.contingency_plan.viewed",
             by=request.user,
             organisation=household.organisation,
             target=plan,
         )
-    return render(request, "programmes/simple_form.html", {"form": form, "household": household})
+    return _record_page(
+        request,
+        form,
+        "families.contingency_plan.changed",
+        title=_("Contingency plan"),
+        household=household,
+        household_id=household.pk,
+    )
 
 
 @member_required()
@@ -156,35 +207,31 @@ def behaviour_create(request: HttpRequest, code: str) -> HttpResponse:
     person = _person(request, code)
     members = person.household.members.all() if person.household else FamilyMember.objects.none()
     form = BehaviourChangeForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        save_record(
-            form,
-            "families.behaviour_change.recorded",
-            by=request.user,
-            organisation=person.organisation,
-            person=person,
-            person_id=person.pk,
-            recorded_by=request.user,
-        )
-        return redirect("people:person_detail", code=person.code)
-    return render(
+    return _record_page(
         request,
-        "programmes/simple_form.html",
-        {"form": form, "person": person, "title": _("Behaviour change reported by the family")},
+        form,
+        "families.behaviour_change.recorded",
+        title=_("Behaviour change reported by the family"),
+        person=person,
+        person_id=person.pk,
+        recorded_by=request.user,
     )
 
 
 @member_required()
 def safety_create(request: HttpRequest, code: str) -> HttpResponse:
     person = _person(request, code)
-    form = SafetyEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.raise_safety_event(person, by=request.user, **form.cleaned_data)
-        return redirect("people:person_detail", code=person.code)
-    return render(
+
+    def save(**data: Any) -> None:
+        services.raise_safety_event(person, by=request.user, **data)
+
+    return form_page(
         request,
-        "programmes/simple_form.html",
-        {"form": form, "person": person, "title": _("Record a safety event")},
+        SafetyEventForm(request.POST or None),
+        save,
+        done=reverse("people:person_detail", args=[person.code]),
+        title=_("Record a safety event"),
+        person=person,
     )
 
 
@@ -200,24 +247,26 @@ def _event(request: HttpRequest, code: str) -> SafetyEvent:
 def safety_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
     event = _event(request, code)
     services.acknowledge_safety_event(event, by=request.user)
-    return redirect(request.POST.get("next") or "families:risk_board")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("families:risk_board")
+    return redirect(back)
 
 
 @member_required()
 def safety_resolve(request: HttpRequest, code: str) -> HttpResponse:
     event = _event(request, code)
-    form = ResolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resolve_safety_event(event, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=event.person.code)
-    return render(
+
+    def save(**data: Any) -> None:
+        services.resolve_safety_event(event, by=request.user, **data)
+
+    return form_page(
         request,
-        "programmes/simple_form.html",
-        {"form": form, "person": event.person, "title": str(event)},
+        ResolveForm(request.POST or None),
+        save,
+        done=reverse("people:person_detail", args=[event.person.code]),
+        title=str(event),
+        person=event.person,
     )
 
 

@@ -133,13 +133,13 @@ class FamilyMemberForm(forms.ModelForm):
     def clean_health_changed_on(self) -> dt.date | None:
         return not_in_future(self.cleaned_data["health_changed_on"])
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
         # A new health status without its own date happened today: the date decides how soon
         # the household reaches the top of the risk board.
         if "health" in self.changed_data and "health_changed_on" not in self.changed_data:
-            data["health_changed_on"] = timezone.localdate()
-        return data
+            self.cleaned_data["health_changed_on"] = timezone.localdate()
+        return self.cleaned_data
 
 
 class ConsentForm(forms.ModelForm):

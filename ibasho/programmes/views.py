@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import record_audit
+from ibasho.families.views import form_page
 from ibasho.people.models import FamilyMember, Person
 from ibasho.programmes import matching, services
 from ibasho.programmes.forms import (
@@ -35,15 +38,6 @@ def _with_counts(programmes: Any) -> Any:
     return programmes.annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__left_on__isnull=True), distinct=True)
     )
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's validation error on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @member_required()
@@ -123,42 +117,33 @@ def attendance_chart(sessions: list[Any], enrolled: int) -> dict[str, Any]:
     return {"width": max(len(sessions) * 10, 10), "bars": bars}
 
 
+def _programme_page(
+    request: HttpRequest, programme: Programme, form: Any, save: Any, title: str
+) -> HttpResponse:
+    done = reverse("programmes:programme_detail", args=[programme.code])
+    return form_page(request, form, save, done=done, title=title, programme=programme)
+
+
 @member_required(*SUPERVISOR_ROLES)
 def sessions_add(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(_programmes(request), code=code)
+
+    def save(**data: Any) -> None:
+        services.add_sessions(programme, by=request.user, **data)
+
     form = SeasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_sessions(programme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("programmes:programme_detail", code=programme.code)
-    return render(
-        request,
-        "programmes/simple_form.html",
-        {"form": form, "programme": programme, "title": _("Add a season of sessions")},
-    )
+    return _programme_page(request, programme, form, save, _("Add a season of sessions"))
 
 
 @member_required(*SUPERVISOR_ROLES)
 def course_start(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(_programmes(request), code=code)
+
+    def save(start: dt.date) -> None:
+        services.start_family_course(programme, start=start, by=request.user)
+
     form = CourseStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.start_family_course(
-                programme, start=form.cleaned_data["start"], by=request.user
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("programmes:programme_detail", code=programme.code)
-    return render(
-        request,
-        "programmes/simple_form.html",
-        {"form": form, "programme": programme, "title": _("Start the course")},
-    )
+    return _programme_page(request, programme, form, save, _("Start the course"))
 
 
 @member_required()
@@ -169,18 +154,11 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
     members = FamilyMember.objects.visible_to(membership).select_related("household")
     initial = {"person": request.GET.get("person")} if request.GET.get("person") else None
     form = EnrolForm(request.POST or None, people=people, members=members, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrol(programme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("programmes:programme_detail", code=programme.code)
-    return render(
-        request,
-        "programmes/simple_form.html",
-        {"form": form, "programme": programme, "title": _("Enrol")},
-    )
+
+    def save(**data: Any) -> None:
+        services.enrol(programme, by=request.user, **data)
+
+    return _programme_page(request, programme, form, save, _("Enrol"))
 
 
 @member_required()
@@ -286,7 +264,7 @@ def session_edit(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("programmes:session_detail", code=session.code)
     return render(
         request,
-        "programmes/simple_form.html",
+        "families/form_page.html",
         {"form": form, "programme": session.programme, "title": str(session)},
     )
 

@@ -10,21 +10,6 @@ from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Pr
 from ibasho.programmes.tests.factories import make_programme, make_session
 
 
-@pytest.fixture
-def programme(org_a):
-    return make_programme(org_a, capacity=10, schedule="毎週水曜 13:00–15:00")
-
-
-@pytest.fixture
-def session(programme):
-    return make_session(programme, dt.date(2026, 5, 13))
-
-
-@pytest.fixture
-def enrolment(programme, person_a, worker_a):
-    return services.enrol(programme, person=person_a, by=worker_a.user)
-
-
 class TestProgrammeList:
     def test_it_lists_own_programmes_with_free_places(
         self, client_for, worker_a, programme, enrolment, org_b, django_assert_num_queries
