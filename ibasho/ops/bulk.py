@@ -2,11 +2,11 @@
 transactions on SQLite. Rows are plain tuples in the model's concrete-field order, with ids
 assigned here so that related rows can refer to them without reading anything back."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models
 
 from ibasho.lib.fields import EncryptedTextField, encrypt
 
@@ -31,23 +31,35 @@ def next_id(model: type[models.Model]) -> int:
     return (last or 0) + 1
 
 
-def row_from(obj: models.Model, fields: Sequence[Any]) -> tuple[Any, ...]:
-    values = []
+# Fields whose Python values the database drivers take as they are.
+PLAIN_FIELDS = (
+    models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+    models.DateField, models.ForeignKey,
+)  # fmt: skip
+
+
+def converters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
+    """One value converter per field: encryption from a cache, the identity for plain values,
+    and Django's own preparation for the rest (UUIDs, JSON, aware datetimes on SQLite)."""
+    real = connections["default"]
+    result: list[Callable[[Any], Any]] = []
     for field in fields:
-        # pre_save fills auto_now(_add) timestamps exactly as Model.save() would.
-        value = field.pre_save(obj, True)
         if isinstance(field, EncryptedTextField):
-            value = encrypted(value or "")
+            result.append(lambda value: encrypted(value or ""))
+        elif isinstance(field, PLAIN_FIELDS) and not isinstance(field, models.DateTimeField):
+            result.append(lambda value: value)
         else:
-            value = field.get_db_prep_save(value, connection)
-        values.append(value)
-    return tuple(values)
+            result.append(lambda value, f=field: f.get_db_prep_save(value, real))
+    return result
 
 
 def insert_objects(model: type[models.Model], objects: Iterable[models.Model]) -> int:
     """Insert model instances (ids already set) through the bulk path."""
     fields = list(model._meta.concrete_fields)
-    return insert_rows(model, (row_from(obj, fields) for obj in objects))
+    convert = list(zip(fields, converters(fields), strict=True))
+    # pre_save fills auto_now(_add) timestamps exactly as Model.save() would.
+    rows = (tuple(c(f.pre_save(obj, True)) for f, c in convert) for obj in objects)
+    return insert_rows(model, rows)
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[tuple[Any, ...]]) -> int:
