@@ -62,7 +62,7 @@ def record_administration(
         answers=list(result.answers),
         created_by=by,
     )
-    _apply(administration, result)
+    apply_score(administration, result)
     administration.save()
     record_audit(
         "outcomes.administration.recorded",
@@ -110,7 +110,7 @@ def rescore_administration(
         flags=administration.flags,
         scored_at=administration.rescored_at or administration.created_at,
     )
-    _apply(administration, result)
+    apply_score(administration, result)
     administration.rescored_at = timezone.now()
     administration.save()
     record_audit(
@@ -126,7 +126,8 @@ def rescore_administration(
     return True
 
 
-def _apply(administration: Administration, result: scoring.Score) -> None:
+def apply_score(administration: Administration, result: scoring.Score) -> None:
+    """Copy a score's result fields onto an administration (not saved)."""
     administration.instrument_version = result.version
     administration.total = result.total
     administration.band = result.band.key
@@ -160,14 +161,13 @@ def _raise_safety_flag(administration: Administration, result: scoring.Score, *,
     )
 
 
-@transaction.atomic
-def record_kato_assessment(
-    person: Any, *, answers: kato.KatoAnswers, assessed_on: dt.date, by: Any
+def build_kato_assessment(
+    person: Any, answers: kato.KatoAnswers, assessed_on: dt.date
 ) -> KatoAssessment:
-    """Classify and store; raises kato.KatoInputError (nothing stored) on impossible answers."""
+    """Classify answers into an unsaved assessment (raises kato.KatoInputError)."""
     result = kato.classify(answers)
-    assessment = KatoAssessment.objects.create(
-        organisation=person.organisation,
+    return KatoAssessment(
+        organisation_id=person.organisation_id,
         person=person,
         assessed_on=assessed_on,
         days_out_per_week=answers.days_out_per_week,
@@ -178,8 +178,17 @@ def record_kato_assessment(
         severity=result.severity.value if result.severity else "",
         reason=result.reason.value,
         version=result.version,
-        created_by=by,
     )
+
+
+@transaction.atomic
+def record_kato_assessment(
+    person: Any, *, answers: kato.KatoAnswers, assessed_on: dt.date, by: Any
+) -> KatoAssessment:
+    """Classify and store; raises kato.KatoInputError (nothing stored) on impossible answers."""
+    assessment = build_kato_assessment(person, answers, assessed_on)
+    assessment.created_by = by
+    assessment.save()
     record_audit(
         "outcomes.kato_assessment.recorded",
         by=by,

@@ -11,6 +11,7 @@ from typing import Any
 
 from ibasho.outcomes import kato, recovery, scoring
 from ibasho.outcomes.models import Administration, KatoAssessment, RecoveryRating, Respondent
+from ibasho.outcomes.services import apply_score, build_kato_assessment
 from ibasho.people.models import Person
 
 SHARE_MEASURED = 0.7  # people with any outcomes recorded
@@ -67,24 +68,17 @@ def _administration(
     rng: random.Random,
 ) -> Administration:  # fmt: skip
     result = scoring.score(definition, answers)
-    return Administration(
+    administration = Administration(
         organisation_id=person.organisation_id,
         person=person,
         instrument=definition.code,
         instrument_name=dict(definition.name),
-        instrument_version=result.version,
         administered_on=day,
         respondent=rng.choice([Respondent.SELF, Respondent.SELF, Respondent.WORKER]).value,
         answers=list(result.answers),
-        total=result.total,
-        band=result.band.key,
-        band_label=dict(result.band.label),
-        concern=result.band.concern,
-        band_set=result.band_set.key,
-        band_set_version=result.band_set.version,
-        flags=[flag.key for flag in result.flags],
-        safety=result.safety,
     )
+    apply_score(administration, result)
+    return administration
 
 
 def _kato_history(
@@ -97,22 +91,7 @@ def _kato_history(
         days_out = max(0, min(7, round((1 - severity) * 6 + rng.uniform(-1, 1) + offset / 365)))
         room = days_out <= 1 and rng.random() < 0.25
         answers = kato.KatoAnswers(days_out, room, months + offset // 30, rng.random() < 0.85)
-        result = kato.classify(answers)
-        rows.append(
-            KatoAssessment(
-                organisation_id=person.organisation_id,
-                person=person,
-                assessed_on=day,
-                days_out_per_week=answers.days_out_per_week,
-                rarely_leaves_room=answers.rarely_leaves_room,
-                continuous_months=answers.continuous_months,
-                impairment_or_distress=answers.impairment_or_distress,
-                status=result.status.value,
-                severity=result.severity.value if result.severity else "",
-                reason=result.reason.value,
-                version=result.version,
-            )
-        )
+        rows.append(build_kato_assessment(person, answers, day))
     return rows
 
 
