@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+if env_bool("IBASHO_QUERY_COUNT_HEADER"):
+    MIDDLEWARE.insert(0, "ibasho.lib.querycount.QueryCountMiddleware")
+
 ROOT_URLCONF = "ibasho.urls"
 WSGI_APPLICATION = "ibasho.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
