@@ -35,3 +35,10 @@ def test_stored_results_are_real_scores_of_their_answers(demo):
     for a in Administration.objects.all()[:200]:
         result = scoring.score(definitions[a.instrument], a.answers)
         assert (result.total, result.band.key, result.safety) == (a.total, a.band, a.safety)
+
+
+def test_the_demo_organisation_includes_outcomes(db):
+    from ibasho.synthetic import create_organisation
+
+    demo = create_organisation(seed=3, people=20, today=TODAY, username_prefix="o-")
+    assert Administration.objects.filter(organisation=demo.organisation).count() > 20
