@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ibasho.audit",
     "ibasho.people",
     "ibasho.outreach",
+    "ibasho.outcomes",
     "ibasho.ops",
 ]
 

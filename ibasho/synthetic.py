@@ -24,6 +24,7 @@ STAFF = [
 
 # Each domain app that has demo records adds its populate function here, in dependency order.
 POPULATORS: list[str] = []
+POPULATORS.append("ibasho.outcomes.synthetic.populate")
 
 
 @dataclass
