@@ -3,7 +3,7 @@ transactions on SQLite. Rows are plain tuples in the model's concrete-field orde
 assigned here so that related rows can refer to them without reading anything back."""
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.db import connection, connections, models
@@ -38,6 +38,18 @@ PLAIN_FIELDS = (
 )  # fmt: skip
 
 
+def encrypted_or_empty(value: Any) -> str:
+    return encrypted(value or "")
+
+
+def unchanged(value: Any) -> Any:
+    return value
+
+
+def prepare_for_database(field: Any, connection_: Any, value: Any) -> Any:
+    return field.get_db_prep_save(value, connection_)
+
+
 def converters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
     """One value converter per field: encryption from a cache, the identity for plain values,
     and Django's own preparation for the rest (UUIDs, JSON, aware datetimes on SQLite)."""
@@ -45,11 +57,11 @@ def converters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
     result: list[Callable[[Any], Any]] = []
     for field in fields:
         if isinstance(field, EncryptedTextField):
-            result.append(lambda value: encrypted(value or ""))
+            result.append(encrypted_or_empty)
         elif isinstance(field, PLAIN_FIELDS) and not isinstance(field, models.DateTimeField):
-            result.append(lambda value: value)
+            result.append(unchanged)
         else:
-            result.append(lambda value, f=field: f.get_db_prep_save(value, real))
+            result.append(partial(prepare_for_database, field, real))
     return result
 
 

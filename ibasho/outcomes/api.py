@@ -1,13 +1,12 @@
 """JSON API for outcomes: stateless scoring, and administrations per person."""
 
 import datetime as dt
-from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from ibasho.audit.services import record_audit
@@ -68,11 +67,11 @@ class AdministrationOut(Schema):
         return obj.family_member.code if obj.family_member else None
 
 
-def _errors(*pairs: tuple[str, str]) -> tuple[int, dict[str, Any]]:
-    return 422, {"detail": [{"field": field, "reason": reason} for field, reason in pairs]}
+def _errors(*pairs: tuple[str, str]) -> Status:
+    return Status(422, {"detail": [{"field": field, "reason": reason} for field, reason in pairs]})
 
 
-def _answer_errors(error: scoring.AnswerError) -> tuple[int, dict[str, Any]]:
+def _answer_errors(error: scoring.AnswerError) -> Status:
     return _errors(
         *(
             (f"answers.{issue.item}" if issue.item else "answers", issue.message)
@@ -104,7 +103,7 @@ def score_answers(request: HttpRequest, code: str, payload: ScoreIn):  # type: i
         result = scoring.score(definition, payload.answers, band_set=payload.band_set)
     except scoring.AnswerError as error:
         return _answer_errors(error)
-    return 200, result.as_dict(current_language())
+    return Status(200, result.as_dict(current_language()))
 
 
 def _person(request: HttpRequest, code: UUID) -> Person:
@@ -154,4 +153,4 @@ def create_administration(request: HttpRequest, code: UUID, payload: Administrat
         )
     except scoring.AnswerError as error:
         return _answer_errors(error)
-    return 201, administration
+    return Status(201, administration)
