@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ibasho.outreach",
     "ibasho.programmes",
     "ibasho.families",
+    "ibasho.outcomes",
     "ibasho.ops",
 ]
 
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if env_bool("IBASHO_QUERY_COUNT_HEADER"):
+    MIDDLEWARE.insert(0, "ibasho.lib.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "ibasho.urls"
 WSGI_APPLICATION = "ibasho.wsgi.application"
@@ -96,6 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if os.environ.get("REPLICA_DATABASE_URL"):
+    # Reports read from here inside ibasho.lib.replica.reading_from_replica().
+    DATABASES["replica"] = dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ibasho.lib.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -111,6 +111,20 @@ def raise_safety_event(
     return event
 
 
+def raise_from_safety_flag(
+    sender: Any, *, person: Person, reason: str, **kwargs: Any
+) -> SafetyEvent:
+    """A questionnaire answer that calls for a safety check (PHQ-9 item 9 above 0) becomes a
+    safety event of the highest severity, raised by the system rather than a member of staff."""
+    return raise_safety_event(
+        person,
+        kind=SafetyEvent.Kind.SUICIDE_RISK,
+        severity=SafetyEvent.Severity.IMMEDIATE,
+        by=None,
+        source=reason or "questionnaire",
+    )
+
+
 @transaction.atomic
 def acknowledge_safety_event(event: SafetyEvent, *, by: Any) -> SafetyEvent:
     """A coordinator confirms they have seen the event and taken charge of it."""

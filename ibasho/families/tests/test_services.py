@@ -112,3 +112,23 @@ class TestSafetyEvents:
             services.raise_safety_event(person_a, kind=kind, severity=severity, by=worker_a.user)
         assert field in caught.value.error_dict
         assert not SafetyEvent.objects.exists()
+
+
+def test_a_phq9_item9_answer_raises_a_safety_event(
+    person_a, worker_a, django_capture_on_commit_callbacks
+):
+    from ibasho.outcomes.scoring import builtin_definitions
+    from ibasho.outcomes.services import record_administration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_administration(
+            person_a,
+            definition=builtin_definitions()["phq9"],
+            answers=[0] * 8 + [2],
+            administered_on=dt.date(2026, 4, 1),
+            respondent="self",
+            by=worker_a.user,
+        )
+    event = SafetyEvent.objects.get(person=person_a)
+    assert (event.kind, event.severity, event.source) == ("suicide_risk", 3, "phq9_item9")
+    assert event.raised_by is None and not event.is_acknowledged
