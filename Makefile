@@ -1,0 +1,51 @@
+# Ibasho: `make demo` runs the app with a demo organisation; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/ibasho
+
+.PHONY: demo install install-test test check test-sqlite test-postgres messages bench clean
+
+demo: install
+	$(BIN)/ibasho demo
+
+install: $(BIN)/ibasho
+	bash scripts/system-packages runtime
+	$(BIN)/ibasho compilemessages --ignore=.venv -v0
+
+$(BIN)/ibasho: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+install-test: install
+	bash scripts/system-packages test
+	$(BIN)/pip install -q -e '.[test]'
+
+test: install-test check test-sqlite test-postgres
+
+check:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy ibasho
+	$(BIN)/ibasho makemigrations --check --dry-run
+
+test-sqlite:
+	$(BIN)/pytest -q
+
+test-postgres:
+	eval "$$(bash scripts/ensure-postgres)" && DATABASE_URL=$${PG_URL_OVERRIDE:-$(PG_URL)} $(BIN)/pytest -q
+
+messages:
+	$(BIN)/ibasho makemessages -l ja --no-location -i '.venv/*' -i 'var/*' \
+	  -i 'ibasho/outreach/*' -i 'ibasho/programmes/*' -i 'ibasho/families/*' -i 'ibasho/outcomes/*'
+	for app in outreach programmes families outcomes; do \
+	  [ -d ibasho/$$app/locale ] && (cd ibasho/$$app && ../../$(BIN)/django-admin makemessages -l ja --no-location); \
+	done; true
+
+bench:
+	$(BIN)/ibasho bench
+
+clean:
+	rm -rf $(VENV) var artifacts

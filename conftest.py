@@ -1,0 +1,134 @@
+"""Shared personas: a worker, coordinator, admin and analyst in organisation A, and a worker in
+organisation B who must never see A's records."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from ibasho.accounts.models import ApiToken, Membership, Organisation, Role, User
+from ibasho.people.models import Case, CaseAssignment, FamilyMember, Household, Person
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_member(organisation: Organisation, username: str, role: str) -> Membership:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, display_name=username.title()
+    )
+    return Membership.objects.create(organisation=organisation, user=user, role=role)
+
+
+@pytest.fixture
+def org_a(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(
+        name="NPO法人 あおぞら", prefecture="11", municipality="さいたま市"
+    )
+
+
+@pytest.fixture
+def org_b(db) -> Organisation:  # type: ignore[no-untyped-def]
+    return Organisation.objects.create(
+        name="ひきこもり地域支援センター", prefecture="13", kind=Organisation.Kind.REGIONAL_CENTRE
+    )
+
+
+@pytest.fixture
+def worker_a(org_a) -> Membership:  # type: ignore[no-untyped-def]
+    return make_member(org_a, "worker_a", Role.WORKER)
+
+
+@pytest.fixture
+def coordinator_a(org_a) -> Membership:  # type: ignore[no-untyped-def]
+    return make_member(org_a, "coordinator_a", Role.COORDINATOR)
+
+
+@pytest.fixture
+def admin_a(org_a) -> Membership:  # type: ignore[no-untyped-def]
+    return make_member(org_a, "admin_a", Role.ADMIN)
+
+
+@pytest.fixture
+def analyst_a(org_a) -> Membership:  # type: ignore[no-untyped-def]
+    return make_member(org_a, "analyst_a", Role.ANALYST)
+
+
+@pytest.fixture
+def worker_b(org_b) -> Membership:  # type: ignore[no-untyped-def]
+    return make_member(org_b, "worker_b", Role.WORKER)
+
+
+@pytest.fixture
+def client_for() -> Callable[[Membership], Client]:
+    def make(membership: Membership) -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(membership.user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for() -> Callable[[Membership], Client]:
+    def make(membership: Membership) -> Client:
+        _, raw = ApiToken.issue(membership)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
+
+
+@pytest.fixture
+def household_a(org_a) -> Household:  # type: ignore[no-untyped-def]
+    household = Household.objects.create(
+        organisation=org_a,
+        name="山田家",
+        name_kana="ヤマダ",
+        prefecture="11",
+        municipality="川口市",
+    )
+    FamilyMember.objects.create(
+        organisation=org_a,
+        household=household,
+        name="山田和子",
+        name_kana="ヤマダカズコ",
+        relationship=FamilyMember.Relationship.MOTHER,
+        birth_year=1944,
+        income_source=FamilyMember.Income.PENSION,
+    )
+    FamilyMember.objects.create(
+        organisation=org_a,
+        household=household,
+        name="山田茂",
+        name_kana="ヤマダシゲル",
+        relationship=FamilyMember.Relationship.FATHER,
+        birth_year=1941,
+        income_source=FamilyMember.Income.PENSION,
+    )
+    return household
+
+
+@pytest.fixture
+def person_a(org_a, worker_a, household_a) -> Person:  # type: ignore[no-untyped-def]
+    person = Person.objects.create(
+        organisation=org_a,
+        family_name="山田",
+        given_name="太郎",
+        family_name_kana="やまだ",
+        given_name_kana="たろう",
+        preferred_name="たっくん",
+        birth_year=1974,
+        gender="male",
+        prefecture="11",
+        municipality="川口市",
+        household=household_a,
+        things_to_avoid="インターホンは鳴らさない",
+        own_words="手紙は読んでいます",
+    )
+    case = Case.objects.create(organisation=org_a, person=person)
+    CaseAssignment.objects.create(organisation=org_a, case=case, worker=worker_a.user)
+    return person

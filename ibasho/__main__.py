@@ -1,0 +1,3 @@
+from ibasho.cli import main
+
+main()

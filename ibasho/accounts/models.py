@@ -1,0 +1,173 @@
+import hashlib
+import secrets
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.japanese import normalise_kana
+
+KEY_CHECK_TEXT = "ibasho-key-check"
+
+PREFECTURES = [
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+]  # fmt: skip
+PREFECTURE_CHOICES = [(f"{i:02d}", name) for i, name in enumerate(PREFECTURES, start=1)]
+
+
+class User(AbstractUser):
+    """A member of staff (or later a family member or the person through a portal)."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    display_name_kana = models.CharField(_("display name reading"), max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Organisation(models.Model):
+    """A tenant: an NPO, a regional hikikomori support centre or a municipal office."""
+
+    class Kind(models.TextChoices):
+        NPO = "npo", _("NPO / social enterprise")
+        REGIONAL_CENTRE = "regional_centre", _("Regional hikikomori support centre")
+        MUNICIPAL = "municipal", _("Municipal office")
+        OTHER = "other", _("Other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    name_kana = models.CharField(_("name reading"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NPO)
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=PREFECTURE_CHOICES)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"), default=4
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Tokyo")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A known value encrypted with the field keys, decrypted at start-up to prove the keys.
+    key_check = EncryptedTextField(default=KEY_CHECK_TEXT, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.name_kana = normalise_kana(self.name_kana)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", _("Support worker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADMIN = "admin", _("Organisation admin")
+    ANALYST = "analyst", _("Analyst (aggregates only)")
+
+
+# Roles that may read personal records.
+CASE_ROLES = (Role.WORKER, Role.COORDINATOR, Role.ADMIN)
+SUPERVISOR_ROLES = (Role.COORDINATOR, Role.ADMIN)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True, user__is_active=True)
+
+    def visible_to(self, membership: "Membership") -> "MembershipQuerySet":
+        return self.filter(organisation_id=membership.organisation_id)
+
+
+class Membership(models.Model):
+    """A user's place in one organisation, with one role there."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def reads_personal_data(self) -> bool:
+        return self.role in CASE_ROLES
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in SUPERVISOR_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> "ApiTokenQuerySet":
+        return self.filter(
+            revoked_at__isnull=True, membership__is_active=True, membership__user__is_active=True
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its hash is stored; the token is shown once."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tokens")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @classmethod
+    def issue(cls, membership: Membership, name: str = "") -> tuple["ApiToken", str]:
+        raw = "ibs_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            organisation=membership.organisation,
+            membership=membership,
+            name=name,
+            key_hash=hash_token(raw),
+        )
+        return token, raw
+
+    def __str__(self) -> str:
+        return f"{self.membership} {self.name}".strip()
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

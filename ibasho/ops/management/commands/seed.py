@@ -1,0 +1,32 @@
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ibasho.synthetic import DEMO_PASSWORD, create_organisation
+
+
+class Command(BaseCommand):
+    help = "Create a synthetic organisation with staff and a caseload (deterministic per --seed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--people", type=int, default=150)
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="the day the data is built around (YYYY-MM-DD), default today",
+        )
+        parser.add_argument("--prefix", default="", help="prefix for the staff usernames")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo = create_organisation(
+            seed=options["seed"],
+            people=options["people"],
+            today=options["today"],
+            username_prefix=options["prefix"],
+        )
+        self.stdout.write(f"Created {demo.organisation.name} with {options['people']} people.")
+        for username, role in demo.logins:
+            self.stdout.write(f"  {username:<12} {role}  password: {DEMO_PASSWORD}")

@@ -1,0 +1,37 @@
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ibasho.lib.keycheck import verify_field_keys
+
+
+def gunicorn_command(bind: str, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "ibasho.wsgi:application",
+        "--bind", bind, "--workers", str(workers), "--threads", str(threads),
+        "--access-logfile", "-", "--timeout", "60",
+    ]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Run the production web server (gunicorn). Run `ibasho db_worker` beside it for tasks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("IBASHO_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("IBASHO_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("IBASHO_THREADS", "2"))
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verify_field_keys()
+        command = gunicorn_command(
+            str(options["bind"]),
+            int(options["workers"]),
+            int(options["threads"]),
+        )
+        os.execv(sys.executable, command)

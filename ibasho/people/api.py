@@ -1,0 +1,93 @@
+import datetime as dt
+from uuid import UUID
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from ibasho.audit.services import record_audit
+from ibasho.people.forms import PersonForm
+from ibasho.people.models import Person
+from ibasho.people.services import create_person
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    code: UUID
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    preferred_name: str
+    birth_year: int | None
+    gender: str
+    municipality: str
+    created_at: dt.datetime
+
+
+class PersonIn(Schema):
+    family_name: str = Field(min_length=1, max_length=50)
+    given_name: str = Field("", max_length=50)
+    family_name_kana: str = Field(min_length=1, max_length=50)
+    given_name_kana: str = Field("", max_length=50)
+    preferred_name: str = ""
+    birth_date: dt.date | None = None
+    birth_year: int | None = None
+    gender: str = "not_stated"
+    prefecture: str = ""
+    municipality: str = ""
+    living_situation: str = "unknown"
+    referral_source: str = ""
+
+
+def personal_data_member(request: HttpRequest):  # type: ignore[no-untyped-def]
+    membership = request.auth  # type: ignore[attr-defined]
+    if not membership.reads_personal_data:
+        raise HttpError(404, "Not found")
+    return membership
+
+
+@router.get("", response=list[PersonOut])
+@paginate(LimitOffsetPagination)
+def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+    membership = personal_data_member(request)
+    return Person.objects.visible_to(membership).search(q)
+
+
+@router.get("/{code}", response=PersonOut)
+def read_person(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
+    membership = personal_data_member(request)
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    record_audit(
+        "people.person.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=person,
+        person=person,
+    )
+    return person
+
+
+@router.post("", response={201: PersonOut, 422: dict})
+def create(request: HttpRequest, payload: PersonIn):  # type: ignore[no-untyped-def]
+    """Validated by the same form as the web page, so the rules cannot drift apart."""
+    membership = personal_data_member(request)
+    form = PersonForm(payload.dict(), organisation=membership.organisation)
+    if not form.is_valid():
+        errors = [
+            {"field": name, "reason": " ".join(str(m) for m in messages)}
+            for name, messages in form.errors.items()
+        ]
+        return Status(422, {"detail": errors})
+    with transaction.atomic():
+        person = create_person(
+            form,
+            by=request.user,
+            organisation=membership.organisation,
+            assign=request.user if membership.role == "worker" else None,
+        )
+    return Status(201, person)

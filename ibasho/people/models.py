@@ -1,0 +1,360 @@
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ibasho.accounts.models import PREFECTURE_CHOICES
+from ibasho.lib.dates import age_on
+from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.japanese import normalise_kana, reading_sort_key, search_term, search_text
+
+
+class TenantQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """The access guard for personal data: an organisation's records, for the roles that work
+    with people. Analysts and strangers get nothing."""
+
+    def visible_to(self, membership):  # type: ignore[no-untyped-def]
+        if membership is None or not membership.reads_personal_data:
+            return self.none()
+        return self.filter(organisation_id=membership.organisation_id)
+
+
+class TenantModel(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Another gender")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class ContactChannel(models.TextChoices):
+    """Channels a person may prefer; the contact log uses the same words."""
+
+    LETTER = "letter", _("Letter")
+    POSTCARD = "postcard", _("Postcard")
+    DOOR_VISIT = "door_visit", _("Door visit")
+    PHONE = "phone", _("Phone")
+    MESSAGE = "message", _("LINE / SNS message")
+    EMAIL = "email", _("Email")
+    VIDEO_CALL = "video_call", _("Video call")
+    CENTRE_VISIT = "centre_visit", _("Visit to the centre")
+    VIA_FAMILY = "via_family", _("Through the family")
+
+
+class Household(TenantModel):
+    name = models.CharField(_("household name"), max_length=100, help_text=_("e.g. 山田家"))
+    name_kana = models.CharField(_("reading"), max_length=100, blank=True)
+    prefecture = models.CharField(
+        _("prefecture"), max_length=2, choices=PREFECTURE_CHOICES, blank=True
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    sort_key = models.CharField(max_length=250, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["sort_key"]
+        indexes = [models.Index(fields=["organisation", "sort_key"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def prepare(self) -> None:
+        self.name_kana = normalise_kana(self.name_kana)
+        self.sort_key = reading_sort_key(self.name_kana or self.name)
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.prepare()
+        super().save(*args, **kwargs)
+
+
+class FamilyMember(TenantModel):
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        SIBLING = "sibling", _("Sibling")
+        SPOUSE = "spouse", _("Spouse / partner")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        CHILD = "child", _("Child")
+        OTHER_RELATIVE = "other_relative", _("Other relative")
+        OTHER = "other", _("Other")
+
+    class Health(models.TextChoices):
+        WELL = "well", _("Well")
+        ILL = "ill", _("Ill")
+        HOSPITALISED = "hospitalised", _("In hospital")
+        IN_CARE = "in_care", _("In care / needs care")
+        DIED = "died", _("Died")
+
+    class Income(models.TextChoices):
+        PENSION = "pension", _("Pension")
+        EMPLOYMENT = "employment", _("Employment")
+        PUBLIC_ASSISTANCE = "public_assistance", _("Public assistance")
+        SAVINGS = "savings", _("Savings")
+        NONE = "none", _("No income")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=100)
+    name_kana = models.CharField(_("reading"), max_length=100, blank=True)
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    health = models.CharField(
+        _("health and care"), max_length=20, choices=Health.choices, default=Health.WELL
+    )
+    health_changed_on = models.DateField(_("health status since"), null=True, blank=True)
+    care_notes = EncryptedTextField(_("health and care notes"), blank=True)
+    income_source = models.CharField(
+        _("income source"), max_length=20, choices=Income.choices, default=Income.UNKNOWN
+    )
+    contactable = models.BooleanField(_("can be contacted"), default=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        ordering = ["birth_year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+    def age_on(self, day: dt.date) -> int | None:
+        return age_on(day, None, self.birth_year)
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.name_kana = normalise_kana(self.name_kana)
+        super().save(*args, **kwargs)
+
+
+class PersonQuerySet(TenantQuerySet):
+    def search(self, query: str):  # type: ignore[no-untyped-def]
+        term = search_term(query)
+        return self.filter(search_text__contains=term) if term else self
+
+    def with_open_case(self):  # type: ignore[no-untyped-def]
+        return self.filter(cases__status=Case.Status.OPEN).distinct()
+
+
+class Person(TenantModel):
+    """Someone in withdrawal. Often known only through their family for years."""
+
+    class Living(models.TextChoices):
+        WITH_PARENTS = "with_parents", _("With parents")
+        ALONE = "alone", _("Alone")
+        WITH_SPOUSE = "with_spouse", _("With spouse / partner")
+        WITH_SIBLINGS = "with_siblings", _("With siblings")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class ReferralSource(models.TextChoices):
+        FAMILY = "family", _("Family")
+        SCHOOL = "school", _("School")
+        WELFARE_COMMISSIONER = "welfare_commissioner", _("Welfare commissioner (民生委員)")
+        ELDERLY_CARE_HUB = "elderly_care_hub", _("Community elderly-care hub")
+        CLINIC = "clinic", _("Clinic / hospital")
+        SELF = "self", _("The person themself")
+        OTHER_ORGANISATION = "other_organisation", _("Another organisation")
+        NEIGHBOUR = "neighbour", _("Neighbour")
+        OTHER = "other", _("Other")
+
+    family_name = models.CharField(_("family name"), max_length=50)
+    given_name = models.CharField(_("given name"), max_length=50, blank=True)
+    family_name_kana = models.CharField(_("family name reading"), max_length=50)
+    given_name_kana = models.CharField(_("given name reading"), max_length=50, blank=True)
+    preferred_name = models.CharField(_("how they like to be called"), max_length=50, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_STATED
+    )
+    prefecture = models.CharField(
+        _("prefecture"), max_length=2, choices=PREFECTURE_CHOICES, blank=True
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    living_situation = models.CharField(
+        _("living situation"), max_length=20, choices=Living.choices, default=Living.UNKNOWN
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("household"),
+    )
+    withdrawal_since = models.DateField(
+        _("withdrawn since (approximately)"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the month or year is enough."),
+    )
+    earlier_episodes = EncryptedTextField(_("earlier episodes"), blank=True)
+    own_words = EncryptedTextField(_("in their own words"), blank=True)
+    goals = EncryptedTextField(_("their goals"), blank=True)
+    things_to_avoid = EncryptedTextField(
+        _("things to avoid"),
+        blank=True,
+        help_text=_("e.g. don't ring the bell, leave a letter"),
+    )
+    preferred_channels = models.JSONField(_("preferred contact channels"), default=list, blank=True)
+    referral_source = models.CharField(
+        _("referral source"), max_length=30, choices=ReferralSource.choices, blank=True
+    )
+    sort_key = models.CharField(max_length=250, editable=False, default="")
+    search_text = models.CharField(max_length=500, editable=False, default="")
+
+    objects = PersonQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["sort_key", "id"]
+        indexes = [models.Index(fields=["organisation", "sort_key"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+
+    def age_on(self, day: dt.date) -> int | None:
+        return age_on(day, self.birth_date, self.birth_year)
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    def prepare(self) -> None:
+        """Derive the stored reading, sort key and search text (also used by bulk loads)."""
+        self.family_name_kana = normalise_kana(self.family_name_kana)
+        self.given_name_kana = normalise_kana(self.given_name_kana)
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        self.sort_key = reading_sort_key(self.family_name_kana, self.given_name_kana)
+        self.search_text = search_text(
+            self.family_name + self.given_name,
+            self.family_name_kana + self.given_name_kana,
+            self.preferred_name,
+        )
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def preferred_channel_labels(self) -> list[str]:
+        labels = dict(ContactChannel.choices)
+        return [str(labels.get(c, c)) for c in self.preferred_channels]
+
+
+class Case(TenantModel):
+    """An organisation's support relationship with a person."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    workers: models.ManyToManyField = models.ManyToManyField(  # type: ignore[type-arg]
+        settings.AUTH_USER_MODEL,
+        through="CaseAssignment",
+        related_name="cases",
+        verbose_name=_("assigned workers"),
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class CaseAssignment(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    is_lead = models.BooleanField(_("lead worker"), default=True)
+    since = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "case", "worker"], name="one_assignment_per_worker"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} → {self.case}"
+
+
+class Consent(TenantModel):
+    """Consent per purpose, given by the person or by a family member on their behalf."""
+
+    class Purpose(models.TextChoices):
+        CONTACT = "contact", _("Being contacted")
+        SHARING = "sharing", _("Sharing with another organisation")
+        STATISTICS = "statistics", _("Use in statistics")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given_by_person = models.BooleanField(_("given by the person themself"), default=True)
+    proxy = models.ForeignKey(
+        FamilyMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("given by (family member as proxy)"),
+    )
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["purpose", "-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given_on})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None

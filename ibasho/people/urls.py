@@ -1,0 +1,24 @@
+from django.urls import path
+
+from ibasho.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("new/", views.person_create, name="person_create"),
+    path("overview/", views.organisation_overview, name="organisation_overview"),
+    path("<uuid:code>/", views.person_detail, name="person_detail"),
+    path("<uuid:code>/edit/", views.person_edit, name="person_edit"),
+    path("<uuid:code>/audit/", views.person_audit, name="person_audit"),
+    path("<uuid:code>/household/new/", views.household_create, name="household_create"),
+    path("<uuid:code>/consents/new/", views.consent_create, name="consent_create"),
+    path("households/<uuid:code>/", views.household_detail, name="household_detail"),
+    path("households/<uuid:code>/edit/", views.household_edit, name="household_edit"),
+    path(
+        "households/<uuid:code>/members/new/",
+        views.family_member_create,
+        name="family_member_create",
+    ),
+    path("family-members/<uuid:code>/edit/", views.family_member_edit, name="family_member_edit"),
+    path("consents/<uuid:code>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+]

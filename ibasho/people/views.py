@@ -1,0 +1,262 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ibasho.accounts.decorators import member_required
+from ibasho.accounts.models import Role
+from ibasho.audit.models import AuditEntry
+from ibasho.audit.services import record_audit
+from ibasho.lib.panels import person_panels
+from ibasho.people import services
+from ibasho.people.forms import (
+    ConsentForm,
+    FamilyMemberForm,
+    HouseholdForm,
+    PersonFilterForm,
+    PersonForm,
+)
+from ibasho.people.models import Case, Consent, FamilyMember, Household, Person
+
+
+def filter_people(people, form: PersonFilterForm, user, today: dt.date):  # type: ignore[no-untyped-def]
+    """Apply the list's search and filters (a valid form) to a guarded queryset."""
+    data = form.cleaned_data
+    people = people.search(data.get("q") or "")
+    status = data.get("status") or "open"
+    if status != "all":
+        people = people.filter(cases__status=status).distinct()
+    if data.get("mine"):
+        people = people.filter(cases__workers=user, cases__status=Case.Status.OPEN).distinct()
+    if data.get("gender"):
+        people = people.filter(gender=data["gender"])
+    # Age bands by birth year: exact enough for a list filter, and index-friendly.
+    if data.get("age_from") is not None:
+        people = people.filter(birth_year__lte=today.year - data["age_from"])
+    if data.get("age_to") is not None:
+        people = people.filter(birth_year__gte=today.year - data["age_to"])
+    return people
+
+
+@member_required()
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None)
+    people = Person.objects.visible_to(request.membership).select_related("household")  # type: ignore[attr-defined]
+    if form.is_valid():
+        people = filter_people(people, form, request.user, timezone.localdate())
+    elif form.is_bound:
+        people = people.none()
+    else:
+        people = people.with_open_case()
+    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "people/_person_rows.html"
+        if request.headers.get("HX-Request")
+        else "people/person_list.html"
+    )
+    return render(request, template, {"form": form, "page": page})
+
+
+@member_required()
+def person_detail(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_object_or_404(
+        Person.objects.visible_to(membership).select_related("household"), code=code
+    )
+    record_audit(
+        "people.person.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=person,
+        person=person,
+    )
+    cases = person.cases.prefetch_related("workers")
+    context = {
+        "person": person,
+        "cases": cases,
+        "consents": person.consents.select_related("proxy"),
+        "family": person.household.members.all() if person.household else [],
+        "panels": person_panels.render_list(request, person),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@member_required()
+def person_create(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    form = PersonForm(request.POST or None, organisation=membership.organisation)
+    if request.method == "POST" and form.is_valid():
+        assign = request.user if membership.role == Role.WORKER else None
+        person = services.create_person(
+            form, by=request.user, organisation=membership.organisation, assign=assign
+        )
+        return redirect("people:person_detail", code=person.code)
+    return render(request, "people/person_form.html", {"form": form})
+
+
+@member_required()
+def person_edit(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    form = PersonForm(request.POST or None, instance=person, organisation=membership.organisation)
+    if request.method == "POST" and form.is_valid():
+        services.save_record(
+            form,
+            "people.person.changed",
+            by=request.user,
+            organisation=membership.organisation,
+            person=person,
+        )
+        return redirect("people:person_detail", code=person.code)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@member_required(Role.ADMIN)
+def person_audit(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    entries = AuditEntry.objects.visible_to(membership).about_person(person.code)
+    page = Paginator(entries.select_related("actor"), 100).get_page(request.GET.get("page"))
+    return render(request, "people/person_audit.html", {"person": person, "page": page})
+
+
+@member_required()
+def household_detail(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    household = get_object_or_404(Household.objects.visible_to(membership), code=code)
+    record_audit(
+        "people.household.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=household,
+    )
+    context = {
+        "household": household,
+        "members": household.members.all(),
+        "people": household.people.all(),
+    }
+    return render(request, "people/household_detail.html", context)
+
+
+@member_required()
+def household_create(request: HttpRequest, code: str) -> HttpResponse:
+    """Create the household of a person (people are always reached through a household)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    form = HouseholdForm(
+        request.POST or None,
+        initial={
+            "name": f"{person.family_name}家",
+            "name_kana": person.family_name_kana,
+            "prefecture": person.prefecture,
+            "municipality": person.municipality,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        household = services.create_household_for(person, form, by=request.user)
+        return redirect("people:household_detail", code=household.code)
+    return render(request, "people/household_form.html", {"form": form, "person": person})
+
+
+@member_required()
+def household_edit(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    household = get_object_or_404(Household.objects.visible_to(membership), code=code)
+    form = HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        services.save_record(
+            form, "people.household.changed", by=request.user, organisation=membership.organisation
+        )
+        return redirect("people:household_detail", code=household.code)
+    return render(request, "people/household_form.html", {"form": form, "household": household})
+
+
+@member_required()
+def family_member_create(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    household = get_object_or_404(Household.objects.visible_to(membership), code=code)
+    form = FamilyMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_family_member(household, form, by=request.user)
+        return redirect("people:household_detail", code=household.code)
+    return render(request, "people/family_member_form.html", {"form": form, "household": household})
+
+
+@member_required()
+def family_member_edit(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    member = get_object_or_404(
+        FamilyMember.objects.visible_to(membership).select_related("household"), code=code
+    )
+    form = FamilyMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.save_record(
+            form,
+            "people.family_member.changed",
+            by=request.user,
+            organisation=membership.organisation,
+        )
+        return redirect("people:household_detail", code=member.household.code)
+    return render(
+        request,
+        "people/family_member_form.html",
+        {"form": form, "household": member.household, "member": member},
+    )
+
+
+@member_required()
+def consent_create(request: HttpRequest, code: str) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    form = ConsentForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        services.save_record(
+            form,
+            "people.consent.recorded",
+            by=request.user,
+            organisation=membership.organisation,
+            person=person,
+            person_id=person.pk,
+        )
+        return redirect("people:person_detail", code=person.code)
+    return render(request, "people/consent_form.html", {"form": form, "person": person})
+
+
+@member_required()
+@require_POST
+def consent_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    consent = get_object_or_404(
+        Consent.objects.visible_to(request.membership).select_related("person"),  # type: ignore[attr-defined]
+        code=code,
+    )
+    services.withdraw_consent(consent, by=request.user)
+    return redirect("people:person_detail", code=consent.person.code)
+
+
+@member_required(Role.ANALYST, Role.COORDINATOR, Role.ADMIN, Role.WORKER)
+def organisation_overview(request: HttpRequest) -> HttpResponse:
+    """Aggregate figures only: what an analyst may see."""
+    organisation = request.membership.organisation  # type: ignore[attr-defined]
+    cases = Case.objects.filter(organisation=organisation)
+    totals = cases.aggregate(
+        open=Count("id", filter=Q(status=Case.Status.OPEN)),
+        closed=Count("id", filter=Q(status=Case.Status.CLOSED)),
+    )
+    by_gender = (
+        Person.objects.filter(organisation=organisation)
+        .values("gender")
+        .annotate(n=Count("id"))
+        .order_by("gender")
+    )
+    labels = dict(Person._meta.get_field("gender").choices)  # type: ignore[arg-type]
+    context = {
+        "totals": totals,
+        "by_gender": [{"label": labels.get(row["gender"]), "n": row["n"]} for row in by_gender],
+        "households": Household.objects.filter(organisation=organisation).count(),
+    }
+    return render(request, "people/organisation_overview.html", context)

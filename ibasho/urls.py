@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ibasho.api import api
+
+admin.site.site_header = "Ibasho"
+admin.site.site_title = "Ibasho"
+
+urlpatterns = [
+    path("", include("ibasho.accounts.urls")),
+    path("people/", include("ibasho.people.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
