@@ -23,7 +23,7 @@ STAFF = [
 ]
 
 # Each domain app that has demo records adds its populate function here, in dependency order.
-POPULATORS: list[str] = []
+POPULATORS: list[str] = ["ibasho.outreach.synthetic.populate"]
 
 
 @dataclass
