@@ -25,7 +25,7 @@ class BackoffRule:
     """
 
     factor: float = 1.5
-    ceiling_days: int = 60
+    ceiling_days: int = 42
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.factor) or self.factor < 1:

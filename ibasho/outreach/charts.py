@@ -72,7 +72,7 @@ def month_bars(
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value else "0"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
 
 
 def _text_width(text: str, size: int) -> float:

@@ -164,7 +164,7 @@ class OutreachSettings(models.Model):
         "accounts.Organisation", on_delete=models.CASCADE, related_name="outreach_settings"
     )
     no_attempt_days = models.PositiveSmallIntegerField(
-        _("at risk after this many days without any contact"), default=30,
+        _("at risk after this many days without any contact"), default=45,
         validators=[MinValueValidator(1)],
     )
     no_two_way_days = models.PositiveSmallIntegerField(
@@ -176,7 +176,7 @@ class OutreachSettings(models.Model):
         default=Decimal("1.50"), validators=[MinValueValidator(Decimal("1"))],
     )
     backoff_ceiling_days = models.PositiveSmallIntegerField(
-        _("longest interval between attempts (days)"), default=60,
+        _("longest interval between attempts (days)"), default=42,
         validators=[MinValueValidator(1)],
     )
     default_channel = models.CharField(
@@ -202,15 +202,15 @@ class OutreachPlanQuerySet(TenantQuerySet):
         return self.filter(case__status=Case.Status.OPEN)
 
     def at_risk(self, today: dt.date, settings: OutreachSettings) -> "OutreachPlanQuerySet":
-        """Open cases nobody has contacted for N days, or with no two-way contact for M days
-        (counting from the case's opening when there has never been one)."""
+        """Open cases that nobody has contacted for N days (counting from the opening when
+        never), or whose person once answered but has had no two-way contact for M days.
+        Someone never reached but knocked on steadily is being persisted with, not dropped."""
         no_contact = today - dt.timedelta(days=settings.no_attempt_days)
         no_two_way = today - dt.timedelta(days=settings.no_two_way_days)
         return self.open().filter(
             Q(last_contact_on__lt=no_contact)
             | Q(last_contact_on__isnull=True, case__opened_on__lt=no_contact)
             | Q(last_two_way_on__lt=no_two_way)
-            | Q(last_two_way_on__isnull=True, case__opened_on__lt=no_two_way)
         )
 
 
@@ -224,7 +224,7 @@ class OutreachPlan(TenantModel):
         default=Decimal("1.50"), validators=[MinValueValidator(Decimal("1"))],
     )
     backoff_ceiling_days = models.PositiveSmallIntegerField(
-        _("longest interval between attempts (days)"), default=60,
+        _("longest interval between attempts (days)"), default=42,
         validators=[MinValueValidator(1)],
     )
     next_due_on = models.DateField(_("next due"), null=True, blank=True)
@@ -245,12 +245,12 @@ class OutreachPlan(TenantModel):
         """How long since any contact and since a two-way one, and which limit is passed."""
         opened = self.case.opened_on
         since_contact = (today - (self.last_contact_on or opened)).days
-        since_two_way = (today - (self.last_two_way_on or opened)).days
+        since_two_way = (today - self.last_two_way_on).days if self.last_two_way_on else None
         return {
             "days_since_contact": since_contact,
             "days_since_two_way": since_two_way,
             "no_contact": since_contact > config.no_attempt_days,
-            "no_two_way": since_two_way > config.no_two_way_days,
+            "no_two_way": since_two_way is not None and since_two_way > config.no_two_way_days,
         }
 
     def backoff(self) -> rules.BackoffRule:

@@ -88,13 +88,71 @@ class Story:
             day += dt.timedelta(days=every + self.rng.randint(-3, 3))
 
 
-def _stage(case: Case, stages: list[tuple[dt.date, str]]) -> list[StageChange]:
+def _stages(case: Case, steps: list[tuple[dt.date, str]]) -> list[StageChange]:
     changes, previous = [], ""
-    for day, stage in stages:
-        changes.append(StageChange(organisation_id=case.organisation_id, person_id=case.person_id,
-                                   stage=stage, previous_stage=previous, changed_on=day))
+    for day, stage in steps:
+        changes.append(
+            StageChange(organisation_id=case.organisation_id, person_id=case.person_id,
+                        stage=stage, previous_stage=previous, changed_on=day)
+        )
         previous = stage
     return changes
+
+
+def _scenario(rng: random.Random, age_days: int) -> str:
+    """Long histories need a case old enough to hold them."""
+    allowed = [
+        (name, weight) for name, weight in SCENARIOS
+        if age_days >= {"long_history": 240, "quiet": 90, "about_to_be_dropped": 50}.get(name, 0)
+    ]
+    return rng.choices([n for n, _ in allowed], [w for _, w in allowed])[0]
+
+
+def _tell(story: Story, scenario: str, start: dt.date, today: dt.date,
+          config: OutreachSettings, rule: rules.BackoffRule, rng: random.Random
+          ) -> tuple[list[tuple[str, int]], list[tuple[dt.date, str]], bool]:
+    """Write one scenario's contacts; return its cadences, its stages and whether the person
+    asked for a quiet period."""
+    day = dt.timedelta(days=1)
+    recent = today - day * rng.randint(0, 6)
+    if scenario == "long_history":
+        first_reply = start + day * rng.randint(120, (today - start).days - 100)
+        story.family(start, first_reply, 45)
+        story.knock(start + day * 7, first_reply, C.LETTER, 14, rule)
+        story.add(first_reply, C.LETTER, R.PERSON, O.WRITTEN_REPLY, 20,
+                  direction=Contact.Direction.INCOMING)
+        at_door = first_reply + day * rng.randint(20, 80)
+        story.talk(first_reply + day * 10, recent, 9, O.MESSAGE_EXCHANGE, C.MESSAGE)
+        story.talk(at_door, recent, 14, O.FACE_TO_FACE, C.DOOR_VISIT)
+        steps = [(start, Stage.FAMILY_SUPPORT), (first_reply, Stage.INDIVIDUAL_INDIRECT),
+                 (at_door, Stage.INDIVIDUAL_FACE_TO_FACE)]
+        if rng.random() < 0.4:
+            group = at_door + day * rng.randint(30, max(31, (today - at_door).days - 20))
+            if group < today - day * 10:
+                steps.append((group, Stage.GROUP))
+                if rng.random() < 0.5:  # a step back, as happens
+                    steps.append((today - day * rng.randint(1, 9), Stage.INDIVIDUAL_FACE_TO_FACE))
+        return [(C.DOOR_VISIT, 14), (C.MESSAGE, 7)], steps, False
+    if scenario == "knocking":
+        story.family(start, recent, 45)
+        story.knock(start + day * 3, today, C.LETTER, 14, rule)
+        story.knock(start + day * 20, today, C.DOOR_VISIT, 30, rule)
+        return [(C.LETTER, 14), (C.DOOR_VISIT, 30)], [(start, Stage.FAMILY_SUPPORT)], False
+    if scenario == "family_only":
+        story.family(start, recent, 30)
+        story.knock(start + day * 10, today, C.LETTER, 28, rule)
+        return [(C.LETTER, 28)], [(start, Stage.FAMILY_SUPPORT)], False
+    if scenario == "quiet":
+        first = start + day * rng.randint(20, (today - start).days - 40)
+        story.knock(start, first, C.LETTER, 14, rule)
+        story.talk(first, today - day * rng.randint(1, 10), 14, O.SPOKE_BY_PHONE, C.PHONE)
+        story.knock(first + day * 15, today, C.LETTER, 30, rule)
+        steps = [(start, Stage.FAMILY_SUPPORT), (first, Stage.INDIVIDUAL_INDIRECT)]
+        return [(C.PHONE, 14), (C.LETTER, 30)], steps, True
+    # about to be dropped: contact faded out around the organisation's limit
+    last = today - day * (config.no_attempt_days + rng.randint(-6, 10))
+    story.knock(start, last, C.PHONE, 21, rule)
+    return [(C.PHONE, 21)], [(start, Stage.FAMILY_SUPPORT)], False
 
 
 def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
@@ -110,58 +168,18 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
     )
     contacts: list[Contact] = []
     stages: list[StageChange] = []
-    quiet: list[tuple[Case, dt.date, list[str]]] = []
+    quiet_cases: list[Case] = []
     cadences: dict[int, list[tuple[str, int]]] = {}
     for case in cases:
         assignment = next(iter(case.assignments.all()), None)
         story = Story(case, assignment.worker_id if assignment else None, zone, rng)
-        scenario = rng.choices([s for s, _ in SCENARIOS], [w for _, w in SCENARIOS])[0]
-        years = rng.randint(1, 4)
-        start = today - dt.timedelta(days=365 * years + rng.randint(0, 200))
-        if scenario == "long_history":
-            first_reply = start + dt.timedelta(days=rng.randint(150, 365 * years - 60))
-            story.family(start, first_reply, 60)
-            story.knock(start + dt.timedelta(days=7), first_reply, C.LETTER, 14, rule)
-            story.add(first_reply, C.LETTER, R.PERSON, O.WRITTEN_REPLY, 20,
-                      direction=Contact.Direction.INCOMING)
-            through_door = first_reply + dt.timedelta(days=rng.randint(20, 90))
-            story.talk(first_reply + dt.timedelta(days=14), through_door, 21,
-                       O.MESSAGE_EXCHANGE, C.MESSAGE)
-            story.talk(through_door, today - dt.timedelta(days=rng.randint(0, 10)), 10,
-                       O.FACE_TO_FACE, C.DOOR_VISIT)
-            stages += _stage(case, [
-                (start, Stage.FAMILY_SUPPORT), (first_reply, Stage.INDIVIDUAL_INDIRECT),
-                (through_door, Stage.INDIVIDUAL_FACE_TO_FACE),
-            ])
-            if rng.random() < 0.3:
-                back = today - dt.timedelta(days=rng.randint(10, 60))
-                stages += _stage(case, [(through_door, Stage.INDIVIDUAL_FACE_TO_FACE),
-                                        (back, Stage.INDIVIDUAL_INDIRECT)])[1:]
-            cadences[case.pk] = [(C.DOOR_VISIT, 14), (C.MESSAGE, 7)]
-        elif scenario == "knocking":
-            story.family(start, today, 45)
-            story.knock(start + dt.timedelta(days=3), today, C.LETTER, 14, rule)
-            story.knock(start + dt.timedelta(days=30), today, C.DOOR_VISIT, 30, rule)
-            stages += _stage(case, [(start, Stage.FAMILY_SUPPORT)])
-            cadences[case.pk] = [(C.LETTER, 14), (C.DOOR_VISIT, 30)]
-        elif scenario == "family_only":
-            story.family(start, today - dt.timedelta(days=rng.randint(0, 20)), 30)
-            stages += _stage(case, [(start, Stage.FAMILY_SUPPORT)])
-            cadences[case.pk] = [(C.LETTER, 28)]
-        elif scenario == "quiet":
-            first = start + dt.timedelta(days=rng.randint(30, 200))
-            story.knock(start, first, C.LETTER, 14, rule)
-            story.talk(first, today - dt.timedelta(days=5), 14, O.SPOKE_BY_PHONE, C.PHONE)
-            stages += _stage(case, [(start, Stage.FAMILY_SUPPORT),
-                                    (first, Stage.INDIVIDUAL_INDIRECT)])
-            quiet.append((case, today + dt.timedelta(days=rng.randint(20, 90)), [C.LETTER]))
-            cadences[case.pk] = [(C.PHONE, 14), (C.LETTER, 30)]
-        else:  # about to be dropped: contact faded out some weeks ago
-            last = today - dt.timedelta(days=config.no_attempt_days + rng.randint(-3, 10))
-            story.knock(start, last, C.PHONE, 21, rule)
-            stages += _stage(case, [(start, Stage.FAMILY_SUPPORT)])
-            cadences[case.pk] = [(C.PHONE, 21)]
+        start = min(case.opened_on, today - dt.timedelta(days=7))
+        scenario = _scenario(rng, (today - start).days)
+        cadences[case.pk], steps, quiet = _tell(story, scenario, start, today, config, rule, rng)
+        stages += _stages(case, steps)
         contacts += story.contacts
+        if quiet:
+            quiet_cases.append(case)
     Contact.objects.bulk_create(contacts, batch_size=500)
     StageChange.objects.bulk_create(stages, batch_size=500)
     for case in cases:
@@ -172,11 +190,12 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
                     every_days=every, starts_on=case.opened_on)
             for channel, every in cadences[case.pk]
         )
-    for case, until, continuing in quiet:
-        QuietPeriod.objects.create(organisation_id=case.organisation_id,
-                                   plan=case.outreach_plan, starts_on=today, until=until,
-                                   continuing_channels=continuing,
-                                   note="今は会いたくない。手紙なら読む。")
+    for case in quiet_cases:
+        QuietPeriod.objects.create(
+            organisation_id=case.organisation_id, plan=case.outreach_plan, starts_on=today,
+            until=today + dt.timedelta(days=rng.randint(20, 90)), continuing_channels=[C.LETTER],
+            note="今は会いたくない。手紙なら読む。",
+        )
     for plan in OutreachPlan.objects.filter(case__in=cases).select_related(
         "case__person__organisation", "case__organisation"
     ):

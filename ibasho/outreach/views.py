@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -56,7 +56,7 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         OutreachPlan.objects.visible_to(membership)
         .at_risk(today, config)
         .select_related("case__person")
-        .order_by("last_contact_on", "last_two_way_on")[:100]
+        .order_by(F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True))[:100]
     )
     overdue = (
         Cadence.objects.visible_to(membership)

@@ -174,8 +174,9 @@ def test_a_closed_case_is_never_due_and_an_open_one_always_is(person_a, worker_a
     plan.refresh_from_db()
     cadence = plan.cadences.get()
     assert cadence.unanswered == 30
-    # however long the silence, the next letter is due within the 60-day ceiling
-    assert plan.next_due_on == cadence.next_due_on == cadence.last_on + dt.timedelta(days=60)
+    # however long the silence, the next letter is due within the ceiling
+    ceiling = dt.timedelta(days=plan.backoff_ceiling_days)
+    assert plan.next_due_on == cadence.next_due_on == cadence.last_on + ceiling
     case = plan.case
     closure = services.request_closure(case, reason=CloseReason.MOVED_AWAY, by=worker_a.user)
     from conftest import make_member

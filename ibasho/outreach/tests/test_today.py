@@ -81,6 +81,25 @@ def test_coordinator_sees_people_at_risk_overdue_by_worker_and_unassigned(
     assert by_worker[worker_a.user] == 1  # only the 200-day-old case is overdue
 
 
+def test_steady_knocking_is_not_dropping_but_a_silent_relationship_is(
+    client_for, coordinator_a, worker_a, org_a
+):
+    never_answered = make_person(org_a, worker_a, "未応答", opened_days_ago=400)
+    went_quiet = make_person(org_a, worker_a, "途絶え", opened_days_ago=400)
+    ago = timezone.now() - dt.timedelta(days=5)
+    services.record_contact(never_answered, by=worker_a.user, channel=C.LETTER,
+                            outcome=O.LETTER_LEFT, occurred_at=ago)
+    services.record_contact(went_quiet, by=worker_a.user, channel=C.PHONE, reached=R.PERSON,
+                            outcome=O.SPOKE_BY_PHONE, duration_minutes=30,
+                            occurred_at=timezone.now() - dt.timedelta(days=120))
+    services.record_contact(went_quiet, by=worker_a.user, channel=C.LETTER,
+                            outcome=O.LETTER_LEFT, occurred_at=ago)
+    overview = client_for(coordinator_a).get(TODAY_URL).context["overview"]
+    risks = {plan.case.person: risk for plan, risk in overview["at_risk"]}
+    assert never_answered not in risks
+    assert risks[went_quiet]["no_two_way"] and not risks[went_quiet]["no_contact"]
+
+
 def test_at_risk_thresholds_are_configurable(client_for, coordinator_a, worker_a, org_a):
     person = make_person(org_a, worker_a, "境界", opened_days_ago=100)
     services.record_contact(person, by=worker_a.user, channel=C.LETTER, outcome=O.LETTER_LEFT,
