@@ -145,11 +145,13 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
     if payload.occurred_at is not None:
         fields["occurred_at"] = payload.occurred_at
     if payload.family_member is not None:
-        member = FamilyMember.objects.visible_to(membership).filter(
-            code=payload.family_member
-        ).first()
+        member = (
+            FamilyMember.objects.visible_to(membership).filter(code=payload.family_member).first()
+        )
         if member is None:
-            return Status(422, {"detail": [{"field": "family_member", "reason": "No such family member."}]})
+            return Status(
+                422, {"detail": [{"field": "family_member", "reason": "No such family member."}]}
+            )
         fields["family_member"] = member
     try:
         contact = services.record_contact(person, by=request.user, **fields)
@@ -163,8 +165,13 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
 def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     membership = _member(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    record_audit("outreach.contacts.viewed", by=request.user,
-                 organisation=membership.organisation, target=person, person=person)
+    record_audit(
+        "outreach.contacts.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=person,
+        person=person,
+    )
     return [contact_out(c) for c in _contacts(membership).filter(person=person)]
 
 

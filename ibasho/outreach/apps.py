@@ -13,8 +13,11 @@ class OutreachConfig(AppConfig):
         from ibasho.outreach.services import plan_for_new_case
 
         person_panels.register(
-            "outreach", order=10, template="outreach/_person_panel.html",
+            "outreach",
+            order=10,
+            template="outreach/_person_panel.html",
             context=views.person_panel,
         )
-        post_save.connect(plan_for_new_case, sender="people.Case",
-                          dispatch_uid="outreach.plan_for_new_case")
+        post_save.connect(
+            plan_for_new_case, sender="people.Case", dispatch_uid="outreach.plan_for_new_case"
+        )

@@ -166,11 +166,7 @@ def due_on(
         due = cadence.starts_on
     else:
         due = max(cadence.starts_on, state.last_on + timedelta(days=interval))
-    if (
-        quiet is not None
-        and cadence.channel not in quiet.continuing
-        and due < quiet.until
-    ):
+    if quiet is not None and cadence.channel not in quiet.continuing and due < quiet.until:
         due = quiet.until
     return DueItem(
         channel=cadence.channel,

@@ -54,9 +54,7 @@ def year_label(year: int, language: str) -> str:
     return f"{year}年" if language.startswith("ja") else str(year)
 
 
-def month_bars(
-    months: Sequence[tuple[int, int, tuple[float, ...]]], language: str
-) -> list[Bar]:
+def month_bars(months: Sequence[tuple[int, int, tuple[float, ...]]], language: str) -> list[Bar]:
     """Bars for (year, month, values) rows; the year is shown under the first bar and January."""
     bars = []
     for index, (year, month, values) in enumerate(months):
@@ -103,9 +101,7 @@ def bar_chart_svg(
     scale = _scale_max(bars)
     slot = plot_w / max(1, len(bars))
     bar_w = max(2.0, slot * 0.64)
-    summary = ", ".join(
-        f"{bar.sublabel}{bar.label} {_fmt(bar.total)} {unit}" for bar in bars
-    )
+    summary = ", ".join(f"{bar.sublabel}{bar.label} {_fmt(bar.total)} {unit}" for bar in bars)
     opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" class="bar-chart" '

@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,18 +44,22 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             "duration_minutes", "second_staff", "note", "next_step",
         ]  # fmt: skip
         widgets = {
-            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "note": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family_member"].queryset = (
+        family = cast(forms.ModelChoiceField, self.fields["family_member"])  # type: ignore[type-arg]
+        family.queryset = (
             FamilyMember.objects.filter(household_id=person.household_id)
             if person.household_id
             else FamilyMember.objects.none()
         )
-        self.fields["second_staff"].queryset = staff_of(person.organisation)
+        staff = cast(forms.ModelChoiceField, self.fields["second_staff"])  # type: ignore[type-arg]
+        staff.queryset = staff_of(person.organisation)
         self.fields["duration_minutes"].widget.attrs.update({"inputmode": "numeric", "max": 1440})
 
     def clean_occurred_at(self) -> dt.datetime:
@@ -74,9 +78,10 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("reached") == Contact.Reached.FAMILY and not data.get("family_member"):
-            if self.fields["family_member"].queryset.exists():  # type: ignore[attr-defined]
-                self.add_error("family_member", _("Which family member was reached?"))
+        family = cast(forms.ModelChoiceField, self.fields["family_member"])  # type: ignore[type-arg]
+        unnamed = data.get("reached") == Contact.Reached.FAMILY and not data.get("family_member")
+        if unnamed and family.queryset is not None and family.queryset.exists():
+            self.add_error("family_member", _("Which family member was reached?"))
         if data.get("family_member") and data.get("reached") != Contact.Reached.FAMILY:
             self.add_error("reached", _("A family member is named: choose “A family member”."))
         return data
@@ -94,7 +99,10 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
         current = {c.channel: c.every_days for c in self.instance.cadences.all()}
         for value, label in PLANNED_CHANNELS:
             self.fields[f"every_{value}"] = forms.IntegerField(
-                label=label, required=False, min_value=1, max_value=366,
+                label=label,
+                required=False,
+                min_value=1,
+                max_value=366,
                 initial=current.get(value),
                 help_text=_("Every how many days; leave empty if not used."),
             )
@@ -110,8 +118,10 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         if self.instance.case.is_open and not self.cadences():
             raise forms.ValidationError(
-                _("An open case needs at least one way of reaching out. Outreach can slow "
-                  "down, but it does not stop.")
+                _(
+                    "An open case needs at least one way of reaching out. Outreach can slow "
+                    "down, but it does not stop."
+                )
             )
         return data
 
@@ -119,11 +129,16 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
 class QuietPeriodForm(forms.Form):
     until = forms.DateField(label=_("Quiet until"), widget=forms.DateInput(attrs={"type": "date"}))
     continuing = forms.MultipleChoiceField(
-        label=_("Channels the person agreed may continue"), choices=PLANNED_CHANNELS,
-        required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Channels the person agreed may continue"),
+        choices=PLANNED_CHANNELS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(label=_("What the person asked for"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("What the person asked for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,14 +154,18 @@ class QuietPeriodForm(forms.Form):
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
     changed_on = forms.DateField(label=_("since"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ClosureForm(forms.Form):
-    reason = forms.ChoiceField(label=_("reason"), choices=CloseReason.choices,
-                               widget=forms.RadioSelect)
-    reason_text = forms.CharField(label=_("details"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("reason"), choices=CloseReason.choices, widget=forms.RadioSelect
+    )
+    reason_text = forms.CharField(
+        label=_("details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -182,10 +201,11 @@ class HandoverForm(forms.Form):
                 label=_("to"), queryset=staff, required=False
             )
             self.fields[f"note_{key}"] = forms.CharField(
-                label=_("handover note"), required=False,
-                widget=forms.Textarea(attrs={"rows": 3, "placeholder": _(
-                    "What worked, what to avoid, trust so far"
-                )}),
+                label=_("handover note"),
+                required=False,
+                widget=forms.Textarea(
+                    attrs={"rows": 3, "placeholder": _("What worked, what to avoid, trust so far")}
+                ),
             )
 
     def rows(self) -> list[dict[str, Any]]:

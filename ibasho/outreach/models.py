@@ -164,24 +164,32 @@ class OutreachSettings(models.Model):
         "accounts.Organisation", on_delete=models.CASCADE, related_name="outreach_settings"
     )
     no_attempt_days = models.PositiveSmallIntegerField(
-        _("at risk after this many days without any contact"), default=45,
+        _("at risk after this many days without any contact"),
+        default=45,
         validators=[MinValueValidator(1)],
     )
     no_two_way_days = models.PositiveSmallIntegerField(
-        _("at risk after this many days without two-way contact"), default=90,
+        _("at risk after this many days without two-way contact"),
+        default=90,
         validators=[MinValueValidator(1)],
     )
     backoff_factor = models.DecimalField(
-        _("interval multiplier after each unanswered attempt"), max_digits=4, decimal_places=2,
-        default=Decimal("1.50"), validators=[MinValueValidator(Decimal("1"))],
+        _("interval multiplier after each unanswered attempt"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
     )
     backoff_ceiling_days = models.PositiveSmallIntegerField(
-        _("longest interval between attempts (days)"), default=42,
+        _("longest interval between attempts (days)"),
+        default=42,
         validators=[MinValueValidator(1)],
     )
     default_channel = models.CharField(
-        _("first way of reaching out on a new case"), max_length=30,
-        choices=Contact.Channel.choices, default=Contact.Channel.LETTER,
+        _("first way of reaching out on a new case"),
+        max_length=30,
+        choices=Contact.Channel.choices,
+        default=Contact.Channel.LETTER,
     )
     default_every_days = models.PositiveSmallIntegerField(
         _("every (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(366)]
@@ -190,6 +198,9 @@ class OutreachSettings(models.Model):
     class Meta:
         verbose_name = _("outreach settings")
         verbose_name_plural = _("outreach settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
     @classmethod
     def for_organisation(cls, organisation: Any) -> "OutreachSettings":
@@ -220,18 +231,22 @@ class OutreachPlan(TenantModel):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outreach_plan")
     backoff_factor = models.DecimalField(
-        _("interval multiplier after each unanswered attempt"), max_digits=4, decimal_places=2,
-        default=Decimal("1.50"), validators=[MinValueValidator(Decimal("1"))],
+        _("interval multiplier after each unanswered attempt"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
     )
     backoff_ceiling_days = models.PositiveSmallIntegerField(
-        _("longest interval between attempts (days)"), default=42,
+        _("longest interval between attempts (days)"),
+        default=42,
         validators=[MinValueValidator(1)],
     )
     next_due_on = models.DateField(_("next due"), null=True, blank=True)
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     last_two_way_on = models.DateField(_("last two-way contact"), null=True, blank=True)
 
-    objects = OutreachPlanQuerySet.as_manager()
+    objects = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("outreach plan")
@@ -281,7 +296,7 @@ class Cadence(TenantModel):
     unanswered = models.PositiveIntegerField(default=0, editable=False)
     next_due_on = models.DateField(_("next due"), null=True, blank=True, editable=False)
 
-    objects = CadenceQuerySet.as_manager()
+    objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("cadence")
@@ -414,7 +429,9 @@ class Handover(TenantModel):
     from_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    to_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     note = EncryptedTextField(_("handover note"))
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -40,7 +40,7 @@ CONTACT_FIELDS = (
 
 # What one tap on Today records, per channel: the usual outcome of an unanswered attempt and
 # a typical time spent (editable afterwards). Attempts never count toward trust hours.
-QUICK_ATTEMPT = {
+QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
     Contact.Channel.LETTER: (Contact.Outcome.LETTER_LEFT, 15),
     Contact.Channel.POSTCARD: (Contact.Outcome.LETTER_LEFT, 10),
     Contact.Channel.DOOR_VISIT: (Contact.Outcome.NO_RESPONSE, 20),
@@ -167,7 +167,9 @@ def set_plan(
 ) -> OutreachPlan:
     """Replace a plan's cadences (channel -> every N days) and its backoff rule."""
     if plan.case.is_open and not cadences:
-        raise ValidationError({"cadences": _("An open case needs at least one way of reaching out.")})
+        raise ValidationError(
+            {"cadences": _("An open case needs at least one way of reaching out.")}
+        )
     today = organisation_today(plan.organisation)
     plan.backoff_factor = backoff_factor
     plan.backoff_ceiling_days = backoff_ceiling_days
@@ -184,8 +186,14 @@ def set_plan(
     for item in existing.values():
         item.delete()
     refresh_plan(plan)
-    record_audit("outreach.plan.changed", by=by, organisation=plan.organisation, target=plan,
-                 person=plan.case.person, fields=["cadences", "backoff"])
+    record_audit(
+        "outreach.plan.changed",
+        by=by,
+        organisation=plan.organisation,
+        target=plan,
+        person=plan.case.person,
+        fields=["cadences", "backoff"],
+    )
     return plan
 
 
@@ -203,12 +211,23 @@ def start_quiet_period(
         earlier.ended_on = today
         earlier.save(update_fields=["ended_on", "updated_at"])
     quiet = QuietPeriod.objects.create(
-        organisation_id=plan.organisation_id, plan=plan, starts_on=today, until=until,
-        continuing_channels=sorted(continuing), note=note, recorded_by=by,
+        organisation_id=plan.organisation_id,
+        plan=plan,
+        starts_on=today,
+        until=until,
+        continuing_channels=sorted(continuing),
+        note=note,
+        recorded_by=by,
     )
     refresh_plan(plan)
-    record_audit("outreach.quiet_period.started", by=by, organisation=plan.organisation,
-                 target=quiet, person=plan.case.person, fields=["until", "continuing_channels"])
+    record_audit(
+        "outreach.quiet_period.started",
+        by=by,
+        organisation=plan.organisation,
+        target=quiet,
+        person=plan.case.person,
+        fields=["until", "continuing_channels"],
+    )
     return quiet
 
 
@@ -217,8 +236,14 @@ def end_quiet_period(quiet: QuietPeriod, *, by: Any) -> QuietPeriod:
     quiet.ended_on = organisation_today(quiet.organisation)
     quiet.save(update_fields=["ended_on", "updated_at"])
     refresh_plan(quiet.plan)
-    record_audit("outreach.quiet_period.ended", by=by, organisation=quiet.organisation,
-                 target=quiet, person=quiet.plan.case.person, fields=["ended_on"])
+    record_audit(
+        "outreach.quiet_period.ended",
+        by=by,
+        organisation=quiet.organisation,
+        target=quiet,
+        person=quiet.plan.case.person,
+        fields=["ended_on"],
+    )
     return quiet
 
 
@@ -231,9 +256,12 @@ def _check_contact(contact: Contact) -> None:
     org_id = contact.organisation_id
     for name in ("staff", "second_staff"):
         user_id = getattr(contact, f"{name}_id")
-        if user_id and not Membership.objects.active().filter(
-            user_id=user_id, organisation_id=org_id, role__in=CASE_ROLES
-        ).exists():
+        if (
+            user_id
+            and not Membership.objects.active()
+            .filter(user_id=user_id, organisation_id=org_id, role__in=CASE_ROLES)
+            .exists()
+        ):
             errors[name] = _("Not a member of staff of this organisation.")
     member = contact.family_member
     if member is not None and (
@@ -252,15 +280,22 @@ def _check_contact(contact: Contact) -> None:
 def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
     """Log a contact or attempt with a person (or their family), audit it and move the
     person's outreach plan on."""
-    contact = Contact(organisation_id=person.organisation_id, person=person, created_by=by,
-                      **fields)
+    contact = Contact(
+        organisation_id=person.organisation_id, person=person, created_by=by, **fields
+    )
     if contact.staff_id is None and getattr(by, "pk", None):
         contact.staff = by
     contact.full_clean()
     _check_contact(contact)
     contact.save()
-    record_audit("outreach.contact.recorded", by=by, organisation=person.organisation,
-                 target=contact, person=person, fields=sorted(fields))
+    record_audit(
+        "outreach.contact.recorded",
+        by=by,
+        organisation=person.organisation,
+        target=contact,
+        person=person,
+        fields=sorted(fields),
+    )
     refresh_plans_for(person)
     return contact
 
@@ -269,17 +304,18 @@ def log_attempt(item: Cadence, *, by: Any) -> Contact:
     """One tap on Today: an unanswered attempt on the cadence's channel, now."""
     outcome, minutes = QUICK_ATTEMPT.get(item.channel, (Contact.Outcome.NO_RESPONSE, 10))
     return record_contact(
-        item.plan.case.person, by=by, channel=item.channel, reached=Contact.Reached.NOBODY,
-        outcome=outcome, duration_minutes=minutes,
+        item.plan.case.person,
+        by=by,
+        channel=item.channel,
+        reached=Contact.Reached.NOBODY,
+        outcome=outcome,
+        duration_minutes=minutes,
     )
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:
-    values = {}
-    for name in CONTACT_FIELDS:
-        field = Contact._meta.get_field(name)
-        values[name] = getattr(contact, field.attname)
-    return values
+    """The editable values as stored (foreign keys as ids)."""
+    return {name: contact.serializable_value(name) for name in CONTACT_FIELDS}
 
 
 @transaction.atomic
@@ -299,11 +335,20 @@ def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
     _check_contact(contact)
     contact.save()
     ContactRevision.objects.create(
-        organisation_id=contact.organisation_id, contact=contact, edited_by=by,
-        previous=json.dumps(before, default=str, ensure_ascii=False), changed_fields=changed,
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        edited_by=by,
+        previous=json.dumps(before, default=str, ensure_ascii=False),
+        changed_fields=changed,
     )
-    record_audit("outreach.contact.changed", by=by, organisation=contact.organisation,
-                 target=contact, person=contact.person, fields=changed)
+    record_audit(
+        "outreach.contact.changed",
+        by=by,
+        organisation=contact.organisation,
+        target=contact,
+        person=contact.person,
+        fields=changed,
+    )
     refresh_plans_for(contact.person)
     return contact
 
@@ -311,13 +356,21 @@ def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
 @transaction.atomic
 def delete_contact(contact: Contact, *, by: Any) -> None:
     """Remove a contact recorded in error (admins only); the audit trail keeps that it existed."""
-    if not Membership.objects.active().filter(
-        user=by, organisation_id=contact.organisation_id, role="admin"
-    ).exists():
+    if (
+        not Membership.objects.active()
+        .filter(user=by, organisation_id=contact.organisation_id, role="admin")
+        .exists()
+    ):
         raise PermissionDenied
     person = contact.person
-    record_audit("outreach.contact.deleted", by=by, organisation=contact.organisation,
-                 target=contact, person=person, fields=CONTACT_FIELDS)
+    record_audit(
+        "outreach.contact.deleted",
+        by=by,
+        organisation=contact.organisation,
+        target=contact,
+        person=person,
+        fields=CONTACT_FIELDS,
+    )
     contact.delete()
     refresh_plans_for(person)
 
@@ -330,21 +383,35 @@ def current_stage(person: Person) -> StageChange | None:
 
 
 @transaction.atomic
-def change_stage(person: Person, *, stage: str, on: dt.date, note: str = "", by: Any) -> StageChange:
+def change_stage(
+    person: Person, *, stage: str, on: dt.date, note: str = "", by: Any
+) -> StageChange:
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
     previous = current_stage(person)
     if previous is not None and previous.stage == stage:
         raise ValidationError({"stage": _("This is already the current stage.")})
     if previous is not None and on < previous.changed_on:
-        raise ValidationError({"changed_on": _("A stage change cannot be dated before the current stage began.")})
+        raise ValidationError(
+            {"changed_on": _("A stage change cannot be dated before the current stage began.")}
+        )
     change = StageChange.objects.create(
-        organisation_id=person.organisation_id, person=person, stage=stage,
-        previous_stage=previous.stage if previous else "", changed_on=on, note=note,
+        organisation_id=person.organisation_id,
+        person=person,
+        stage=stage,
+        previous_stage=previous.stage if previous else "",
+        changed_on=on,
+        note=note,
         changed_by=by,
     )
-    record_audit("outreach.stage.changed", by=by, organisation=person.organisation,
-                 target=change, person=person, fields=["stage"])
+    record_audit(
+        "outreach.stage.changed",
+        by=by,
+        organisation=person.organisation,
+        target=change,
+        person=person,
+        fields=["stage"],
+    )
     return change
 
 
@@ -352,9 +419,11 @@ def change_stage(person: Person, *, stage: str, on: dt.date, note: str = "", by:
 
 
 def _require_supervisor(user: Any, organisation_id: int) -> None:
-    if not Membership.objects.active().filter(
-        user=user, organisation_id=organisation_id, role__in=SUPERVISOR_ROLES
-    ).exists():
+    if (
+        not Membership.objects.active()
+        .filter(user=user, organisation_id=organisation_id, role__in=SUPERVISOR_ROLES)
+        .exists()
+    ):
         raise PermissionDenied
 
 
@@ -370,11 +439,20 @@ def request_closure(case: Case, *, reason: str, reason_text: str = "", by: Any) 
     if case.closures.filter(status=Closure.Status.PENDING).exists():
         raise ValidationError({"case": _("A closure is already waiting for approval.")})
     closure = Closure.objects.create(
-        organisation_id=case.organisation_id, case=case, reason=reason,
-        reason_text=reason_text, requested_by=by,
+        organisation_id=case.organisation_id,
+        case=case,
+        reason=reason,
+        reason_text=reason_text,
+        requested_by=by,
     )
-    record_audit("outreach.case.closure_requested", by=by, organisation=case.organisation,
-                 target=closure, person=case.person, fields=["reason"])
+    record_audit(
+        "outreach.case.closure_requested",
+        by=by,
+        organisation=case.organisation,
+        target=closure,
+        person=case.person,
+        fields=["reason"],
+    )
     return closure
 
 
@@ -394,8 +472,14 @@ def decide_closure(closure: Closure, *, approve: bool, by: Any) -> Closure:
         case.save(update_fields=["status", "closed_on", "updated_at"])
         refresh_plan(ensure_plan(case))
     action = "outreach.case.closed" if approve else "outreach.case.closure_declined"
-    record_audit(action, by=by, organisation=case.organisation, target=case,
-                 person=case.person, fields=["status"])
+    record_audit(
+        action,
+        by=by,
+        organisation=case.organisation,
+        target=case,
+        person=case.person,
+        fields=["status"],
+    )
     return closure
 
 
@@ -413,8 +497,14 @@ def reopen_case(case: Case, *, note: str, by: Any) -> Case:
     case.status, case.closed_on = Case.Status.OPEN, None
     case.save(update_fields=["status", "closed_on", "updated_at"])
     refresh_plan(ensure_plan(case))
-    record_audit("outreach.case.reopened", by=by, organisation=case.organisation, target=case,
-                 person=case.person, fields=["status"])
+    record_audit(
+        "outreach.case.reopened",
+        by=by,
+        organisation=case.organisation,
+        target=case,
+        person=case.person,
+        fields=["status"],
+    )
     return case
 
 
@@ -438,9 +528,13 @@ def hand_over(items: list[HandoverItem], *, from_worker: Any, by: Any) -> list[H
             errors[f"items.{index}.note"] = _("Write what the new worker should know.")
         if item.to_worker == from_worker:
             errors[f"items.{index}.to_worker"] = _("Choose a different worker.")
-        elif not Membership.objects.active().filter(
-            user=item.to_worker, organisation_id=item.case.organisation_id, role__in=CASE_ROLES
-        ).exists():
+        elif (
+            not Membership.objects.active()
+            .filter(
+                user=item.to_worker, organisation_id=item.case.organisation_id, role__in=CASE_ROLES
+            )
+            .exists()
+        ):
             errors[f"items.{index}.to_worker"] = _("Not a member of staff of this organisation.")
     if errors:
         raise ValidationError(errors)
@@ -449,15 +543,27 @@ def hand_over(items: list[HandoverItem], *, from_worker: Any, by: Any) -> list[H
         case = item.case
         CaseAssignment.objects.filter(case=case, worker=from_worker).delete()
         CaseAssignment.objects.get_or_create(
-            organisation_id=case.organisation_id, case=case, worker=item.to_worker,
+            organisation_id=case.organisation_id,
+            case=case,
+            worker=item.to_worker,
             defaults={"is_lead": True},
         )
         handover = Handover.objects.create(
-            organisation_id=case.organisation_id, case=case, from_worker=from_worker,
-            to_worker=item.to_worker, note=item.note, handed_over_by=by,
+            organisation_id=case.organisation_id,
+            case=case,
+            from_worker=from_worker,
+            to_worker=item.to_worker,
+            note=item.note,
+            handed_over_by=by,
         )
-        record_audit("outreach.case.handed_over", by=by, organisation=case.organisation,
-                     target=handover, person=case.person, fields=["workers", "note"])
+        record_audit(
+            "outreach.case.handed_over",
+            by=by,
+            organisation=case.organisation,
+            target=handover,
+            person=case.person,
+            fields=["workers", "note"],
+        )
         handovers.append(handover)
     return handovers
 
@@ -469,12 +575,20 @@ def acknowledge_handover(handover: Handover, *, by: Any) -> Handover:
     if handover.seen_at is None:
         handover.seen_at = timezone.now()
         handover.save(update_fields=["seen_at", "updated_at"])
-        record_audit("outreach.handover.read", by=by, organisation=handover.organisation,
-                     target=handover, person=handover.case.person, fields=["seen_at"])
+        record_audit(
+            "outreach.handover.read",
+            by=by,
+            organisation=handover.organisation,
+            target=handover,
+            person=handover.case.person,
+            fields=["seen_at"],
+        )
     return handover
 
 
-def plan_for_new_case(sender: Any, instance: Case, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def plan_for_new_case(
+    sender: Any, instance: Case, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     """Give each new case its plan (connected in the app config)."""
     if created and not raw:
         ensure_plan(instance)

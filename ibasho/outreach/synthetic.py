@@ -20,7 +20,7 @@ from ibasho.outreach.models import (
 )
 from ibasho.people.models import Case
 
-C, O, R = Contact.Channel, Contact.Outcome, Contact.Reached
+C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 SCENARIOS = [
     ("long_history", 30),
     ("knocking", 25),
@@ -44,8 +44,15 @@ class Story:
         self.case, self.staff_id, self.zone, self.rng = case, staff_id, zone, rng
         self.contacts: list[Contact] = []
 
-    def add(self, day: dt.date, channel: str, reached: str, outcome: str, minutes: int,
-            direction: str = Contact.Direction.OUTREACH) -> None:
+    def add(
+        self,
+        day: dt.date,
+        channel: str,
+        reached: str,
+        outcome: str,
+        minutes: int,
+        direction: str = Contact.Direction.OUTREACH,
+    ) -> None:
         hour = self.rng.randint(10, 17)
         self.contacts.append(
             Contact(
@@ -63,12 +70,13 @@ class Story:
             )
         )
 
-    def knock(self, start: dt.date, end: dt.date, channel: str, every: int,
-              rule: rules.BackoffRule) -> dt.date:
+    def knock(
+        self, start: dt.date, end: dt.date, channel: str, every: int, rule: rules.BackoffRule
+    ) -> dt.date:
         """Unanswered attempts from `start`, backing off as the plan would, until `end`."""
         day, unanswered = start, 0
         while day < end:
-            outcome = O.LETTER_LEFT if channel in (C.LETTER, C.POSTCARD) else O.NO_RESPONSE
+            outcome = OC.LETTER_LEFT if channel in (C.LETTER, C.POSTCARD) else OC.NO_RESPONSE
             self.add(day, channel, R.NOBODY, outcome, 15 if channel == C.LETTER else 20)
             unanswered += 1
             day += dt.timedelta(days=rules.interval_after(every, unanswered, rule))
@@ -83,8 +91,14 @@ class Story:
     def family(self, start: dt.date, end: dt.date, every: int) -> None:
         day = start
         while day < end:
-            self.add(day, C.FAMILY_CONSULTATION, R.FAMILY, O.FAMILY_ONLY,
-                     self.rng.choice([60, 90]), direction=Contact.Direction.INCOMING)
+            self.add(
+                day,
+                C.FAMILY_CONSULTATION,
+                R.FAMILY,
+                OC.FAMILY_ONLY,
+                self.rng.choice([60, 90]),
+                direction=Contact.Direction.INCOMING,
+            )
             day += dt.timedelta(days=every + self.rng.randint(-3, 3))
 
 
@@ -92,8 +106,13 @@ def _stages(case: Case, steps: list[tuple[dt.date, str]]) -> list[StageChange]:
     changes, previous = [], ""
     for day, stage in steps:
         changes.append(
-            StageChange(organisation_id=case.organisation_id, person_id=case.person_id,
-                        stage=stage, previous_stage=previous, changed_on=day)
+            StageChange(
+                organisation_id=case.organisation_id,
+                person_id=case.person_id,
+                stage=stage,
+                previous_stage=previous,
+                changed_on=day,
+            )
         )
         previous = stage
     return changes
@@ -102,15 +121,22 @@ def _stages(case: Case, steps: list[tuple[dt.date, str]]) -> list[StageChange]:
 def _scenario(rng: random.Random, age_days: int) -> str:
     """Long histories need a case old enough to hold them."""
     allowed = [
-        (name, weight) for name, weight in SCENARIOS
+        (name, weight)
+        for name, weight in SCENARIOS
         if age_days >= {"long_history": 240, "quiet": 90, "about_to_be_dropped": 50}.get(name, 0)
     ]
     return rng.choices([n for n, _ in allowed], [w for _, w in allowed])[0]
 
 
-def _tell(story: Story, scenario: str, start: dt.date, today: dt.date,
-          config: OutreachSettings, rule: rules.BackoffRule, rng: random.Random
-          ) -> tuple[list[tuple[str, int]], list[tuple[dt.date, str]], bool]:
+def _tell(
+    story: Story,
+    scenario: str,
+    start: dt.date,
+    today: dt.date,
+    config: OutreachSettings,
+    rule: rules.BackoffRule,
+    rng: random.Random,
+) -> tuple[list[tuple[str, int]], list[tuple[dt.date, str]], bool]:
     """Write one scenario's contacts; return its cadences, its stages and whether the person
     asked for a quiet period."""
     day = dt.timedelta(days=1)
@@ -119,13 +145,22 @@ def _tell(story: Story, scenario: str, start: dt.date, today: dt.date,
         first_reply = start + day * rng.randint(120, (today - start).days - 100)
         story.family(start, first_reply, 45)
         story.knock(start + day * 7, first_reply, C.LETTER, 14, rule)
-        story.add(first_reply, C.LETTER, R.PERSON, O.WRITTEN_REPLY, 20,
-                  direction=Contact.Direction.INCOMING)
+        story.add(
+            first_reply,
+            C.LETTER,
+            R.PERSON,
+            OC.WRITTEN_REPLY,
+            20,
+            direction=Contact.Direction.INCOMING,
+        )
         at_door = first_reply + day * rng.randint(20, 80)
-        story.talk(first_reply + day * 10, recent, 9, O.MESSAGE_EXCHANGE, C.MESSAGE)
-        story.talk(at_door, recent, 14, O.FACE_TO_FACE, C.DOOR_VISIT)
-        steps = [(start, Stage.FAMILY_SUPPORT), (first_reply, Stage.INDIVIDUAL_INDIRECT),
-                 (at_door, Stage.INDIVIDUAL_FACE_TO_FACE)]
+        story.talk(first_reply + day * 10, recent, 9, OC.MESSAGE_EXCHANGE, C.MESSAGE)
+        story.talk(at_door, recent, 14, OC.FACE_TO_FACE, C.DOOR_VISIT)
+        steps: list[tuple[dt.date, str]] = [
+            (start, Stage.FAMILY_SUPPORT),
+            (first_reply, Stage.INDIVIDUAL_INDIRECT),
+            (at_door, Stage.INDIVIDUAL_FACE_TO_FACE),
+        ]
         if rng.random() < 0.4:
             group = at_door + day * rng.randint(30, max(31, (today - at_door).days - 20))
             if group < today - day * 10:
@@ -145,10 +180,13 @@ def _tell(story: Story, scenario: str, start: dt.date, today: dt.date,
     if scenario == "quiet":
         first = start + day * rng.randint(20, (today - start).days - 40)
         story.knock(start, first, C.LETTER, 14, rule)
-        story.talk(first, today - day * rng.randint(1, 10), 14, O.SPOKE_BY_PHONE, C.PHONE)
+        story.talk(first, today - day * rng.randint(1, 10), 14, OC.SPOKE_BY_PHONE, C.PHONE)
         story.knock(first + day * 15, today, C.LETTER, 30, rule)
-        steps = [(start, Stage.FAMILY_SUPPORT), (first, Stage.INDIVIDUAL_INDIRECT)]
-        return [(C.PHONE, 14), (C.LETTER, 30)], steps, True
+        quiet_steps: list[tuple[dt.date, str]] = [
+            (start, Stage.FAMILY_SUPPORT),
+            (first, Stage.INDIVIDUAL_INDIRECT),
+        ]
+        return [(C.PHONE, 14), (C.LETTER, 30)], quiet_steps, True
     # about to be dropped: contact faded out around the organisation's limit
     last = today - day * (config.no_attempt_days + rng.randint(-6, 10))
     story.knock(start, last, C.PHONE, 21, rule)
@@ -186,14 +224,22 @@ def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
         plan = services.ensure_plan(case)
         plan.cadences.all().delete()
         Cadence.objects.bulk_create(
-            Cadence(organisation_id=case.organisation_id, plan=plan, channel=channel,
-                    every_days=every, starts_on=case.opened_on)
+            Cadence(
+                organisation_id=case.organisation_id,
+                plan=plan,
+                channel=channel,
+                every_days=every,
+                starts_on=case.opened_on,
+            )
             for channel, every in cadences[case.pk]
         )
     for case in quiet_cases:
         QuietPeriod.objects.create(
-            organisation_id=case.organisation_id, plan=case.outreach_plan, starts_on=today,
-            until=today + dt.timedelta(days=rng.randint(20, 90)), continuing_channels=[C.LETTER],
+            organisation_id=case.organisation_id,
+            plan=case.outreach_plan,
+            starts_on=today,
+            until=today + dt.timedelta(days=rng.randint(20, 90)),
+            continuing_channels=[C.LETTER],
             note="今は会いたくない。手紙なら読む。",
         )
     for plan in OutreachPlan.objects.filter(case__in=cases).select_related(

@@ -38,9 +38,7 @@ class ContactRecord:
 
 @dataclass(frozen=True)
 class FirstResponse:
-    attempts: (
-        int  # attempts made before the first two-way contact (or so far, if none yet)
-    )
+    attempts: int  # attempts made before the first two-way contact (or so far, if none yet)
     responded: bool
     first_response_at: datetime | None
 
@@ -160,9 +158,7 @@ def hours_per_month(
     )
 
 
-def summarise(
-    records: Sequence[ContactRecord], today: date, tz: tzinfo
-) -> TrustSummary:
+def summarise(records: Sequence[ContactRecord], today: date, tz: tzinfo) -> TrustSummary:
     hours = two_way_hours(records)
     return TrustSummary(
         two_way_hours=hours,

@@ -56,7 +56,9 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         OutreachPlan.objects.visible_to(membership)
         .at_risk(today, config)
         .select_related("case__person")
-        .order_by(F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True))[:100]
+        .order_by(
+            F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True)
+        )[:100]
     )
     overdue = (
         Cadence.objects.visible_to(membership)
@@ -65,7 +67,10 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("-n")
     )
-    workers = {u.pk: u for u in User.objects.filter(pk__in=[r["plan__case__assignments__worker"] for r in overdue])}
+    workers = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=[r["plan__case__assignments__worker"] for r in overdue])
+    }
     unassigned = list(
         Case.objects.visible_to(membership)
         .filter(status=Case.Status.OPEN, assignments__isnull=True)
@@ -134,7 +139,7 @@ def log_attempt(request: HttpRequest, code: str) -> HttpResponse:
 def contact_create(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    initial: dict[str, Any] = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
     if request.GET.get("channel") in Contact.Channel.values:
         initial["channel"] = request.GET["channel"]
     form = ContactForm(request.POST or None, person=person, initial=initial)
@@ -153,8 +158,13 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
 def contact_list(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    record_audit("outreach.contacts.viewed", by=request.user,
-                 organisation=membership.organisation, target=person, person=person)
+    record_audit(
+        "outreach.contacts.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=person,
+        person=person,
+    )
     contacts = person.contacts.select_related("staff", "second_staff", "family_member")
     page = Paginator(contacts, 50).get_page(request.GET.get("page"))
     return render(request, "outreach/contact_list.html", {"person": person, "page": page})
@@ -171,11 +181,19 @@ def _contact(request: HttpRequest, code: str) -> Contact:
 def contact_detail(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership(request)
     contact = _contact(request, code)
-    record_audit("outreach.contact.viewed", by=request.user,
-                 organisation=membership.organisation, target=contact, person=contact.person)
+    record_audit(
+        "outreach.contact.viewed",
+        by=request.user,
+        organisation=membership.organisation,
+        target=contact,
+        person=contact.person,
+    )
     revisions = contact.revisions.select_related("edited_by")
-    return render(request, "outreach/contact_detail.html",
-                  {"contact": contact, "person": contact.person, "revisions": revisions})
+    return render(
+        request,
+        "outreach/contact_detail.html",
+        {"contact": contact, "person": contact.person, "revisions": revisions},
+    )
 
 
 @member_required()
@@ -192,8 +210,11 @@ def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
             _apply_errors(form, error)
         else:
             return redirect("outreach:contact_detail", code=contact.code)
-    return render(request, "outreach/contact_form.html",
-                  {"form": form, "person": contact.person, "contact": contact})
+    return render(
+        request,
+        "outreach/contact_form.html",
+        {"form": form, "person": contact.person, "contact": contact},
+    )
 
 
 @member_required(Role.ADMIN)
@@ -203,8 +224,9 @@ def contact_delete(request: HttpRequest, code: str) -> HttpResponse:
         person = contact.person
         services.delete_contact(contact, by=request.user)
         return redirect("outreach:contact_list", code=person.code)
-    return render(request, "outreach/contact_delete.html",
-                  {"contact": contact, "person": contact.person})
+    return render(
+        request, "outreach/contact_delete.html", {"contact": contact, "person": contact.person}
+    )
 
 
 def _case(request: HttpRequest, code: str) -> Case:
@@ -221,16 +243,20 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_plan(plan, cadences=form.cadences(),
-                              backoff_factor=form.cleaned_data["backoff_factor"],
-                              backoff_ceiling_days=form.cleaned_data["backoff_ceiling_days"],
-                              by=request.user)
+            services.set_plan(
+                plan,
+                cadences=form.cadences(),
+                backoff_factor=form.cleaned_data["backoff_factor"],
+                backoff_ceiling_days=form.cleaned_data["backoff_ceiling_days"],
+                by=request.user,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             return redirect("people:person_detail", code=case.person.code)
-    return render(request, "outreach/plan_form.html",
-                  {"form": form, "person": case.person, "case": case})
+    return render(
+        request, "outreach/plan_form.html", {"form": form, "person": case.person, "case": case}
+    )
 
 
 @member_required()
@@ -242,8 +268,13 @@ def quiet_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.start_quiet_period(plan, until=data["until"], continuing=data["continuing"],
-                                        note=data["note"], by=request.user)
+            services.start_quiet_period(
+                plan,
+                until=data["until"],
+                continuing=data["continuing"],
+                note=data["note"],
+                by=request.user,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -271,8 +302,13 @@ def stage_change(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.change_stage(person, stage=data["stage"], on=data["changed_on"],
-                                  note=data["note"], by=request.user)
+            services.change_stage(
+                person,
+                stage=data["stage"],
+                on=data["changed_on"],
+                note=data["note"],
+                by=request.user,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -286,9 +322,12 @@ def closure_request(request: HttpRequest, code: str) -> HttpResponse:
     form = ClosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_closure(case, reason=form.cleaned_data["reason"],
-                                     reason_text=form.cleaned_data["reason_text"],
-                                     by=request.user)
+            services.request_closure(
+                case,
+                reason=form.cleaned_data["reason"],
+                reason_text=form.cleaned_data["reason_text"],
+                by=request.user,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -304,8 +343,9 @@ def closure_decide(request: HttpRequest, code: str) -> HttpResponse:
         code=code,
     )
     try:
-        services.decide_closure(closure, approve=request.POST.get("decision") == "approve",
-                                by=request.user)
+        services.decide_closure(
+            closure, approve=request.POST.get("decision") == "approve", by=request.user
+        )
     except ValidationError:
         pass  # already decided by someone else: the page shows the current state
     except PermissionDenied as exc:
@@ -340,7 +380,9 @@ def handover(request: HttpRequest) -> HttpResponse:
             .select_related("person")
             .order_by("person__sort_key")
         )
-    form = HandoverForm(request.POST or None, cases=cases, staff=staff.exclude(pk=getattr(departing, "pk", None)))
+    form = HandoverForm(
+        request.POST or None, cases=cases, staff=staff.exclude(pk=getattr(departing, "pk", None))
+    )
     if request.method == "POST" and departing is not None and form.is_valid():
         items = [services.HandoverItem(case, to, note) for case, to, note in form.selected()]
         try:
@@ -349,8 +391,9 @@ def handover(request: HttpRequest) -> HttpResponse:
             _apply_errors(form, error)
         else:
             return redirect("outreach:today")
-    return render(request, "outreach/handover.html",
-                  {"form": form, "staff": staff, "departing": departing})
+    return render(
+        request, "outreach/handover.html", {"form": form, "staff": staff, "departing": departing}
+    )
 
 
 @member_required()
@@ -374,9 +417,13 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     form = OutreachSettingsForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():
         form.save()
-        record_audit("outreach.settings.changed", by=request.user,
-                     organisation=membership.organisation, target=config,
-                     fields=form.changed_data)
+        record_audit(
+            "outreach.settings.changed",
+            by=request.user,
+            organisation=membership.organisation,
+            target=config,
+            fields=form.changed_data,
+        )
         return redirect("outreach:today")
     return render(request, "outreach/settings_form.html", {"form": form})
 
@@ -390,7 +437,8 @@ def person_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
     day = services.organisation_today(membership.organisation)
     summary = services.trust_summary(person, day)
     pending = Prefetch(
-        "case__closures", queryset=Closure.objects.filter(status=Closure.Status.PENDING),
+        "case__closures",
+        queryset=Closure.objects.filter(status=Closure.Status.PENDING),
         to_attr="pending_closures",
     )
     plans = (
@@ -413,8 +461,9 @@ def person_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
             for plan in plans
         ],
         "handovers": list(
-            Handover.objects.filter(case__person=person, seen_at__isnull=True)
-            .select_related("from_worker")
+            Handover.objects.filter(case__person=person, seen_at__isnull=True).select_related(
+                "from_worker"
+            )
         ),
         "recent": list(person.contacts.all()[:10]),
     }
@@ -425,8 +474,11 @@ def hours_chart(summary: trust.TrustSummary, chart_id: str) -> str:
         [(m.year, m.month, (m.two_way_hours, m.family_hours)) for m in summary.months],
         get_language() or "ja",
     )
-    series = [charts.Series(str(_("with the person")), "#2a6f97"),
-              charts.Series(str(_("family support")), "#9cc9d9")]
-    svg = charts.bar_chart_svg(bars, series, title=str(_("Hours per month")), unit=str(_("h")),
-                               chart_id=chart_id)
+    series = [
+        charts.Series(str(_("with the person")), "#2a6f97"),
+        charts.Series(str(_("family support")), "#9cc9d9"),
+    ]
+    svg = charts.bar_chart_svg(
+        bars, series, title=str(_("Hours per month")), unit=str(_("h")), chart_id=chart_id
+    )
     return mark_safe(svg)  # noqa: S308 -- every text in the chart is escaped by the builder

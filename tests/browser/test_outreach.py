@@ -12,8 +12,13 @@ def test_worker_logs_an_attempt_then_a_conversation(browser_page, log_in, worker
     from ibasho.outreach.models import Cadence, OutreachPlan
 
     plan = OutreachPlan.objects.get(case__person=person_a)
-    services.set_plan(plan, cadences={"door_visit": 14, "letter": 14},
-                      backoff_factor=Decimal("1.5"), backoff_ceiling_days=60, by=worker_a.user)
+    services.set_plan(
+        plan,
+        cadences={"door_visit": 14, "letter": 14},
+        backoff_factor=Decimal("1.5"),
+        backoff_ceiling_days=60,
+        by=worker_a.user,
+    )
     visit = Cadence.objects.get(plan=plan, channel="door_visit")
 
     page = browser_page

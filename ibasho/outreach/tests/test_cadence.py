@@ -289,9 +289,7 @@ def test_open_case_is_always_due_again_within_the_ceiling(cadence, rule, history
         assert due == cadence.starts_on
 
 
-@given(
-    cadence=cadences, rule=rules, history=unanswered_history, gap=st.integers(1, 400)
-)
+@given(cadence=cadences, rule=rules, history=unanswered_history, gap=st.integers(1, 400))
 def test_quiet_period_delays_but_never_stops(cadence, rule, history, gap):
     start = max([a.on for a in history], default=cadence.starts_on)
     quiet = QuietPeriod(start, start + timedelta(days=gap))
@@ -303,9 +301,7 @@ def test_quiet_period_delays_but_never_stops(cadence, rule, history, gap):
 
 
 @given(cadence=cadences, rule=rules, history=unanswered_history)
-def test_more_unanswered_attempts_never_bring_the_next_attempt_closer(
-    cadence, rule, history
-):
+def test_more_unanswered_attempts_never_bring_the_next_attempt_closer(cadence, rule, history):
     state = state_from_history(cadence.channel, history)
     if state.last_on is None:
         return

@@ -22,9 +22,7 @@ def test_month_label(month, language, expected):
 
 
 def test_month_bars_show_the_year_on_the_first_bar_and_january():
-    bars = month_bars(
-        [(2024, 11, (1.0, 0.0)), (2024, 12, (0, 0)), (2025, 1, (2, 0))], "ja"
-    )
+    bars = month_bars([(2024, 11, (1.0, 0.0)), (2024, 12, (0, 0)), (2025, 1, (2, 0))], "ja")
     assert [(b.label, b.sublabel) for b in bars] == [
         ("11月", "2024年"),
         ("12月", ""),

@@ -1,6 +1,5 @@
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,7 +7,7 @@ from ibasho.audit.models import AuditEntry
 from ibasho.outreach import services
 from ibasho.outreach.models import CloseReason, Closure, Contact, ContactRevision, Stage
 
-C, O, R = Contact.Channel, Contact.Outcome, Contact.Reached
+C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 PERSON_PAGE_QUERIES = 20
 
 
@@ -18,14 +17,25 @@ def detail(person):
 
 def add_history(person, user, weeks: int) -> None:
     for n in range(weeks):
-        services.record_contact(person, by=user, channel=C.DOOR_VISIT, reached=R.PERSON,
-                                outcome=O.FACE_TO_FACE, duration_minutes=60,
-                                occurred_at=timezone.now() - dt.timedelta(days=7 * n + 1))
+        services.record_contact(
+            person,
+            by=user,
+            channel=C.DOOR_VISIT,
+            reached=R.PERSON,
+            outcome=OC.FACE_TO_FACE,
+            duration_minutes=60,
+            occurred_at=timezone.now() - dt.timedelta(days=7 * n + 1),
+        )
 
 
 def test_trust_panel_shows_hours_consistency_and_chart(client_for, worker_a, person_a):
-    services.record_contact(person_a, by=worker_a.user, channel=C.LETTER, outcome=O.LETTER_LEFT,
-                            occurred_at=timezone.now() - dt.timedelta(days=200))
+    services.record_contact(
+        person_a,
+        by=worker_a.user,
+        channel=C.LETTER,
+        outcome=OC.LETTER_LEFT,
+        occurred_at=timezone.now() - dt.timedelta(days=200),
+    )
     add_history(person_a, worker_a.user, 3)
     response = client_for(worker_a).get(detail(person_a))
     panel = next(p["context"] for p in response.context["panels"] if p["name"] == "outreach")
@@ -40,8 +50,9 @@ def test_trust_panel_shows_hours_consistency_and_chart(client_for, worker_a, per
 def test_stage_history_shows_a_step_back_neutrally(client_for, worker_a, person_a):
     today = services.organisation_today(person_a.organisation)
     for offset, stage in enumerate([Stage.GROUP, Stage.INDIVIDUAL_FACE_TO_FACE]):
-        services.change_stage(person_a, stage=stage, on=today - dt.timedelta(days=5 - offset),
-                              by=worker_a.user)
+        services.change_stage(
+            person_a, stage=stage, on=today - dt.timedelta(days=5 - offset), by=worker_a.user
+        )
     html = client_for(worker_a).get(detail(person_a)).content.decode()
     assert "Group / ibasho → Individual support (face to face)" in html
     assert "fail" not in html.lower()
@@ -61,8 +72,9 @@ def test_person_page_query_count_does_not_grow_with_history(
 
 
 def test_outsider_gets_404_on_every_outreach_page(client_for, worker_a, worker_b, person_a):
-    contact = services.record_contact(person_a, by=worker_a.user, channel=C.LETTER,
-                                      outcome=O.LETTER_LEFT)
+    contact = services.record_contact(
+        person_a, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT
+    )
     case = person_a.cases.get()
     client = client_for(worker_b)
     urls = [
@@ -85,9 +97,16 @@ def test_outsider_gets_404_on_every_outreach_page(client_for, worker_a, worker_b
 def test_recording_a_contact_from_the_form(client_for, worker_a, person_a):
     response = client_for(worker_a).post(
         reverse("outreach:contact_create", args=[person_a.code]),
-        {"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": C.DOOR_VISIT,
-         "direction": "outreach", "reached": R.PERSON, "outcome": O.FACE_TO_FACE,
-         "duration_minutes": 45, "note": "玄関で45分", "next_step": "来週また"},
+        {
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "channel": C.DOOR_VISIT,
+            "direction": "outreach",
+            "reached": R.PERSON,
+            "outcome": OC.FACE_TO_FACE,
+            "duration_minutes": 45,
+            "note": "玄関で45分",
+            "next_step": "来週また",
+        },
     )
     assert response.status_code == 302
     contact = Contact.objects.get()
@@ -97,9 +116,14 @@ def test_recording_a_contact_from_the_form(client_for, worker_a, person_a):
 def test_a_bad_form_says_which_field_and_saves_nothing(client_for, worker_a, person_a):
     response = client_for(worker_a).post(
         reverse("outreach:contact_create", args=[person_a.code]),
-        {"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": C.DOOR_VISIT,
-         "direction": "outreach", "reached": R.NOBODY, "outcome": O.FACE_TO_FACE,
-         "duration_minutes": 45},
+        {
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "channel": C.DOOR_VISIT,
+            "direction": "outreach",
+            "reached": R.NOBODY,
+            "outcome": OC.FACE_TO_FACE,
+            "duration_minutes": 45,
+        },
     )
     assert response.status_code == 200
     assert "outcome" in response.context["form"].errors
@@ -107,13 +131,21 @@ def test_a_bad_form_says_which_field_and_saves_nothing(client_for, worker_a, per
 
 
 def test_edit_history_is_shown_and_delete_is_for_admins(client_for, worker_a, admin_a, person_a):
-    contact = services.record_contact(person_a, by=worker_a.user, channel=C.LETTER,
-                                      outcome=O.LETTER_LEFT, duration_minutes=10)
+    contact = services.record_contact(
+        person_a, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT, duration_minutes=10
+    )
     client = client_for(worker_a)
-    data = {"occurred_at": timezone.localtime(contact.occurred_at).strftime("%Y-%m-%dT%H:%M"),
-            "channel": C.LETTER, "direction": "outreach", "reached": R.NOBODY,
-            "outcome": O.LETTER_LEFT, "duration_minutes": 25}
-    assert client.post(reverse("outreach:contact_edit", args=[contact.code]), data).status_code == 302
+    data = {
+        "occurred_at": timezone.localtime(contact.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "channel": C.LETTER,
+        "direction": "outreach",
+        "reached": R.NOBODY,
+        "outcome": OC.LETTER_LEFT,
+        "duration_minutes": 25,
+    }
+    assert (
+        client.post(reverse("outreach:contact_edit", args=[contact.code]), data).status_code == 302
+    )
     assert ContactRevision.objects.get().changed_fields == ["duration_minutes"]
     page = client.get(reverse("outreach:contact_detail", args=[contact.code])).content.decode()
     assert "Edit history" in page and "duration_minutes" in page
@@ -126,8 +158,9 @@ def test_edit_history_is_shown_and_delete_is_for_admins(client_for, worker_a, ad
 
 def test_closure_approval_on_the_person_page(client_for, worker_a, coordinator_a, person_a):
     case = person_a.cases.get()
-    response = client_for(worker_a).post(reverse("outreach:closure_request", args=[case.code]),
-                                         {"reason": CloseReason.MOVED_AWAY})
+    response = client_for(worker_a).post(
+        reverse("outreach:closure_request", args=[case.code]), {"reason": CloseReason.MOVED_AWAY}
+    )
     assert response.status_code == 302
     closure = Closure.objects.get()
     decide = reverse("outreach:closure_decide", args=[closure.code])
@@ -139,7 +172,8 @@ def test_closure_approval_on_the_person_page(client_for, worker_a, coordinator_a
 
 def test_no_response_is_not_offered_as_a_close_reason(client_for, worker_a, person_a):
     case = person_a.cases.get()
-    response = client_for(worker_a).post(reverse("outreach:closure_request", args=[case.code]),
-                                         {"reason": "no_response"})
+    response = client_for(worker_a).post(
+        reverse("outreach:closure_request", args=[case.code]), {"reason": "no_response"}
+    )
     assert response.status_code == 200 and "reason" in response.context["form"].errors
     assert 'value="no_response"' not in response.content.decode()

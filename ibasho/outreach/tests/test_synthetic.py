@@ -19,12 +19,15 @@ def test_demo_histories_cover_the_hard_cases(org_a, worker_a):
     assert QuietPeriod.objects.filter(organisation=org_a, until__gt=today).exists()
     # known only through the family: family contacts, letters, and never the person
     family_only = [
-        p for p in Person.objects.filter(organisation=org_a)
+        p
+        for p in Person.objects.filter(organisation=org_a)
         if p.contacts.filter(reached=Contact.Reached.FAMILY).exists()
         and not p.contacts.filter(reached=Contact.Reached.PERSON).exists()
     ]
     assert family_only
-    summaries = [services.trust_summary(p, today) for p in Person.objects.filter(organisation=org_a)]
+    summaries = [
+        services.trust_summary(p, today) for p in Person.objects.filter(organisation=org_a)
+    ]
     assert max(s.first_response.attempts for s in summaries if s.first_response.responded) >= 10
     assert any(s.milestone_reached for s in summaries)
     config = OutreachSettings.for_organisation(org_a)
@@ -39,4 +42,6 @@ def test_the_same_seed_gives_the_same_histories(org_a, worker_a):
     Contact.objects.all().delete()
     QuietPeriod.objects.all().delete()
     populate(org_a, random.Random(3), today)
-    assert list(Contact.objects.order_by("occurred_at").values_list("occurred_at", "channel")) == first
+    assert (
+        list(Contact.objects.order_by("occurred_at").values_list("occurred_at", "channel")) == first
+    )

@@ -1,6 +1,5 @@
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,13 +7,17 @@ from ibasho.outreach import services
 from ibasho.outreach.models import Contact, OutreachPlan
 from ibasho.people.models import Case, CaseAssignment, Person
 
-C, O, R = Contact.Channel, Contact.Outcome, Contact.Reached
+C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
-    person = Person.objects.create(organisation=org, family_name=name, family_name_kana="てすと",
-                                   things_to_avoid=f"{name}: 夕方は避ける")
+    person = Person.objects.create(
+        organisation=org,
+        family_name=name,
+        family_name_kana="てすと",
+        things_to_avoid=f"{name}: 夕方は避ける",
+    )
     opened = services.organisation_today(org) - dt.timedelta(days=opened_days_ago)
     case = Case.objects.create(organisation=org, person=person, opened_on=opened)
     if worker is not None:
@@ -27,9 +30,7 @@ def test_home_is_today_for_staff(client_for, worker_a):
     assert response.status_code == 302 and response.url == TODAY_URL
 
 
-def test_worker_sees_due_work_most_overdue_first_with_things_to_avoid(
-    client_for, worker_a, org_a
-):
+def test_worker_sees_due_work_most_overdue_first_with_things_to_avoid(client_for, worker_a, org_a):
     recent = make_person(org_a, worker_a, "最近", opened_days_ago=1)
     older = make_person(org_a, worker_a, "以前", opened_days_ago=20)
     make_person(org_a, None, "担当なし", opened_days_ago=5)
@@ -43,8 +44,9 @@ def test_worker_sees_due_work_most_overdue_first_with_things_to_avoid(
 def test_a_logged_attempt_leaves_the_queue(client_for, worker_a, person_a):
     client = client_for(worker_a)
     [item] = client.get(TODAY_URL).context["due"]
-    response = client.post(reverse("outreach:log_attempt", args=[item.code]),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("outreach:log_attempt", args=[item.code]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     contact = Contact.objects.get()
     assert (contact.channel, contact.reached, contact.staff) == (C.LETTER, R.NOBODY, worker_a.user)
@@ -71,8 +73,14 @@ def test_coordinator_sees_people_at_risk_overdue_by_worker_and_unassigned(
     dropped = make_person(org_a, worker_a, "途切れ", opened_days_ago=200)
     fresh = make_person(org_a, worker_a, "新規", opened_days_ago=2)
     lonely = make_person(org_a, None, "担当なし", opened_days_ago=3)
-    services.record_contact(fresh, by=worker_a.user, reached=R.PERSON, channel=C.LETTER,
-                            outcome=O.WRITTEN_REPLY, duration_minutes=30)
+    services.record_contact(
+        fresh,
+        by=worker_a.user,
+        reached=R.PERSON,
+        channel=C.LETTER,
+        outcome=OC.WRITTEN_REPLY,
+        duration_minutes=30,
+    )
     overview = client_for(coordinator_a).get(TODAY_URL).context["overview"]
     at_risk = [plan.case.person for plan, _risk in overview["at_risk"]]
     assert dropped in at_risk and fresh not in at_risk
@@ -87,13 +95,21 @@ def test_steady_knocking_is_not_dropping_but_a_silent_relationship_is(
     never_answered = make_person(org_a, worker_a, "未応答", opened_days_ago=400)
     went_quiet = make_person(org_a, worker_a, "途絶え", opened_days_ago=400)
     ago = timezone.now() - dt.timedelta(days=5)
-    services.record_contact(never_answered, by=worker_a.user, channel=C.LETTER,
-                            outcome=O.LETTER_LEFT, occurred_at=ago)
-    services.record_contact(went_quiet, by=worker_a.user, channel=C.PHONE, reached=R.PERSON,
-                            outcome=O.SPOKE_BY_PHONE, duration_minutes=30,
-                            occurred_at=timezone.now() - dt.timedelta(days=120))
-    services.record_contact(went_quiet, by=worker_a.user, channel=C.LETTER,
-                            outcome=O.LETTER_LEFT, occurred_at=ago)
+    services.record_contact(
+        never_answered, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT, occurred_at=ago
+    )
+    services.record_contact(
+        went_quiet,
+        by=worker_a.user,
+        channel=C.PHONE,
+        reached=R.PERSON,
+        outcome=OC.SPOKE_BY_PHONE,
+        duration_minutes=30,
+        occurred_at=timezone.now() - dt.timedelta(days=120),
+    )
+    services.record_contact(
+        went_quiet, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT, occurred_at=ago
+    )
     overview = client_for(coordinator_a).get(TODAY_URL).context["overview"]
     risks = {plan.case.person: risk for plan, risk in overview["at_risk"]}
     assert never_answered not in risks
@@ -102,13 +118,25 @@ def test_steady_knocking_is_not_dropping_but_a_silent_relationship_is(
 
 def test_at_risk_thresholds_are_configurable(client_for, coordinator_a, worker_a, org_a):
     person = make_person(org_a, worker_a, "境界", opened_days_ago=100)
-    services.record_contact(person, by=worker_a.user, channel=C.LETTER, outcome=O.LETTER_LEFT,
-                            occurred_at=timezone.now() - dt.timedelta(days=20))
+    services.record_contact(
+        person,
+        by=worker_a.user,
+        channel=C.LETTER,
+        outcome=OC.LETTER_LEFT,
+        occurred_at=timezone.now() - dt.timedelta(days=20),
+    )
     client = client_for(coordinator_a)
-    response = client.post(reverse("outreach:settings"), {
-        "no_attempt_days": 10, "no_two_way_days": 365, "backoff_factor": "1.5",
-        "backoff_ceiling_days": 60, "default_channel": C.LETTER, "default_every_days": 14,
-    })
+    response = client.post(
+        reverse("outreach:settings"),
+        {
+            "no_attempt_days": 10,
+            "no_two_way_days": 365,
+            "backoff_factor": "1.5",
+            "backoff_ceiling_days": 60,
+            "default_channel": C.LETTER,
+            "default_every_days": 14,
+        },
+    )
     assert response.status_code == 302
     at_risk = [p.case.person for p, _ in client.get(TODAY_URL).context["overview"]["at_risk"]]
     assert person in at_risk
@@ -141,8 +169,9 @@ def test_handover_note_shows_first_on_today(client_for, coordinator_a, worker_a,
     case = person_a.cases.get()
     url = reverse("outreach:handover") + "?worker=worker_a"
     key = case.code.hex
-    response = client.post(url, {f"move_{key}": "on", f"to_{key}": newcomer.user.pk,
-                                 f"note_{key}": "手紙は読んでいる"})
+    response = client.post(
+        url, {f"move_{key}": "on", f"to_{key}": newcomer.user.pk, f"note_{key}": "手紙は読んでいる"}
+    )
     assert response.status_code == 302
     assert list(case.workers.all()) == [newcomer.user]
     page = client_for(newcomer).get(TODAY_URL).content.decode()

@@ -59,9 +59,7 @@ def read_no_reply(days_ago: int) -> ContactRecord:
         ([talk(1, 20)], 0.33, 0, 0),
     ],
 )
-def test_hours_and_attempts_are_counted_separately(
-    records, two_way, family_h, attempts
-):
+def test_hours_and_attempts_are_counted_separately(records, two_way, family_h, attempts):
     assert two_way_hours(records) == two_way
     assert family_hours(records) == family_h
     assert attempt_count(records) == attempts
@@ -169,9 +167,7 @@ def test_summary_for_a_family_only_case():
 
 
 def test_summary_after_long_persistence():
-    records = [knock(d) for d in range(400, 100, -14)] + [
-        talk(d, 90) for d in range(91, -1, -7)
-    ]
+    records = [knock(d) for d in range(400, 100, -14)] + [talk(d, 90) for d in range(91, -1, -7)]
     summary = summarise(records, TODAY, TOKYO)
     assert summary.first_response.attempts == len(range(400, 100, -14))
     assert summary.two_way_hours == 1.5 * 14
@@ -199,9 +195,7 @@ records_strategy = st.lists(
 @given(records_strategy)
 def test_every_minute_is_counted_once(records):
     total = sum(r.minutes for r in records if r.kind != "attempt")
-    assert two_way_hours(records) + family_hours(records) == pytest.approx(
-        total / 60, abs=0.02
-    )
+    assert two_way_hours(records) + family_hours(records) == pytest.approx(total / 60, abs=0.02)
     counted = attempt_count(records) + sum(1 for r in records if r.kind != "attempt")
     assert counted == len(records)
 
