@@ -49,3 +49,4 @@ def validation_errors(request: HttpRequest, exc: ValidationError) -> Any:
 
 api.add_router("/people", "ibasho.people.api.router")
 api.add_router("", "ibasho.outreach.api.router")
+api.add_router("/", "ibasho.outcomes.api.router")

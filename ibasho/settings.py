@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ibasho.audit",
     "ibasho.people",
     "ibasho.outreach",
+    "ibasho.outcomes",
     "ibasho.ops",
 ]
 
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if env_bool("IBASHO_QUERY_COUNT_HEADER"):
+    MIDDLEWARE.insert(0, "ibasho.lib.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "ibasho.urls"
 WSGI_APPLICATION = "ibasho.wsgi.application"

@@ -23,7 +23,9 @@ STAFF = [
 ]
 
 # Each domain app that has demo records adds its populate function here, in dependency order.
-POPULATORS: list[str] = ["ibasho.outreach.synthetic.populate"]
+POPULATORS: list[str] = []
+POPULATORS.append("ibasho.outreach.synthetic.populate")
+POPULATORS.append("ibasho.outcomes.synthetic.populate")
 
 
 @dataclass

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ibasho.accounts.urls")),
     path("people/", include("ibasho.people.urls")),
     path("outreach/", include("ibasho.outreach.urls")),
+    path("outcomes/", include("ibasho.outcomes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -6,7 +6,10 @@ import random
 import uuid
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from ibasho.lib import names
+from ibasho.ops import bulk
 from ibasho.people.models import Case, CaseAssignment, FamilyMember, Gender, Household, Person
 
 # Age bands of people supported (weights): the 40s and 50s are the largest groups.
@@ -73,89 +76,117 @@ class Caseload:
 def populate(
     organisation, rng: random.Random, today: dt.date, *, people: int, workers: list
 ) -> Caseload:  # type: ignore[no-untyped-def]
-    """Create `people` people with households, family and open cases, in bulk."""
-    households, members, persons, cases = [], [], [], []
-    family_only_flags = []
+    """Create `people` people with households, family and open cases through the bulk path."""
+    ids = {
+        model: bulk.next_id(model)
+        for model in (Household, FamilyMember, Person, Case, CaseAssignment)
+    }
+    households, members, persons, cases, assignments = [], [], [], [], []
+    family_only = set()
     for _ in range(people):
-        low, high = weighted(rng, AGE_BANDS)
-        age = rng.randint(low, high)
-        gender = weighted(rng, GENDERS)
-        family, family_kana = rng.choice(names.FAMILY_NAMES)
-        given_pool = names.FEMALE_GIVEN if gender == Gender.FEMALE else names.MALE_GIVEN
-        given, given_kana = rng.choice(given_pool)
-        municipality = weighted(rng, names.MUNICIPALITIES)
-        birth_year = today.year - age
-        household = Household(
-            organisation=organisation,
-            code=code(rng),
-            name=f"{family}家",
-            name_kana=family_kana,
-            prefecture=names.PREFECTURE,
-            municipality=municipality,
-        )
-        household.prepare()
+        household, household_members, person = one_person(organisation, rng, today)
+        household.id, ids[Household] = ids[Household], ids[Household] + 1
         households.append(household)
-        members.extend(
-            family_members(organisation, rng, household, family, family_kana, birth_year, today)
-        )
-        years_withdrawn = min(age - 14, max(1, int(rng.expovariate(1 / 8))))
-        person = Person(
+        for member in household_members:
+            member.id, ids[FamilyMember] = ids[FamilyMember], ids[FamilyMember] + 1
+            member.household_id = household.id
+            members.append(member)
+        person.id, ids[Person] = ids[Person], ids[Person] + 1
+        person.household_id = household.id
+        persons.append(person)
+        if rng.random() < FAMILY_ONLY_SHARE:
+            family_only.add(person.id)
+        opened = today - dt.timedelta(days=int(rng.expovariate(1 / 500)) + 7)
+        case = Case(
+            id=ids[Case],
             organisation=organisation,
             code=code(rng),
-            family_name=family,
-            given_name=given,
-            family_name_kana=family_kana,
-            given_name_kana=given_kana,
-            preferred_name=rng.choice(names.NICKNAMES) if rng.random() < 0.2 else "",
-            birth_year=birth_year,
-            birth_date=(
-                dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
-                if rng.random() < 0.7
-                else None
-            ),
-            gender=gender,
-            prefecture=names.PREFECTURE,
-            municipality=municipality,
-            living_situation=(
-                Person.Living.WITH_PARENTS
-                if rng.random() < 0.8
-                else rng.choice([Person.Living.ALONE, Person.Living.WITH_SIBLINGS])
-            ),
-            household=household,
-            withdrawal_since=dt.date(today.year - years_withdrawn, rng.randint(1, 12), 1),
-            own_words=rng.choice(OWN_WORDS),
-            goals=rng.choice(GOALS),
-            things_to_avoid=rng.choice(AVOID),
-            preferred_channels=rng.sample(
-                ["letter", "message", "email", "via_family", "phone"], k=rng.randint(1, 2)
-            ),
-            referral_source=weighted(rng, REFERRALS),
+            person_id=person.id,
+            opened_on=opened,
         )
-        person.prepare()
-        persons.append(person)
-        family_only_flags.append(rng.random() < FAMILY_ONLY_SHARE)
-
-    Household.objects.bulk_create(households, batch_size=500)
-    FamilyMember.objects.bulk_create(members, batch_size=500)
-    for person in persons:
-        person.household_id = person.household.pk  # type: ignore[union-attr]
-    Person.objects.bulk_create(persons, batch_size=500)
-    for person in persons:
-        opened = today - dt.timedelta(days=int(rng.expovariate(1 / 500)) + 7)
-        cases.append(
-            Case(organisation=organisation, code=code(rng), person=person, opened_on=opened)
-        )
-    Case.objects.bulk_create(cases, batch_size=500)
-    assignments = [
-        CaseAssignment(
-            organisation=organisation, case=case, worker=rng.choice(workers), since=case.opened_on
-        )
-        for case in cases
-        if workers and rng.random() > 0.03  # a few cases wait for a worker
-    ]
-    CaseAssignment.objects.bulk_create(assignments, batch_size=500)
-    family_only = {p.pk for p, flag in zip(persons, family_only_flags, strict=True) if flag}
+        ids[Case] += 1
+        cases.append(case)
+        if workers and rng.random() > 0.03:  # a few cases wait for a worker
+            assignments.append(
+                CaseAssignment(
+                    id=ids[CaseAssignment],
+                    organisation=organisation,
+                    case_id=case.id,
+                    worker=rng.choice(workers),
+                    since=opened,
+                )
+            )
+            ids[CaseAssignment] += 1
+    for model, objects in (
+        (Household, households),
+        (FamilyMember, members),
+        (Person, persons),
+        (Case, cases),
+        (CaseAssignment, assignments),
+    ):
+        bulk.insert_objects(model, objects)
+    bulk.reset_sequences(Household, FamilyMember, Person, Case, CaseAssignment)
     return Caseload(people=persons, family_only=family_only)
+
+
+def one_person(organisation, rng: random.Random, today: dt.date):  # type: ignore[no-untyped-def]
+    low, high = weighted(rng, AGE_BANDS)
+    age = rng.randint(low, high)
+    gender = weighted(rng, GENDERS)
+    family, family_kana = rng.choice(names.FAMILY_NAMES)
+    given_pool = names.FEMALE_GIVEN if gender == Gender.FEMALE else names.MALE_GIVEN
+    given, given_kana = rng.choice(given_pool)
+    municipality = weighted(rng, names.MUNICIPALITIES)
+    birth_year = today.year - age
+    now = timezone.now()
+    household = Household(
+        organisation=organisation,
+        code=code(rng),
+        name=f"{family}家",
+        name_kana=family_kana,
+        prefecture=names.PREFECTURE,
+        municipality=municipality,
+        created_at=now,
+        updated_at=now,
+    )
+    household.prepare()
+    members = family_members(organisation, rng, household, family, family_kana, birth_year, today)
+    years_withdrawn = min(age - 14, max(1, int(rng.expovariate(1 / 8))))
+    person = Person(
+        organisation=organisation,
+        code=code(rng),
+        family_name=family,
+        given_name=given,
+        family_name_kana=family_kana,
+        given_name_kana=given_kana,
+        preferred_name=rng.choice(names.NICKNAMES) if rng.random() < 0.2 else "",
+        birth_year=birth_year,
+        birth_date=(
+            dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < 0.7
+            else None
+        ),
+        gender=gender,
+        prefecture=names.PREFECTURE,
+        municipality=municipality,
+        living_situation=(
+            Person.Living.WITH_PARENTS
+            if rng.random() < 0.8
+            else rng.choice([Person.Living.ALONE, Person.Living.WITH_SIBLINGS])
+        ),
+        withdrawal_since=dt.date(today.year - years_withdrawn, rng.randint(1, 12), 1),
+        own_words=rng.choice(OWN_WORDS),
+        goals=rng.choice(GOALS),
+        things_to_avoid=rng.choice(AVOID),
+        preferred_channels=rng.sample(
+            ["letter", "message", "email", "via_family", "phone"], k=rng.randint(1, 2)
+        ),
+        referral_source=weighted(rng, REFERRALS),
+        created_at=now,
+        updated_at=now,
+    )
+    person.prepare()
+    return household, members, person
 
 
 def family_members(
@@ -194,7 +225,8 @@ def family_members(
             FamilyMember(
                 organisation=organisation,
                 code=code(rng),
-                household=household,
+                created_at=timezone.now(),
+                updated_at=timezone.now(),
                 name=f"{family}{given}",
                 name_kana=f"{family_kana}{given_kana}",
                 relationship=relationship,
@@ -217,7 +249,8 @@ def family_members(
             FamilyMember(
                 organisation=organisation,
                 code=code(rng),
-                household=household,
+                created_at=timezone.now(),
+                updated_at=timezone.now(),
                 name=f"{family}{given}",
                 name_kana=f"{family_kana}{given_kana}",
                 relationship=FamilyMember.Relationship.SIBLING,

@@ -1,8 +1,11 @@
 import datetime as dt
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ibasho.ops import scale
+from ibasho.ops.scale import SCALES
 from ibasho.synthetic import DEMO_PASSWORD, create_organisation
 
 
@@ -19,8 +22,22 @@ class Command(BaseCommand):
             help="the day the data is built around (YYYY-MM-DD), default today",
         )
         parser.add_argument("--prefix", default="", help="prefix for the staff usernames")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            help="load many organisations through the bulk path instead of one demo organisation",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["scale"]:
+            started = time.perf_counter()
+            totals = scale.load(options["scale"], seed=options["seed"], today=options["today"])
+            took = time.perf_counter() - started
+            self.stdout.write(
+                ", ".join(f"{v:,} {k}" for k, v in totals.items()) + f" in {took:,.0f} s"
+            )
+            self.stdout.write(f"Staff usernames o<N>-<role>-<n>, password {scale.BENCH_PASSWORD}")
+            return
         demo = create_organisation(
             seed=options["seed"],
             people=options["people"],

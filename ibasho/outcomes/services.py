@@ -1,0 +1,278 @@
+"""Writes for outcomes: each is atomic, audited, and names the actor with ``by=``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ibasho.audit.services import record_audit
+from ibasho.outcomes import kato, recovery, scoring
+from ibasho.outcomes.models import (
+    Administration,
+    InstrumentDefinition,
+    KatoAssessment,
+    PreviousScore,
+    RecoveryRating,
+)
+from ibasho.outcomes.signals import safety_flag_raised
+
+Answers = Sequence[int | None] | Mapping[str, int | None]
+
+
+def available_instruments(organisation: Any) -> dict[str, scoring.Definition]:
+    """The shipped instruments plus the organisation's own (newest active version of each)."""
+    found = dict(scoring.builtin_definitions())
+    own = InstrumentDefinition.objects.filter(organisation=organisation, active=True).order_by(
+        "instrument_code", "-created_at", "-id"
+    )
+    for row in own:
+        found.setdefault(row.instrument_code, row.parsed())
+    return found
+
+
+@transaction.atomic
+def record_administration(
+    person: Any,
+    *,
+    definition: scoring.Definition,
+    answers: Answers,
+    administered_on: dt.date,
+    respondent: str,
+    family_member: Any = None,
+    band_set: str | None = None,
+    by: Any,
+) -> Administration:
+    """Score and store an administration; a safety flag is raised in the same transaction.
+
+    Raises scoring.AnswerError (nothing stored) when the answers do not fit the definition.
+    """
+    result = scoring.score(definition, answers, band_set=band_set)
+    administration = Administration(
+        organisation=person.organisation,
+        person=person,
+        family_member=family_member,
+        instrument=definition.code,
+        instrument_name=dict(definition.name),
+        administered_on=administered_on,
+        respondent=respondent,
+        answers=list(result.answers),
+        created_by=by,
+    )
+    apply_score(administration, result)
+    administration.save()
+    record_audit(
+        "outcomes.administration.recorded",
+        by=by,
+        organisation=person.organisation,
+        target=administration,
+        person=person,
+        fields=["instrument", "administered_on", "respondent", "answers", "family_member"],
+    )
+    if result.safety:
+        _raise_safety_flag(administration, result, by=by)
+    return administration
+
+
+@transaction.atomic
+def rescore_administration(
+    administration: Administration, *, definition: scoring.Definition, by: Any
+) -> bool:
+    """Score stored answers again under ``definition``; keep the old result if it changes.
+
+    Returns False (and writes nothing) when the result would be identical.
+    """
+    keys = {band_set.key for band_set in definition.band_sets}
+    band_set = administration.band_set if administration.band_set in keys else None
+    result = scoring.score(definition, administration.answers, band_set=band_set)
+    unchanged = (
+        result.version == administration.instrument_version
+        and result.band_set.version == administration.band_set_version
+        and result.total == administration.total
+        and result.band.key == administration.band
+        and [flag.key for flag in result.flags] == administration.flags
+    )
+    if unchanged:
+        return False
+    was_safety = administration.safety
+    PreviousScore.objects.create(
+        organisation=administration.organisation,
+        administration=administration,
+        instrument_version=administration.instrument_version,
+        band_set=administration.band_set,
+        band_set_version=administration.band_set_version,
+        total=administration.total,
+        band=administration.band,
+        band_label=administration.band_label,
+        flags=administration.flags,
+        scored_at=administration.rescored_at or administration.created_at,
+    )
+    apply_score(administration, result)
+    administration.rescored_at = timezone.now()
+    administration.save()
+    record_audit(
+        "outcomes.administration.rescored",
+        by=by,
+        organisation=administration.organisation,
+        target=administration,
+        person=administration.person,
+        fields=["instrument_version", "total", "band", "flags"],
+    )
+    if result.safety and not was_safety:
+        _raise_safety_flag(administration, result, by=by)
+    return True
+
+
+def apply_score(administration: Administration, result: scoring.Score) -> None:
+    """Copy a score's result fields onto an administration (not saved)."""
+    administration.instrument_version = result.version
+    administration.total = result.total
+    administration.band = result.band.key
+    administration.band_label = dict(result.band.label)
+    administration.concern = result.band.concern
+    administration.band_set = result.band_set.key
+    administration.band_set_version = result.band_set.version
+    administration.flags = [flag.key for flag in result.flags]
+    administration.safety = result.safety
+    administration.prorated = result.prorated
+
+
+def _raise_safety_flag(administration: Administration, result: scoring.Score, *, by: Any) -> None:
+    """Audit now; tell listeners once the administration is really stored."""
+    reason = ",".join(flag.key for flag in result.flags if flag.safety)
+    record_audit(
+        "outcomes.safety_flag.raised",
+        by=by,
+        organisation=administration.organisation,
+        target=administration,
+        person=administration.person,
+        fields=["flags"],
+    )
+    transaction.on_commit(
+        lambda: safety_flag_raised.send(
+            sender=Administration,
+            person=administration.person,
+            administration=administration,
+            reason=reason,
+        )
+    )
+
+
+def build_kato_assessment(
+    person: Any, answers: kato.KatoAnswers, assessed_on: dt.date
+) -> KatoAssessment:
+    """Classify answers into an unsaved assessment (raises kato.KatoInputError)."""
+    result = kato.classify(answers)
+    return KatoAssessment(
+        organisation_id=person.organisation_id,
+        person=person,
+        assessed_on=assessed_on,
+        days_out_per_week=answers.days_out_per_week,
+        rarely_leaves_room=answers.rarely_leaves_room,
+        continuous_months=answers.continuous_months,
+        impairment_or_distress=answers.impairment_or_distress,
+        status=result.status.value,
+        severity=result.severity.value if result.severity else "",
+        reason=result.reason.value,
+        version=result.version,
+    )
+
+
+@transaction.atomic
+def record_kato_assessment(
+    person: Any, *, answers: kato.KatoAnswers, assessed_on: dt.date, by: Any
+) -> KatoAssessment:
+    """Classify and store; raises kato.KatoInputError (nothing stored) on impossible answers."""
+    assessment = build_kato_assessment(person, answers, assessed_on)
+    assessment.created_by = by
+    assessment.save()
+    record_audit(
+        "outcomes.kato_assessment.recorded",
+        by=by,
+        organisation=person.organisation,
+        target=assessment,
+        person=person,
+        fields=["days_out_per_week", "rarely_leaves_room", "continuous_months",
+                "impairment_or_distress", "status", "severity"],
+    )  # fmt: skip
+    return assessment
+
+
+@transaction.atomic
+def record_recovery_profile(
+    person: Any,
+    *,
+    rated_on: dt.date,
+    ratings: Mapping[str, Mapping[str, object]],
+    by: Any,
+) -> list[RecoveryRating]:
+    """Store one row per rater (``self``, ``worker``) that rated at least one domain.
+
+    Raises recovery.ProfileError (nothing stored) for unknown domains or levels out of range.
+    """
+    profile = recovery.load_profile()
+    rows = []
+    for rater in (RecoveryRating.Rater.SELF, RecoveryRating.Rater.WORKER):
+        given = ratings.get(rater.value) or {}
+        if all(value in (None, "") for value in given.values()):
+            continue
+        rows.append(
+            RecoveryRating(
+                organisation=person.organisation,
+                person=person,
+                rated_on=rated_on,
+                rater=rater.value,
+                levels=recovery.validate_ratings(profile, given),
+                profile_version=profile.version,
+                created_by=by,
+            )
+        )
+    if not rows:
+        raise recovery.ProfileError("ratings", "rate at least one domain")
+    for row in rows:
+        row.save()
+        record_audit(
+            "outcomes.recovery_rating.recorded",
+            by=by,
+            organisation=person.organisation,
+            target=row,
+            person=person,
+            fields=["rated_on", "rater", "levels"],
+        )
+    return rows
+
+
+@transaction.atomic
+def save_instrument_definition(organisation: Any, raw: object, *, by: Any) -> InstrumentDefinition:
+    """Validate and store an organisation's own instrument (a new version adds a row).
+
+    Raises scoring.DefinitionError naming the fault; shipped codes cannot be replaced.
+    """
+    definition = scoring.parse_definition(raw)
+    if definition.code in scoring.builtin_definitions():
+        raise scoring.DefinitionError("code", f"{definition.code!r} is a shipped instrument")
+    taken = InstrumentDefinition.objects.filter(
+        organisation=organisation, instrument_code=definition.code, version=definition.version
+    )
+    if taken.exists():
+        raise scoring.DefinitionError(
+            "version", f"version {definition.version!r} of {definition.code!r} already exists"
+        )
+    row = InstrumentDefinition.objects.create(
+        organisation=organisation,
+        instrument_code=definition.code,
+        version=definition.version,
+        definition=raw,
+        created_by=by,
+    )
+    record_audit(
+        "outcomes.instrument_definition.saved",
+        by=by,
+        organisation=organisation,
+        target=row,
+        fields=["instrument_code", "version", "definition"],
+    )
+    return row
