@@ -47,23 +47,25 @@ class ContactOut(Schema):
     next_step: str
     staff: str | None
 
+    @staticmethod
+    def resolve_person(obj: Contact) -> UUID:
+        return obj.person.code
 
-def contact_out(contact: Contact) -> dict[str, Any]:
-    return {
-        "code": contact.code,
-        "person": contact.person.code,
-        "occurred_at": local_iso(contact.occurred_at, contact.organisation),
-        "channel": contact.channel,
-        "reached": contact.reached,
-        "family_member": contact.family_member.code if contact.family_member else None,
-        "direction": contact.direction,
-        "outcome": contact.outcome,
-        "duration_minutes": contact.duration_minutes,
-        "two_way": contact.is_two_way(),
-        "note": contact.note,
-        "next_step": contact.next_step,
-        "staff": str(contact.staff) if contact.staff else None,
-    }
+    @staticmethod
+    def resolve_occurred_at(obj: Contact) -> str:
+        return local_iso(obj.occurred_at, obj.organisation)
+
+    @staticmethod
+    def resolve_family_member(obj: Contact) -> UUID | None:
+        return obj.family_member.code if obj.family_member else None
+
+    @staticmethod
+    def resolve_two_way(obj: Contact) -> bool:
+        return obj.is_two_way()
+
+    @staticmethod
+    def resolve_staff(obj: Contact) -> str | None:
+        return str(obj.staff) if obj.staff else None
 
 
 def _choice(value: str, choices: Any) -> str:
@@ -125,7 +127,7 @@ def list_contacts(request: HttpRequest, since: dt.date | None = None):  # type: 
     contacts = _contacts(membership)
     if since is not None:
         contacts = contacts.filter(occurred_at__date__gte=since)
-    return [contact_out(c) for c in contacts]
+    return contacts
 
 
 def _errors(error: ValidationError) -> list[dict[str, str]]:
@@ -157,7 +159,7 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
         contact = services.record_contact(person, by=request.user, **fields)
     except ValidationError as error:
         return Status(422, {"detail": _errors(error)})
-    return Status(201, contact_out(contact))
+    return Status(201, contact)
 
 
 @router.get("/people/{code}/contacts", response=list[ContactOut])
@@ -172,7 +174,7 @@ def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untype
         target=person,
         person=person,
     )
-    return [contact_out(c) for c in _contacts(membership).filter(person=person)]
+    return _contacts(membership).filter(person=person)
 
 
 class QueueItem(Schema):
