@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from ibasho.audit.services import record_audit
 from ibasho.outreach import services, trust
@@ -68,6 +68,14 @@ class ContactOut(Schema):
         return str(obj.staff) if obj.staff else None
 
 
+CHOICES = {
+    "channel": Contact.Channel,
+    "reached": Contact.Reached,
+    "direction": Contact.Direction,
+    "outcome": Contact.Outcome,
+}
+
+
 def _choice(value: str, choices: Any) -> str:
     if value not in choices.values:
         raise ValueError(f"must be one of: {', '.join(choices.values)}")
@@ -86,25 +94,10 @@ class ContactIn(Schema):
     note: str = ""
     next_step: str = Field("", max_length=300)
 
-    @field_validator("channel")
+    @field_validator("channel", "reached", "direction", "outcome")
     @classmethod
-    def _channel(cls, value: str) -> str:
-        return _choice(value, Contact.Channel)
-
-    @field_validator("reached")
-    @classmethod
-    def _reached(cls, value: str) -> str:
-        return _choice(value, Contact.Reached)
-
-    @field_validator("direction")
-    @classmethod
-    def _direction(cls, value: str) -> str:
-        return _choice(value, Contact.Direction)
-
-    @field_validator("outcome")
-    @classmethod
-    def _outcome(cls, value: str) -> str:
-        return _choice(value, Contact.Outcome)
+    def _one_of_the_choices(cls, value: str, info: ValidationInfo) -> str:
+        return _choice(value, CHOICES[str(info.field_name)])
 
     @field_validator("occurred_at")
     @classmethod
@@ -198,13 +191,7 @@ def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no
     """The token user's outreach due on `date` (default: today), overdue items first."""
     membership = _member(request)
     day = date or services.organisation_today(membership.organisation)
-    due = (
-        Cadence.objects.visible_to(membership)
-        .due_on(day)
-        .assigned_to(request.user)
-        .select_related("plan__case__person")
-        .most_urgent_first()
-    )
+    due = Cadence.objects.visible_to(membership).queue(request.user, day)
     items = [
         {
             "cadence": item.code,

@@ -157,7 +157,30 @@ class StageChange(TenantModel):
         return f"{self.changed_on} {self.get_stage_display()}"
 
 
-class OutreachSettings(models.Model):
+class Backoff(models.Model):
+    """The backoff rule: an organisation's default and each plan's own copy."""
+
+    backoff_factor = models.DecimalField(
+        _("interval multiplier after each unanswered attempt"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    backoff_ceiling_days = models.PositiveSmallIntegerField(
+        _("longest interval between attempts (days)"),
+        default=42,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        abstract = True
+
+    def backoff(self) -> rules.BackoffRule:
+        return rules.BackoffRule(float(self.backoff_factor), self.backoff_ceiling_days)
+
+
+class OutreachSettings(Backoff):
     """Per-organisation thresholds; no field norm exists, so every number is configurable."""
 
     organisation = models.OneToOneField(
@@ -171,18 +194,6 @@ class OutreachSettings(models.Model):
     no_two_way_days = models.PositiveSmallIntegerField(
         _("at risk after this many days without two-way contact"),
         default=90,
-        validators=[MinValueValidator(1)],
-    )
-    backoff_factor = models.DecimalField(
-        _("interval multiplier after each unanswered attempt"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1.50"),
-        validators=[MinValueValidator(Decimal("1"))],
-    )
-    backoff_ceiling_days = models.PositiveSmallIntegerField(
-        _("longest interval between attempts (days)"),
-        default=42,
         validators=[MinValueValidator(1)],
     )
     default_channel = models.CharField(
@@ -225,23 +236,11 @@ class OutreachPlanQuerySet(TenantQuerySet):
         )
 
 
-class OutreachPlan(TenantModel):
+class OutreachPlan(TenantModel, Backoff):
     """How and how often a case is reached out to. The dates below are maintained whenever a
     contact, cadence or quiet period changes, so the queue is a plain indexed query."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outreach_plan")
-    backoff_factor = models.DecimalField(
-        _("interval multiplier after each unanswered attempt"),
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1.50"),
-        validators=[MinValueValidator(Decimal("1"))],
-    )
-    backoff_ceiling_days = models.PositiveSmallIntegerField(
-        _("longest interval between attempts (days)"),
-        default=42,
-        validators=[MinValueValidator(1)],
-    )
     next_due_on = models.DateField(_("next due"), null=True, blank=True)
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     last_two_way_on = models.DateField(_("last two-way contact"), null=True, blank=True)
@@ -268,9 +267,6 @@ class OutreachPlan(TenantModel):
             "no_two_way": since_two_way is not None and since_two_way > config.no_two_way_days,
         }
 
-    def backoff(self) -> rules.BackoffRule:
-        return rules.BackoffRule(float(self.backoff_factor), self.backoff_ceiling_days)
-
 
 class CadenceQuerySet(TenantQuerySet):
     def due_on(self, day: dt.date) -> "CadenceQuerySet":
@@ -278,6 +274,15 @@ class CadenceQuerySet(TenantQuerySet):
 
     def assigned_to(self, user: Any) -> "CadenceQuerySet":
         return self.filter(plan__case__assignments__worker=user)
+
+    def queue(self, user: Any, day: dt.date) -> "CadenceQuerySet":
+        """A worker's outreach due on `day`, overdue first, with the person at hand."""
+        return (
+            self.due_on(day)
+            .assigned_to(user)
+            .select_related("plan__case__person")
+            .most_urgent_first()
+        )
 
     def most_urgent_first(self) -> "CadenceQuerySet":
         return self.order_by("next_due_on", "-unanswered", "plan__case__person__sort_key", "id")

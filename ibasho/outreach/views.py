@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +51,19 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
+def _submitted(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], object]) -> bool:
+    """True once a posted, valid form has been saved by `save` (one service call); the
+    service's own validation errors go back onto the form and nothing is saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return False
+    return True
+
+
 def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
     config = OutreachSettings.for_organisation(membership.organisation)
     at_risk = list(
@@ -91,13 +105,7 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
 def today(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     day = services.organisation_today(membership.organisation)
-    due = list(
-        Cadence.objects.visible_to(membership)
-        .due_on(day)
-        .assigned_to(request.user)
-        .select_related("plan__case__person")
-        .most_urgent_first()[:200]
-    )
+    due = list(Cadence.objects.visible_to(membership).queue(request.user, day)[:200])
     for item in due:
         item.overdue_days = item.days_overdue(day)  # type: ignore[attr-defined]
     handovers = list(
@@ -143,14 +151,12 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("channel") in Contact.Channel.values:
         initial["channel"] = request.GET["channel"]
     form = ContactForm(request.POST or None, person=person, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items()}
-        try:
-            services.record_contact(person, by=request.user, **fields)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=person.code)
+
+    def save(data: dict[str, Any]) -> Contact:
+        return services.record_contact(person, by=request.user, **data)
+
+    if _submitted(request, form, save):
+        return redirect("people:person_detail", code=person.code)
     return render(request, "outreach/contact_form.html", {"form": form, "person": person})
 
 
@@ -200,16 +206,13 @@ def contact_detail(request: HttpRequest, code: str) -> HttpResponse:
 def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
     contact = _contact(request, code)
     form = ContactForm(request.POST or None, instance=contact, person=contact.person)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in ContactForm.Meta.fields}
-        # The form has already applied values to the instance; reload to diff honestly.
-        contact.refresh_from_db()
-        try:
-            services.edit_contact(contact, by=request.user, **changes)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("outreach:contact_detail", code=contact.code)
+
+    def save(data: dict[str, Any]) -> Contact:
+        contact.refresh_from_db()  # the form changed the instance: reload to diff honestly
+        return services.edit_contact(contact, by=request.user, **data)
+
+    if _submitted(request, form, save):
+        return redirect("outreach:contact_detail", code=contact.code)
     return render(
         request,
         "outreach/contact_form.html",
@@ -241,19 +244,18 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     case = _case(request, code)
     plan = services.ensure_plan(case)
     form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_plan(
-                plan,
-                cadences=form.cadences(),
-                backoff_factor=form.cleaned_data["backoff_factor"],
-                backoff_ceiling_days=form.cleaned_data["backoff_ceiling_days"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=case.person.code)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.set_plan(
+            plan,
+            cadences=form.cadences(),
+            backoff_factor=data["backoff_factor"],
+            backoff_ceiling_days=data["backoff_ceiling_days"],
+            by=request.user,
+        )
+
+    if _submitted(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
     return render(
         request, "outreach/plan_form.html", {"form": form, "person": case.person, "case": case}
     )
@@ -265,20 +267,18 @@ def quiet_create(request: HttpRequest, code: str) -> HttpResponse:
     plan = services.ensure_plan(case)
     day = services.organisation_today(case.organisation)
     form = QuietPeriodForm(request.POST or None, today=day)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.start_quiet_period(
-                plan,
-                until=data["until"],
-                continuing=data["continuing"],
-                note=data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=case.person.code)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.start_quiet_period(
+            plan,
+            until=data["until"],
+            continuing=data["continuing"],
+            note=data["note"],
+            by=request.user,
+        )
+
+    if _submitted(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
     return render(request, "outreach/quiet_form.html", {"form": form, "person": case.person})
 
 
@@ -299,20 +299,14 @@ def stage_change(request: HttpRequest, code: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     day = services.organisation_today(membership.organisation)
     form = StageForm(request.POST or None, initial={"changed_on": day})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.change_stage(
-                person,
-                stage=data["stage"],
-                on=data["changed_on"],
-                note=data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=person.code)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.change_stage(
+            person, stage=data["stage"], on=data["changed_on"], note=data["note"], by=request.user
+        )
+
+    if _submitted(request, form, save):
+        return redirect("people:person_detail", code=person.code)
     return render(request, "outreach/stage_form.html", {"form": form, "person": person})
 
 
@@ -320,18 +314,14 @@ def stage_change(request: HttpRequest, code: str) -> HttpResponse:
 def closure_request(request: HttpRequest, code: str) -> HttpResponse:
     case = _case(request, code)
     form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_closure(
-                case,
-                reason=form.cleaned_data["reason"],
-                reason_text=form.cleaned_data["reason_text"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=case.person.code)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.request_closure(
+            case, reason=data["reason"], reason_text=data["reason_text"], by=request.user
+        )
+
+    if _submitted(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
     return render(request, "outreach/closure_form.html", {"form": form, "person": case.person})
 
 
@@ -357,13 +347,12 @@ def closure_decide(request: HttpRequest, code: str) -> HttpResponse:
 def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
     case = _case(request, code)
     form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reopen_case(case, note=form.cleaned_data["note"], by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("people:person_detail", code=case.person.code)
+
+    def save(data: dict[str, Any]) -> Case:
+        return services.reopen_case(case, note=data["note"], by=request.user)
+
+    if _submitted(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
     return render(request, "outreach/reopen_form.html", {"form": form, "person": case.person})
 
 
@@ -383,14 +372,13 @@ def handover(request: HttpRequest) -> HttpResponse:
     form = HandoverForm(
         request.POST or None, cases=cases, staff=staff.exclude(pk=getattr(departing, "pk", None))
     )
-    if request.method == "POST" and departing is not None and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Any:
         items = [services.HandoverItem(case, to, note) for case, to, note in form.selected()]
-        try:
-            services.hand_over(items, from_worker=departing, by=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            return redirect("outreach:today")
+        return services.hand_over(items, from_worker=departing, by=request.user)
+
+    if departing is not None and _submitted(request, form, save):
+        return redirect("outreach:today")
     return render(
         request, "outreach/handover.html", {"form": form, "staff": staff, "departing": departing}
     )
