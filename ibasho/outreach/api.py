@@ -12,7 +12,6 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationInfo, field_validator
 
-from ibasho.audit.services import record_audit
 from ibasho.outreach import services, trust
 from ibasho.outreach.models import Cadence, Contact
 from ibasho.people.models import FamilyMember, Person
@@ -160,13 +159,7 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
 def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     membership = _member(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    record_audit(
-        "outreach.contacts.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=person,
-        person=person,
-    )
+    services.audit("outreach.contacts.viewed", by=request.user, person=person, target=person)
     return _contacts(membership).filter(person=person)
 
 

@@ -4,6 +4,7 @@ current so that the Today queue never replays contact history."""
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,6 +50,20 @@ QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
     Contact.Channel.EMAIL: (Contact.Outcome.NO_RESPONSE, 10),
     Contact.Channel.VIDEO_CALL: (Contact.Outcome.NO_RESPONSE, 5),
 }
+
+
+def audit(
+    action: str, *, by: Any, person: Person, target: Any = None, fields: Iterable[str] = ()
+) -> None:
+    """An audit entry about one person's records, in that person's organisation."""
+    record_audit(
+        action,
+        by=by,
+        organisation=person.organisation,
+        target=target,
+        person=person,
+        fields=fields,
+    )
 
 
 def organisation_zone(organisation: Any) -> ZoneInfo:
@@ -186,12 +201,11 @@ def set_plan(
     for item in existing.values():
         item.delete()
     refresh_plan(plan)
-    record_audit(
+    audit(
         "outreach.plan.changed",
         by=by,
-        organisation=plan.organisation,
-        target=plan,
         person=plan.case.person,
+        target=plan,
         fields=["cadences", "backoff"],
     )
     return plan
@@ -220,12 +234,11 @@ def start_quiet_period(
         recorded_by=by,
     )
     refresh_plan(plan)
-    record_audit(
+    audit(
         "outreach.quiet_period.started",
         by=by,
-        organisation=plan.organisation,
-        target=quiet,
         person=plan.case.person,
+        target=quiet,
         fields=["until", "continuing_channels"],
     )
     return quiet
@@ -236,12 +249,11 @@ def end_quiet_period(quiet: QuietPeriod, *, by: Any) -> QuietPeriod:
     quiet.ended_on = organisation_today(quiet.organisation)
     quiet.save(update_fields=["ended_on", "updated_at"])
     refresh_plan(quiet.plan)
-    record_audit(
+    audit(
         "outreach.quiet_period.ended",
         by=by,
-        organisation=quiet.organisation,
-        target=quiet,
         person=quiet.plan.case.person,
+        target=quiet,
         fields=["ended_on"],
     )
     return quiet
@@ -288,14 +300,7 @@ def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
     contact.full_clean()
     _check_contact(contact)
     contact.save()
-    record_audit(
-        "outreach.contact.recorded",
-        by=by,
-        organisation=person.organisation,
-        target=contact,
-        person=person,
-        fields=sorted(fields),
-    )
+    audit("outreach.contact.recorded", by=by, person=person, target=contact, fields=sorted(fields))
     refresh_plans_for(person)
     return contact
 
@@ -341,14 +346,7 @@ def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
         previous=json.dumps(before, default=str, ensure_ascii=False),
         changed_fields=changed,
     )
-    record_audit(
-        "outreach.contact.changed",
-        by=by,
-        organisation=contact.organisation,
-        target=contact,
-        person=contact.person,
-        fields=changed,
-    )
+    audit("outreach.contact.changed", by=by, person=contact.person, target=contact, fields=changed)
     refresh_plans_for(contact.person)
     return contact
 
@@ -363,14 +361,7 @@ def delete_contact(contact: Contact, *, by: Any) -> None:
     ):
         raise PermissionDenied
     person = contact.person
-    record_audit(
-        "outreach.contact.deleted",
-        by=by,
-        organisation=contact.organisation,
-        target=contact,
-        person=person,
-        fields=CONTACT_FIELDS,
-    )
+    audit("outreach.contact.deleted", by=by, person=person, target=contact, fields=CONTACT_FIELDS)
     contact.delete()
     refresh_plans_for(person)
 
@@ -404,14 +395,7 @@ def change_stage(
         note=note,
         changed_by=by,
     )
-    record_audit(
-        "outreach.stage.changed",
-        by=by,
-        organisation=person.organisation,
-        target=change,
-        person=person,
-        fields=["stage"],
-    )
+    audit("outreach.stage.changed", by=by, person=person, target=change, fields=["stage"])
     return change
 
 
@@ -445,12 +429,11 @@ def request_closure(case: Case, *, reason: str, reason_text: str = "", by: Any) 
         reason_text=reason_text,
         requested_by=by,
     )
-    record_audit(
+    audit(
         "outreach.case.closure_requested",
         by=by,
-        organisation=case.organisation,
-        target=closure,
         person=case.person,
+        target=closure,
         fields=["reason"],
     )
     return closure
@@ -497,14 +480,7 @@ def reopen_case(case: Case, *, note: str, by: Any) -> Case:
     case.status, case.closed_on = Case.Status.OPEN, None
     case.save(update_fields=["status", "closed_on", "updated_at"])
     refresh_plan(ensure_plan(case))
-    record_audit(
-        "outreach.case.reopened",
-        by=by,
-        organisation=case.organisation,
-        target=case,
-        person=case.person,
-        fields=["status"],
-    )
+    audit("outreach.case.reopened", by=by, person=case.person, target=case, fields=["status"])
     return case
 
 
@@ -556,12 +532,11 @@ def hand_over(items: list[HandoverItem], *, from_worker: Any, by: Any) -> list[H
             note=item.note,
             handed_over_by=by,
         )
-        record_audit(
+        audit(
             "outreach.case.handed_over",
             by=by,
-            organisation=case.organisation,
-            target=handover,
             person=case.person,
+            target=handover,
             fields=["workers", "note"],
         )
         handovers.append(handover)
@@ -575,12 +550,11 @@ def acknowledge_handover(handover: Handover, *, by: Any) -> Handover:
     if handover.seen_at is None:
         handover.seen_at = timezone.now()
         handover.save(update_fields=["seen_at", "updated_at"])
-        record_audit(
+        audit(
             "outreach.handover.read",
             by=by,
-            organisation=handover.organisation,
-            target=handover,
             person=handover.case.person,
+            target=handover,
             fields=["seen_at"],
         )
     return handover

@@ -164,13 +164,7 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
 def contact_list(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    record_audit(
-        "outreach.contacts.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=person,
-        person=person,
-    )
+    services.audit("outreach.contacts.viewed", by=request.user, person=person, target=person)
     contacts = person.contacts.select_related("staff", "second_staff", "family_member")
     page = Paginator(contacts, 50).get_page(request.GET.get("page"))
     return render(request, "outreach/contact_list.html", {"person": person, "page": page})
@@ -185,14 +179,9 @@ def _contact(request: HttpRequest, code: str) -> Contact:
 
 @member_required()
 def contact_detail(request: HttpRequest, code: str) -> HttpResponse:
-    membership = _membership(request)
     contact = _contact(request, code)
-    record_audit(
-        "outreach.contact.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=contact,
-        person=contact.person,
+    services.audit(
+        "outreach.contact.viewed", by=request.user, person=contact.person, target=contact
     )
     revisions = contact.revisions.select_related("edited_by")
     return render(
