@@ -28,7 +28,7 @@ test: install-test check test-sqlite test-postgres
 check:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy ibasho
+	$(BIN)/mypy ibasho bench
 	$(BIN)/ibasho makemigrations --check --dry-run
 
 test-sqlite:

@@ -62,6 +62,7 @@ def run(
     """Send `requests_per_connection` requests on each of `concurrency` keep-alive connections
     (stopping early after `max_seconds`)."""
     parts = urlsplit(base_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port
     latencies: list[float] = []
     queries: list[int] = []
     errors: list[str] = []
@@ -69,7 +70,7 @@ def run(
     deadline = time.monotonic() + max_seconds
 
     def worker(slot: int) -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        conn = http.client.HTTPConnection(host, port, timeout=60)
         for i in range(requests_per_connection):
             if time.monotonic() > deadline:
                 break
@@ -83,7 +84,7 @@ def run(
                 with lock:
                     errors.append(f"{req.path}: {exc}")
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+                conn = http.client.HTTPConnection(host, port, timeout=60)
                 continue
             took = (time.perf_counter() - started) * 1000
             with lock:

@@ -1,0 +1,55 @@
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from ibasho.ops.scale import SCALES
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark the production server over HTTP against DATABASE_URL: p50/p95/p99, "
+        "requests per second at each concurrency, SQL queries per request, the Today queue "
+        "against hand-written SQL, and peak memory. Prints a table and writes "
+        "bench/results/<label>-<database>.json."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--load",
+            choices=sorted(SCALES),
+            help="migrate and load this scale first (into an empty database)",
+        )
+        parser.add_argument("--label", help="name for the results file (default: the scale)")
+        parser.add_argument(
+            "--requests", type=int, default=200, help="requests per scenario and concurrency"
+        )
+        parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sys.path.insert(0, str(settings.BASE_DIR))
+        from bench import run
+
+        today = options["today"] or dt.date.today()
+        if options["load"]:
+            call_command("migrate", verbosity=0)
+            call_command("seed", scale=options["load"], seed=options["seed"], today=today)
+        report = run.run(
+            label=options["label"] or options["load"] or "bench",
+            requests=options["requests"],
+            concurrencies=tuple(options["concurrency"]),
+            workers=options["workers"],
+            threads=options["threads"],
+            seed=options["seed"],
+            today=today,
+        )
+        self.stdout.write(run.table(report))
+        self.stdout.write(json.dumps(report["today_queue_vs_sql"]))
