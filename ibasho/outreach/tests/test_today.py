@@ -9,6 +9,7 @@ from ibasho.people.models import Case, CaseAssignment, Person
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
+COORDINATOR_TODAY_QUERIES = 12
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
@@ -191,3 +192,19 @@ def test_handover_without_a_note_changes_nothing(client_for, coordinator_a, work
 
 def test_plans_exist_for_every_case(person_a):
     assert OutreachPlan.objects.filter(case__person=person_a).count() == 1
+
+
+def test_coordinator_today_query_count_is_pinned(
+    client_for, coordinator_a, worker_a, org_a, django_assert_num_queries
+):
+    client = client_for(coordinator_a)
+    make_person(org_a, worker_a, "一人目", opened_days_ago=100)
+    make_person(org_a, None, "担当なし", opened_days_ago=100)
+    client.get(TODAY_URL)
+    with django_assert_num_queries(COORDINATOR_TODAY_QUERIES):
+        client.get(TODAY_URL)
+    for n in range(5):
+        make_person(org_a, worker_a if n % 2 else None, f"追加{n}", opened_days_ago=100 + n)
+    with django_assert_num_queries(COORDINATOR_TODAY_QUERIES):
+        response = client.get(TODAY_URL)
+    assert len(response.context["overview"]["at_risk"]) == 7
