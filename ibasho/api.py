@@ -50,4 +50,5 @@ def validation_errors(request: HttpRequest, exc: ValidationError) -> Any:
 api.add_router("/people", "ibasho.people.api.router")
 api.add_router("/programmes", "ibasho.programmes.api.router")
 api.add_router("/families", "ibasho.families.api.router")
+api.add_router("", "ibasho.outreach.api.router")
 api.add_router("/", "ibasho.outcomes.api.router")

@@ -23,10 +23,12 @@ STAFF = [
 ]
 
 # Each domain app that has demo records adds its populate function here, in dependency order.
-POPULATORS: list[str] = []
-POPULATORS.append("ibasho.outcomes.synthetic.populate")
-POPULATORS.append("ibasho.programmes.synthetic.populate")
-POPULATORS.append("ibasho.families.synthetic.populate")
+POPULATORS: list[str] = [
+    "ibasho.outreach.synthetic.populate",
+    "ibasho.outcomes.synthetic.populate",
+    "ibasho.programmes.synthetic.populate",
+    "ibasho.families.synthetic.populate",
+]
 
 
 @dataclass

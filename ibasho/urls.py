@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("ibasho.people.urls")),
     path("programmes/", include("ibasho.programmes.urls")),
     path("families/", include("ibasho.families.urls")),
+    path("outreach/", include("ibasho.outreach.urls")),
     path("outcomes/", include("ibasho.outcomes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

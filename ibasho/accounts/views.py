@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not membership.reads_personal_data:
         return redirect("people:organisation_overview")
-    return redirect("people:person_list")
+    return redirect("outreach:today")
 
 
 @login_required

@@ -1,10 +1,18 @@
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib.fields import EncryptedTextField
-from ibasho.people.models import TenantModel
+from ibasho.outreach import cadence as rules
+from ibasho.people.models import Case, TenantModel, TenantQuerySet
 
 
 class Contact(TenantModel):
@@ -107,4 +115,335 @@ class Contact(TenantModel):
         return f"{self.occurred_at:%Y-%m-%d} {self.get_channel_display()}"
 
     def is_two_way(self) -> bool:
-        return self.reached == self.Reached.PERSON and self.outcome in self.TWO_WAY_OUTCOMES
+        return self.counts_as_two_way(self.reached, self.outcome)
+
+    @classmethod
+    def counts_as_two_way(cls, reached: str, outcome: str) -> bool:
+        """The person answered: they were reached and replied, talked or took part."""
+        return reached == cls.Reached.PERSON and outcome in cls.TWO_WAY_OUTCOMES
+
+
+class Stage(models.TextChoices):
+    """The stepwise support model. People move both ways; a step back is not a failure."""
+
+    FAMILY_SUPPORT = "family_support", _("Family support")
+    INDIVIDUAL_INDIRECT = "individual_indirect", _("Individual support (indirect)")
+    INDIVIDUAL_FACE_TO_FACE = "individual_face_to_face", _("Individual support (face to face)")
+    GROUP = "group", _("Group / ibasho")
+    TRIAL_PARTICIPATION = "trial_participation", _("Trial social participation")
+
+
+class StageChange(TenantModel):
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices)
+    previous_stage = models.CharField(
+        _("previous stage"), max_length=30, choices=Stage.choices, blank=True
+    )
+    changed_on = models.DateField(_("since"), default=timezone.localdate)
+    note = EncryptedTextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-changed_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "person", "changed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.changed_on} {self.get_stage_display()}"
+
+
+class Backoff(models.Model):
+    """The backoff rule: an organisation's default and each plan's own copy."""
+
+    backoff_factor = models.DecimalField(
+        _("interval multiplier after each unanswered attempt"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    backoff_ceiling_days = models.PositiveSmallIntegerField(
+        _("longest interval between attempts (days)"),
+        default=42,
+        validators=[MinValueValidator(1)],
+    )
+
+    class Meta:
+        abstract = True
+
+    def backoff(self) -> rules.BackoffRule:
+        return rules.BackoffRule(float(self.backoff_factor), self.backoff_ceiling_days)
+
+
+class OutreachSettings(Backoff):
+    """Per-organisation thresholds; no field norm exists, so every number is configurable."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="outreach_settings"
+    )
+    no_attempt_days = models.PositiveSmallIntegerField(
+        _("at risk after this many days without any contact"),
+        default=45,
+        validators=[MinValueValidator(1)],
+    )
+    no_two_way_days = models.PositiveSmallIntegerField(
+        _("at risk after this many days without two-way contact"),
+        default=90,
+        validators=[MinValueValidator(1)],
+    )
+    default_channel = models.CharField(
+        _("first way of reaching out on a new case"),
+        max_length=30,
+        choices=Contact.Channel.choices,
+        default=Contact.Channel.LETTER,
+    )
+    default_every_days = models.PositiveSmallIntegerField(
+        _("every (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+
+    class Meta:
+        verbose_name = _("outreach settings")
+        verbose_name_plural = _("outreach settings")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @classmethod
+    def for_organisation(cls, organisation: Any) -> "OutreachSettings":
+        found = cls.objects.filter(organisation=organisation).first()
+        return found or cls(organisation=organisation)
+
+
+class OutreachPlanQuerySet(TenantQuerySet):
+    def open(self) -> "OutreachPlanQuerySet":
+        return self.filter(case__status=Case.Status.OPEN)
+
+    def at_risk(self, today: dt.date, settings: OutreachSettings) -> "OutreachPlanQuerySet":
+        """Open cases that nobody has contacted for N days (counting from the opening when
+        never), or whose person once answered but has had no two-way contact for M days.
+        Someone never reached but knocked on steadily is being persisted with, not dropped."""
+        no_contact = today - dt.timedelta(days=settings.no_attempt_days)
+        no_two_way = today - dt.timedelta(days=settings.no_two_way_days)
+        return self.open().filter(
+            Q(last_contact_on__lt=no_contact)
+            | Q(last_contact_on__isnull=True, case__opened_on__lt=no_contact)
+            | Q(last_two_way_on__lt=no_two_way)
+        )
+
+
+class OutreachPlan(TenantModel, Backoff):
+    """How and how often a case is reached out to. The dates below are maintained whenever a
+    contact, cadence or quiet period changes, so the queue is a plain indexed query."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outreach_plan")
+    next_due_on = models.DateField(_("next due"), null=True, blank=True)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    last_two_way_on = models.DateField(_("last two-way contact"), null=True, blank=True)
+
+    objects = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("outreach plan")
+        verbose_name_plural = _("outreach plans")
+        indexes = [models.Index(fields=["organisation", "next_due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case}"
+
+    def risk(self, today: dt.date, config: OutreachSettings) -> dict[str, Any]:
+        """How long since any contact and since a two-way one, and which limit is passed."""
+        opened = self.case.opened_on
+        since_contact = (today - (self.last_contact_on or opened)).days
+        since_two_way = (today - self.last_two_way_on).days if self.last_two_way_on else None
+        return {
+            "days_since_contact": since_contact,
+            "days_since_two_way": since_two_way,
+            "no_contact": since_contact > config.no_attempt_days,
+            "no_two_way": since_two_way is not None and since_two_way > config.no_two_way_days,
+        }
+
+
+class CadenceQuerySet(TenantQuerySet):
+    def due_on(self, day: dt.date) -> "CadenceQuerySet":
+        return self.filter(next_due_on__lte=day, plan__case__status=Case.Status.OPEN)
+
+    def assigned_to(self, user: Any) -> "CadenceQuerySet":
+        return self.filter(plan__case__assignments__worker=user)
+
+    def queue(self, user: Any, day: dt.date) -> "CadenceQuerySet":
+        """A worker's outreach due on `day`, overdue first, with the person at hand."""
+        return (
+            self.due_on(day)
+            .assigned_to(user)
+            .select_related("plan__case__person")
+            .most_urgent_first()
+        )
+
+    def most_urgent_first(self) -> "CadenceQuerySet":
+        return self.order_by("next_due_on", "-unanswered", "plan__case__person__sort_key", "id")
+
+
+class Cadence(TenantModel):
+    """One channel of a plan, e.g. a letter every 14 days, with its backoff state."""
+
+    plan = models.ForeignKey(OutreachPlan, on_delete=models.CASCADE, related_name="cadences")
+    channel = models.CharField(_("channel"), max_length=30, choices=Contact.Channel.choices)
+    every_days = models.PositiveSmallIntegerField(
+        _("every (days)"), validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    starts_on = models.DateField(_("starting"), default=timezone.localdate)
+    last_on = models.DateField(null=True, blank=True, editable=False)
+    unanswered = models.PositiveIntegerField(default=0, editable=False)
+    next_due_on = models.DateField(_("next due"), null=True, blank=True, editable=False)
+
+    objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("cadence")
+        verbose_name_plural = _("cadences")
+        ordering = ["next_due_on", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "channel"], name="one_cadence_per_channel")
+        ]
+        indexes = [models.Index(fields=["organisation", "next_due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} / {self.every_days}"
+
+    def as_data(self) -> rules.Cadence:
+        return rules.Cadence(self.channel, self.every_days, self.starts_on)
+
+    def days_overdue(self, today: dt.date) -> int:
+        if self.next_due_on is None:
+            return 0
+        return max(0, (today - self.next_due_on).days)
+
+
+class QuietPeriod(TenantModel):
+    """A pause the person chose ("not now"), with the channels they agreed may continue."""
+
+    plan = models.ForeignKey(OutreachPlan, on_delete=models.CASCADE, related_name="quiet_periods")
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    until = models.DateField(_("until"))
+    continuing_channels = models.JSONField(_("channels that continue"), default=list, blank=True)
+    note = EncryptedTextField(_("what the person asked for"), blank=True)
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quiet period")
+        verbose_name_plural = _("quiet periods")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} – {self.until}"
+
+    @property
+    def effective_until(self) -> dt.date:
+        return min(self.until, self.ended_on) if self.ended_on else self.until
+
+    def is_current(self, today: dt.date) -> bool:
+        return self.starts_on <= today < self.effective_until
+
+    def as_data(self) -> rules.QuietPeriod | None:
+        if self.effective_until <= self.starts_on:
+            return None
+        return rules.QuietPeriod(
+            self.starts_on, self.effective_until, frozenset(self.continuing_channels)
+        )
+
+    def continuing_labels(self) -> list[str]:
+        labels = dict(Contact.Channel.choices)
+        return [str(labels.get(c, c)) for c in self.continuing_channels]
+
+
+class ContactRevision(TenantModel):
+    """The previous version of an edited contact, kept whole (and encrypted, as it holds the
+    old note) so that the history of the record can be read back."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="revisions")
+    previous = EncryptedTextField()
+    changed_fields = models.JSONField(default=list)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def previous_values(self) -> dict[str, Any]:
+        return dict(json.loads(self.previous))
+
+
+class CloseReason(models.TextChoices):
+    # "No response" is deliberately absent: nobody is closed for not answering.
+    OWN_DECISION = "own_decision", _("The person's own decision after support")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    TRANSFERRED = "transferred", _("Transferred to another service")
+    DIED = "died", _("Died")
+    OTHER = "other", _("Other (explain)")
+
+
+class Closure(TenantModel):
+    """A request to close a case, its coordinator's decision, and a later reopening."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    reason = models.CharField(_("reason"), max_length=20, choices=CloseReason.choices)
+    reason_text = EncryptedTextField(_("details"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_note = EncryptedTextField(_("why it is reopened"), blank=True)
+
+    class Meta:
+        verbose_name = _("case closure")
+        verbose_name_plural = _("case closures")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="one_pending_closure"
+            )
+        ]
+
+
+class Handover(TenantModel):
+    """A case passing to another worker, with what the new worker should read first."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = EncryptedTextField(_("handover note"))
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-created_at", "-id"]

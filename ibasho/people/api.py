@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ibasho.audit.services import record_audit
+from ibasho.outreach.api import PersonOutreachOut, person_outreach
 from ibasho.people.forms import PersonForm
 from ibasho.people.models import Person
 from ibasho.people.services import create_person
@@ -27,6 +28,14 @@ class PersonOut(Schema):
     gender: str
     municipality: str
     created_at: dt.datetime
+
+
+class PersonDetailOut(PersonOut):
+    outreach: PersonOutreachOut  # trust figures, stage and case status
+
+    @staticmethod
+    def resolve_outreach(obj: Person) -> dict:  # type: ignore[type-arg]
+        return person_outreach(obj)
 
 
 class PersonIn(Schema):
@@ -58,7 +67,7 @@ def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-d
     return Person.objects.visible_to(membership).search(q)
 
 
-@router.get("/{code}", response=PersonOut)
+@router.get("/{code}", response=PersonDetailOut)
 def read_person(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     membership = personal_data_member(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)

@@ -157,6 +157,8 @@ def record_attendance(
         raise ValidationError(_("This participant is not enrolled in the session's programme."))
     if status not in Attendance.Status.values:
         raise ValidationError({"status": _("Unknown attendance status.")})
+    if status != Attendance.Status.ABSENT and session.starts() > timezone.now():
+        raise ValidationError(_("Attendance can be recorded once the session has started."))
     minutes = attendance_minutes(session, status, minutes)
     attendance = Attendance.objects.filter(session=session, enrolment=enrolment).first()
     if attendance is None:

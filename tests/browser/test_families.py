@@ -79,7 +79,7 @@ def test_worker_takes_attendance_on_a_phone(browser_page, log_in, worker_a, pers
     session = Session.objects.create(
         organisation=org_a,
         programme=programme,
-        date=timezone.localdate(),
+        date=timezone.localdate() - dt.timedelta(days=1),
         starts_at=dt.time(13, 0),
         duration_minutes=120,
     )

@@ -256,3 +256,13 @@ class TestSessions:
         with pytest.raises(ValidationError) as caught:
             services.start_family_course(programme, start=dt.date(2026, 4, 7), by=worker_a.user)
         assert "course_template" in caught.value.error_dict
+
+
+@pytest.mark.django_db
+def test_attendance_waits_for_the_session_to_start(programme, enrolment, worker_a):
+    later = make_session(programme, dt.date.today() + dt.timedelta(days=7))
+    with pytest.raises(ValidationError, match="once the session has started"):
+        services.record_attendance(later, enrolment, status="attended", by=worker_a.user)
+    assert not Attendance.objects.exists() and not Contact.objects.exists()
+    absent = services.record_attendance(later, enrolment, status="absent", by=worker_a.user)
+    assert absent.minutes == 0

@@ -1,0 +1,243 @@
+"""Outreach endpoints: contacts, a person's contacts and the token user's queue."""
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ValidationInfo, field_validator
+
+from ibasho.outreach import services, trust
+from ibasho.outreach.models import Cadence, Contact
+from ibasho.people.models import FamilyMember, Person
+
+router = Router(tags=["outreach"])
+
+
+def _member(request: HttpRequest) -> Any:
+    membership = request.auth  # type: ignore[attr-defined]
+    if not membership.reads_personal_data:
+        raise HttpError(404, "Not found")
+    return membership
+
+
+def local_iso(moment: dt.datetime, organisation: Any) -> str:
+    """ISO 8601 in the organisation's own time zone (Asia/Tokyo unless set otherwise)."""
+    return moment.astimezone(services.organisation_zone(organisation)).isoformat()
+
+
+class ContactOut(Schema):
+    code: UUID
+    person: UUID
+    occurred_at: str
+    channel: str
+    reached: str
+    family_member: UUID | None
+    direction: str
+    outcome: str
+    duration_minutes: int
+    two_way: bool
+    note: str
+    next_step: str
+    staff: str | None
+
+    @staticmethod
+    def resolve_person(obj: Contact) -> UUID:
+        return obj.person.code
+
+    @staticmethod
+    def resolve_occurred_at(obj: Contact) -> str:
+        return local_iso(obj.occurred_at, obj.organisation)
+
+    @staticmethod
+    def resolve_family_member(obj: Contact) -> UUID | None:
+        return obj.family_member.code if obj.family_member else None
+
+    @staticmethod
+    def resolve_two_way(obj: Contact) -> bool:
+        return obj.is_two_way()
+
+    @staticmethod
+    def resolve_staff(obj: Contact) -> str | None:
+        return str(obj.staff) if obj.staff else None
+
+
+CHOICES = {
+    "channel": Contact.Channel,
+    "reached": Contact.Reached,
+    "direction": Contact.Direction,
+    "outcome": Contact.Outcome,
+}
+
+
+def _choice(value: str, choices: Any) -> str:
+    if value not in choices.values:
+        raise ValueError(f"must be one of: {', '.join(choices.values)}")
+    return value
+
+
+class ContactIn(Schema):
+    person: UUID
+    occurred_at: dt.datetime | None = None
+    channel: str
+    reached: str = "nobody"
+    family_member: UUID | None = None
+    direction: str = "outreach"
+    outcome: str
+    duration_minutes: int = Field(0, ge=0, le=1440)
+    note: str = ""
+    next_step: str = Field("", max_length=300)
+
+    @field_validator("channel", "reached", "direction", "outcome")
+    @classmethod
+    def _one_of_the_choices(cls, value: str, info: ValidationInfo) -> str:
+        return _choice(value, CHOICES[str(info.field_name)])
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must include a time zone offset, e.g. 2025-04-01T10:00:00+09:00")
+        return value
+
+
+def _contacts(membership: Any) -> Any:
+    return Contact.objects.visible_to(membership).select_related(
+        "person", "organisation", "family_member", "staff"
+    )
+
+
+@router.get("/contacts", response=list[ContactOut])
+@paginate(LimitOffsetPagination)
+def list_contacts(request: HttpRequest, since: dt.date | None = None):  # type: ignore[no-untyped-def]
+    membership = _member(request)
+    contacts = _contacts(membership)
+    if since is not None:
+        contacts = contacts.filter(occurred_at__date__gte=since)
+    return contacts
+
+
+def _errors(error: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": field if field != "__all__" else "", "reason": " ".join(messages)}
+        for field, messages in error.message_dict.items()
+    ]
+
+
+@router.post("/contacts", response={201: ContactOut, 422: dict})
+def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no-untyped-def]
+    membership = _member(request)
+    person = Person.objects.visible_to(membership).filter(code=payload.person).first()
+    if person is None:
+        return Status(422, {"detail": [{"field": "person", "reason": "No such person."}]})
+    fields = payload.dict(exclude={"person", "family_member", "occurred_at"})
+    if payload.occurred_at is not None:
+        fields["occurred_at"] = payload.occurred_at
+    if payload.family_member is not None:
+        member = (
+            FamilyMember.objects.visible_to(membership).filter(code=payload.family_member).first()
+        )
+        if member is None:
+            return Status(
+                422, {"detail": [{"field": "family_member", "reason": "No such family member."}]}
+            )
+        fields["family_member"] = member
+    try:
+        contact = services.record_contact(person, by=request.user, **fields)
+    except ValidationError as error:
+        return Status(422, {"detail": _errors(error)})
+    return Status(201, contact)
+
+
+@router.get("/people/{code}/contacts", response=list[ContactOut])
+@paginate(LimitOffsetPagination)
+def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
+    membership = _member(request)
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    services.audit("outreach.contacts.viewed", by=request.user, person=person, target=person)
+    return _contacts(membership).filter(person=person)
+
+
+class QueueItem(Schema):
+    cadence: UUID
+    person: UUID
+    person_name: str
+    channel: str
+    due_on: dt.date
+    days_overdue: int
+    unanswered: int
+    things_to_avoid: str
+
+
+class Queue(Schema):
+    date: dt.date
+    items: list[QueueItem]
+
+
+@router.get("/outreach/queue", response=Queue)
+def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """The token user's outreach due on `date` (default: today), overdue items first."""
+    membership = _member(request)
+    day = date or services.organisation_today(membership.organisation)
+    due = Cadence.objects.visible_to(membership).queue(request.user, day)
+    items = [
+        {
+            "cadence": item.code,
+            "person": item.plan.case.person.code,
+            "person_name": item.plan.case.person.full_name,
+            "channel": item.channel,
+            "due_on": item.next_due_on,
+            "days_overdue": item.days_overdue(day),
+            "unanswered": item.unanswered,
+            "things_to_avoid": item.plan.case.person.things_to_avoid,
+        }
+        for item in due
+    ]
+    return {"date": day, "items": items}
+
+
+class TrustOut(Schema):
+    two_way_hours: float
+    family_hours: float
+    attempts: int
+    milestone_hours: int
+    milestone_progress: float
+    consistent_weeks: int
+    consistency_weeks: int
+    attempts_before_first_response: int
+    responded: bool
+
+
+class PersonOutreachOut(Schema):
+    trust: TrustOut
+    stage: str | None
+    stage_since: dt.date | None
+    case_status: str | None
+
+
+def person_outreach(person: Person) -> dict[str, Any]:
+    """Trust figures, stage and case status for the person endpoint."""
+    summary = services.trust_summary(person)
+    stage = person.stage_changes.first()
+    cases = list(person.cases.order_by("-opened_on"))
+    return {
+        "trust": {
+            "two_way_hours": summary.two_way_hours,
+            "family_hours": summary.family_hours,
+            "attempts": summary.attempts,
+            "milestone_hours": trust.MILESTONE_HOURS,
+            "milestone_progress": round(summary.milestone_progress, 4),
+            "consistent_weeks": summary.consistent_weeks,
+            "consistency_weeks": summary.consistency_weeks,
+            "attempts_before_first_response": summary.first_response.attempts,
+            "responded": summary.first_response.responded,
+        },
+        "stage": stage.stage if stage else None,
+        "stage_since": stage.changed_on if stage else None,
+        "case_status": cases[0].status if cases else None,
+    }

@@ -1,0 +1,244 @@
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ibasho.accounts.models import CASE_ROLES, User
+from ibasho.outreach.models import (
+    CloseReason,
+    Contact,
+    OutreachPlan,
+    OutreachSettings,
+    Stage,
+)
+from ibasho.people.models import FamilyMember, Person
+
+# The channels a plan can schedule; group sessions and family consultations happen, but are
+# not knocked on.
+PLANNED_CHANNELS = [
+    (value, label)
+    for value, label in Contact.Channel.choices
+    if value not in {Contact.Channel.GROUP_SESSION, Contact.Channel.FAMILY_CONSULTATION}
+]
+
+
+def staff_of(organisation: Any) -> Any:
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__role__in=CASE_ROLES,
+            is_active=True,
+        )
+        .order_by("display_name_kana", "username")
+        .distinct()
+    )
+
+
+class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Contact
+        fields = [
+            "occurred_at", "channel", "direction", "reached", "family_member", "outcome",
+            "duration_minutes", "second_staff", "note", "next_step",
+        ]  # fmt: skip
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        family = cast(forms.ModelChoiceField, self.fields["family_member"])  # type: ignore[type-arg]
+        family.queryset = (
+            FamilyMember.objects.filter(household_id=person.household_id)
+            if person.household_id
+            else FamilyMember.objects.none()
+        )
+        staff = cast(forms.ModelChoiceField, self.fields["second_staff"])  # type: ignore[type-arg]
+        staff.queryset = staff_of(person.organisation)
+        self.fields["duration_minutes"].widget.attrs.update({"inputmode": "numeric", "max": 1440})
+
+    def clean_occurred_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["occurred_at"]
+        # The form shows minutes only; an untouched time must not count as an edit.
+        stored = self.instance.occurred_at if self.instance.pk else None
+        if stored is not None and value == stored.replace(second=0, microsecond=0):
+            return stored
+        return value
+
+    def clean_duration_minutes(self) -> int:
+        minutes: int = self.cleaned_data["duration_minutes"]
+        if minutes > 24 * 60:
+            raise forms.ValidationError(_("A contact cannot last more than a day."))
+        return minutes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        family = cast(forms.ModelChoiceField, self.fields["family_member"])  # type: ignore[type-arg]
+        unnamed = data.get("reached") == Contact.Reached.FAMILY and not data.get("family_member")
+        if unnamed and family.queryset is not None and family.queryset.exists():
+            self.add_error("family_member", _("Which family member was reached?"))
+        if data.get("family_member") and data.get("reached") != Contact.Reached.FAMILY:
+            self.add_error("reached", _("A family member is named: choose “A family member”."))
+        return data
+
+
+class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The backoff rule plus, for each channel, how often (in days) it is used."""
+
+    class Meta:
+        model = OutreachPlan
+        fields = ["backoff_factor", "backoff_ceiling_days"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = {c.channel: c.every_days for c in self.instance.cadences.all()}
+        for value, label in PLANNED_CHANNELS:
+            self.fields[f"every_{value}"] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=1,
+                max_value=366,
+                initial=current.get(value),
+                help_text=_("Every how many days; leave empty if not used."),
+            )
+
+    def cadences(self) -> dict[str, int]:
+        return {
+            value: self.cleaned_data[f"every_{value}"]
+            for value, _label in PLANNED_CHANNELS
+            if self.cleaned_data.get(f"every_{value}")
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.case.is_open and not self.cadences():
+            raise forms.ValidationError(
+                _(
+                    "An open case needs at least one way of reaching out. Outreach can slow "
+                    "down, but it does not stop."
+                )
+            )
+        return data
+
+
+class QuietPeriodForm(forms.Form):
+    until = forms.DateField(label=_("Quiet until"), widget=forms.DateInput(attrs={"type": "date"}))
+    continuing = forms.MultipleChoiceField(
+        label=_("Channels the person agreed may continue"),
+        choices=PLANNED_CHANNELS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("What the person asked for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_until(self) -> dt.date:
+        until: dt.date = self.cleaned_data["until"]
+        if until <= self.today:
+            raise forms.ValidationError(_("The quiet period must end after today."))
+        return until
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    changed_on = forms.DateField(label=_("since"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ClosureForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("reason"), choices=CloseReason.choices, widget=forms.RadioSelect
+    )
+    reason_text = forms.CharField(
+        label=_("details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == CloseReason.OTHER and not data.get("reason_text", "").strip():
+            self.add_error("reason_text", _("Explain the reason."))
+        return data
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("why it is reopened"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OutreachSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = OutreachSettings
+        fields = [
+            "no_attempt_days", "no_two_way_days", "backoff_factor", "backoff_ceiling_days",
+            "default_channel", "default_every_days",
+        ]  # fmt: skip
+
+
+class HandoverForm(forms.Form):
+    """For each of the departing worker's open cases: hand it over or not, to whom, and the
+    note the new worker reads first."""
+
+    def __init__(self, *args: Any, cases: list[Any], staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cases = cases
+        for case in cases:
+            key = case.code.hex
+            self.fields[f"move_{key}"] = forms.BooleanField(label=str(case.person), required=False)
+            self.fields[f"to_{key}"] = forms.ModelChoiceField(
+                label=_("to"), queryset=staff, required=False
+            )
+            self.fields[f"note_{key}"] = forms.CharField(
+                label=_("handover note"),
+                required=False,
+                widget=forms.Textarea(
+                    attrs={"rows": 3, "placeholder": _("What worked, what to avoid, trust so far")}
+                ),
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "case": case,
+                "move": self[f"move_{case.code.hex}"],
+                "to": self[f"to_{case.code.hex}"],
+                "note": self[f"note_{case.code.hex}"],
+            }
+            for case in self.cases
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = 0
+        for case in self.cases:
+            key = case.code.hex
+            if not data.get(f"move_{key}"):
+                continue
+            chosen += 1
+            if not data.get(f"to_{key}"):
+                self.add_error(f"to_{key}", _("Choose the new worker."))
+            if not (data.get(f"note_{key}") or "").strip():
+                self.add_error(f"note_{key}", _("Write what the new worker should know."))
+        if not chosen:
+            raise forms.ValidationError(_("Choose at least one case to hand over."))
+        return data
+
+    def selected(self) -> list[tuple[Any, Any, str]]:
+        data = self.cleaned_data
+        return [
+            (case, data[f"to_{case.code.hex}"], data[f"note_{case.code.hex}"])
+            for case in self.cases
+            if data.get(f"move_{case.code.hex}")
+        ]

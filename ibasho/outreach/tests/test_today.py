@@ -1,0 +1,212 @@
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ibasho.outreach import services
+from ibasho.outreach.models import Contact, OutreachPlan
+from ibasho.people.models import Case, CaseAssignment, Person
+
+C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
+TODAY_URL = reverse("outreach:today")
+# 12 for the outreach queue and coordinator lists, 4 for the families panel.
+COORDINATOR_TODAY_QUERIES = 16
+
+
+def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
+    person = Person.objects.create(
+        organisation=org,
+        family_name=name,
+        family_name_kana="てすと",
+        things_to_avoid=f"{name}: 夕方は避ける",
+    )
+    opened = services.organisation_today(org) - dt.timedelta(days=opened_days_ago)
+    case = Case.objects.create(organisation=org, person=person, opened_on=opened)
+    if worker is not None:
+        CaseAssignment.objects.create(organisation=org, case=case, worker=worker.user)
+    return person
+
+
+def test_home_is_today_for_staff(client_for, worker_a):
+    response = client_for(worker_a).get(reverse("home"))
+    assert response.status_code == 302 and response.url == TODAY_URL
+
+
+def test_worker_sees_due_work_most_overdue_first_with_things_to_avoid(client_for, worker_a, org_a):
+    recent = make_person(org_a, worker_a, "最近", opened_days_ago=1)
+    older = make_person(org_a, worker_a, "以前", opened_days_ago=20)
+    make_person(org_a, None, "担当なし", opened_days_ago=5)
+    response = client_for(worker_a).get(TODAY_URL)
+    assert response.status_code == 200
+    due = [item.plan.case.person for item in response.context["due"]]
+    assert due == [older, recent]
+    assert "以前: 夕方は避ける" in response.content.decode()
+
+
+def test_a_logged_attempt_leaves_the_queue(client_for, worker_a, person_a):
+    client = client_for(worker_a)
+    [item] = client.get(TODAY_URL).context["due"]
+    response = client.post(
+        reverse("outreach:log_attempt", args=[item.code]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    contact = Contact.objects.get()
+    assert (contact.channel, contact.reached, contact.staff) == (C.LETTER, R.NOBODY, worker_a.user)
+    assert "Attempt logged" in response.content.decode()
+    assert client.get(TODAY_URL).context["due"] == []
+
+
+def test_outsider_sees_nothing_and_cannot_log(client_for, worker_b, worker_a, person_a):
+    [item] = client_for(worker_a).get(TODAY_URL).context["due"]
+    client = client_for(worker_b)
+    assert client.get(TODAY_URL).context["due"] == []
+    response = client.post(reverse("outreach:log_attempt", args=[item.code]))
+    assert response.status_code == 404
+    assert not Contact.objects.exists()
+
+
+def test_analyst_has_no_today_page(client_for, analyst_a):
+    assert client_for(analyst_a).get(TODAY_URL).status_code == 404
+
+
+def test_coordinator_sees_people_at_risk_overdue_by_worker_and_unassigned(
+    client_for, coordinator_a, worker_a, org_a
+):
+    dropped = make_person(org_a, worker_a, "途切れ", opened_days_ago=200)
+    fresh = make_person(org_a, worker_a, "新規", opened_days_ago=2)
+    lonely = make_person(org_a, None, "担当なし", opened_days_ago=3)
+    services.record_contact(
+        fresh,
+        by=worker_a.user,
+        reached=R.PERSON,
+        channel=C.LETTER,
+        outcome=OC.WRITTEN_REPLY,
+        duration_minutes=30,
+    )
+    overview = client_for(coordinator_a).get(TODAY_URL).context["overview"]
+    at_risk = [plan.case.person for plan, _risk in overview["at_risk"]]
+    assert dropped in at_risk and fresh not in at_risk
+    assert [case.person for case in overview["unassigned"]] == [lonely]
+    by_worker = dict(overview["overdue_by_worker"])
+    assert by_worker[worker_a.user] == 1  # only the 200-day-old case is overdue
+
+
+def test_steady_knocking_is_not_dropping_but_a_silent_relationship_is(
+    client_for, coordinator_a, worker_a, org_a
+):
+    never_answered = make_person(org_a, worker_a, "未応答", opened_days_ago=400)
+    went_quiet = make_person(org_a, worker_a, "途絶え", opened_days_ago=400)
+    ago = timezone.now() - dt.timedelta(days=5)
+    services.record_contact(
+        never_answered, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT, occurred_at=ago
+    )
+    services.record_contact(
+        went_quiet,
+        by=worker_a.user,
+        channel=C.PHONE,
+        reached=R.PERSON,
+        outcome=OC.SPOKE_BY_PHONE,
+        duration_minutes=30,
+        occurred_at=timezone.now() - dt.timedelta(days=120),
+    )
+    services.record_contact(
+        went_quiet, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT, occurred_at=ago
+    )
+    overview = client_for(coordinator_a).get(TODAY_URL).context["overview"]
+    risks = {plan.case.person: risk for plan, risk in overview["at_risk"]}
+    assert never_answered not in risks
+    assert risks[went_quiet]["no_two_way"] and not risks[went_quiet]["no_contact"]
+
+
+def test_at_risk_thresholds_are_configurable(client_for, coordinator_a, worker_a, org_a):
+    person = make_person(org_a, worker_a, "境界", opened_days_ago=100)
+    services.record_contact(
+        person,
+        by=worker_a.user,
+        channel=C.LETTER,
+        outcome=OC.LETTER_LEFT,
+        occurred_at=timezone.now() - dt.timedelta(days=20),
+    )
+    client = client_for(coordinator_a)
+    response = client.post(
+        reverse("outreach:settings"),
+        {
+            "no_attempt_days": 10,
+            "no_two_way_days": 365,
+            "backoff_factor": "1.5",
+            "backoff_ceiling_days": 60,
+            "default_channel": C.LETTER,
+            "default_every_days": 14,
+        },
+    )
+    assert response.status_code == 302
+    at_risk = [p.case.person for p, _ in client.get(TODAY_URL).context["overview"]["at_risk"]]
+    assert person in at_risk
+
+
+def test_settings_are_for_coordinators_only(client_for, worker_a):
+    assert client_for(worker_a).get(reverse("outreach:settings")).status_code == 404
+
+
+def test_today_query_count_does_not_grow_with_the_queue(
+    client_for, worker_a, org_a, django_assert_num_queries
+):
+    client = client_for(worker_a)
+    make_person(org_a, worker_a, "一人目", opened_days_ago=3)
+    client.get(TODAY_URL)
+    # 7 for the queue itself, 4 for the families panel (households, safety events, plans due).
+    with django_assert_num_queries(11) as small:
+        client.get(TODAY_URL)
+    for n in range(6):
+        make_person(org_a, worker_a, f"追加{n}", opened_days_ago=n)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(TODAY_URL)
+    assert len(response.context["due"]) == 7
+
+
+def test_handover_note_shows_first_on_today(client_for, coordinator_a, worker_a, person_a, org_a):
+    from conftest import make_member
+
+    newcomer = make_member(org_a, "newcomer", "worker")
+    client = client_for(coordinator_a)
+    case = person_a.cases.get()
+    url = reverse("outreach:handover") + "?worker=worker_a"
+    key = case.code.hex
+    response = client.post(
+        url, {f"move_{key}": "on", f"to_{key}": newcomer.user.pk, f"note_{key}": "手紙は読んでいる"}
+    )
+    assert response.status_code == 302
+    assert list(case.workers.all()) == [newcomer.user]
+    page = client_for(newcomer).get(TODAY_URL).content.decode()
+    assert page.index("手紙は読んでいる") < page.index("Your outreach due today")
+
+
+def test_handover_without_a_note_changes_nothing(client_for, coordinator_a, worker_a, person_a):
+    case = person_a.cases.get()
+    key = case.code.hex
+    response = client_for(coordinator_a).post(
+        reverse("outreach:handover") + "?worker=worker_a",
+        {f"move_{key}": "on", f"to_{key}": coordinator_a.user.pk, f"note_{key}": ""},
+    )
+    assert response.status_code == 200
+    assert list(case.workers.all()) == [worker_a.user]
+
+
+def test_plans_exist_for_every_case(person_a):
+    assert OutreachPlan.objects.filter(case__person=person_a).count() == 1
+
+
+def test_coordinator_today_query_count_is_pinned(
+    client_for, coordinator_a, worker_a, org_a, django_assert_num_queries
+):
+    client = client_for(coordinator_a)
+    make_person(org_a, worker_a, "一人目", opened_days_ago=100)
+    make_person(org_a, None, "担当なし", opened_days_ago=100)
+    client.get(TODAY_URL)
+    with django_assert_num_queries(COORDINATOR_TODAY_QUERIES):
+        client.get(TODAY_URL)
+    for n in range(5):
+        make_person(org_a, worker_a if n % 2 else None, f"追加{n}", opened_days_ago=100 + n)
+    with django_assert_num_queries(COORDINATOR_TODAY_QUERIES):
+        response = client.get(TODAY_URL)
+    assert len(response.context["overview"]["at_risk"]) == 7

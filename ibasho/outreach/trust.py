@@ -1,0 +1,172 @@
+"""Trust figures from a person's contact history, as pure functions over plain records.
+
+Trust is time: two-way hours with the person are what counts toward the 20-hour milestone.
+Family-only contacts and unanswered attempts are counted separately so that years of patient
+family support and knocking stay visible without inflating the person's own figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+MILESTONE_HOURS = 20
+CONSISTENCY_WEEKS = 12
+
+PERSON = "person"
+FAMILY = "family"
+NOBODY = "nobody"
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    occurred_at: datetime
+    minutes: int
+    reached: str  # PERSON, FAMILY or NOBODY
+    two_way: bool
+
+    @property
+    def kind(self) -> str:
+        """Which figure the record counts toward: two_way, family, or attempt (anything else)."""
+        if self.two_way:
+            return "two_way"
+        if self.reached == FAMILY:
+            return "family"
+        return "attempt"
+
+
+@dataclass(frozen=True)
+class FirstResponse:
+    attempts: int  # attempts made before the first two-way contact (or so far, if none yet)
+    responded: bool
+    first_response_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MonthHours:
+    year: int
+    month: int
+    two_way_hours: float
+    family_hours: float
+
+
+@dataclass(frozen=True)
+class TrustSummary:
+    two_way_hours: float
+    family_hours: float
+    attempts: int
+    milestone_progress: float  # 0.0 – 1.0
+    consistent_weeks: int
+    consistency_weeks: int
+    first_response: FirstResponse
+    months: tuple[MonthHours, ...]
+
+    @property
+    def milestone_reached(self) -> bool:
+        return self.milestone_progress >= 1
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def two_way_hours(records: Iterable[ContactRecord]) -> float:
+    return _hours(sum(r.minutes for r in records if r.kind == "two_way"))
+
+
+def family_hours(records: Iterable[ContactRecord]) -> float:
+    return _hours(sum(r.minutes for r in records if r.kind == "family"))
+
+
+def attempt_count(records: Iterable[ContactRecord]) -> int:
+    return sum(1 for r in records if r.kind == "attempt")
+
+
+def milestone_progress(hours: float, milestone: float = MILESTONE_HOURS) -> float:
+    """Share of the milestone reached, capped at 1."""
+    if hours <= 0:
+        return 0.0
+    return min(1.0, hours / milestone)
+
+
+def consistent_weeks(
+    records: Iterable[ContactRecord],
+    today: date,
+    tz: tzinfo,
+    weeks: int = CONSISTENCY_WEEKS,
+) -> int:
+    """How many of the last ``weeks`` seven-day windows (the latest ending today) hold a
+    two-way contact. Rolling windows avoid a calendar week that has only just begun counting
+    as a missed week."""
+    hit: set[int] = set()
+    for record in records:
+        if not record.two_way:
+            continue
+        days_ago = (today - record.occurred_at.astimezone(tz).date()).days
+        if 0 <= days_ago < weeks * 7:
+            hit.add(days_ago // 7)
+    return len(hit)
+
+
+def first_response(records: Iterable[ContactRecord]) -> FirstResponse:
+    """Attempts to reach the person before their first two-way contact.
+
+    Family contacts are not attempts to reach the person, so they are not counted."""
+    attempts = 0
+    for record in sorted(records, key=lambda r: r.occurred_at):
+        if record.two_way:
+            return FirstResponse(attempts, True, record.occurred_at)
+        if record.kind == "attempt":
+            attempts += 1
+    return FirstResponse(attempts, False, None)
+
+
+def _months_back(today: date, months: int) -> list[tuple[int, int]]:
+    year, month = today.year, today.month
+    result = []
+    for _ in range(months):
+        result.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return result[::-1]
+
+
+def hours_per_month(
+    records: Iterable[ContactRecord],
+    today: date,
+    tz: tzinfo,
+    months: int = 12,
+) -> tuple[MonthHours, ...]:
+    """Two-way and family hours for each of the last ``months`` months, oldest first, with
+    empty months included so a chart shows gaps honestly."""
+    keys = _months_back(today, months)
+    minutes = {key: [0, 0] for key in keys}
+    for record in records:
+        local = record.occurred_at.astimezone(tz)
+        bucket = minutes.get((local.year, local.month))
+        if bucket is None or record.kind == "attempt":
+            continue
+        bucket[0 if record.kind == "two_way" else 1] += record.minutes
+    return tuple(
+        MonthHours(
+            year,
+            month,
+            _hours(minutes[(year, month)][0]),
+            _hours(minutes[(year, month)][1]),
+        )
+        for year, month in keys
+    )
+
+
+def summarise(records: Sequence[ContactRecord], today: date, tz: tzinfo) -> TrustSummary:
+    hours = two_way_hours(records)
+    return TrustSummary(
+        two_way_hours=hours,
+        family_hours=family_hours(records),
+        attempts=attempt_count(records),
+        milestone_progress=milestone_progress(hours),
+        consistent_weeks=consistent_weeks(records, today, tz),
+        consistency_weeks=CONSISTENCY_WEEKS,
+        first_response=first_response(records),
+        months=hours_per_month(records, today, tz),
+    )

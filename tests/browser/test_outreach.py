@@ -1,0 +1,51 @@
+"""A worker's day: open Today, log a door visit nobody answered, then a 45-minute talk."""
+
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_worker_logs_an_attempt_then_a_conversation(browser_page, log_in, worker_a, person_a):
+    from ibasho.outreach import services
+    from ibasho.outreach.models import Cadence, OutreachPlan
+
+    plan = OutreachPlan.objects.get(case__person=person_a)
+    services.set_plan(
+        plan,
+        cadences={"door_visit": 14, "letter": 14},
+        backoff_factor=Decimal("1.5"),
+        backoff_ceiling_days=60,
+        by=worker_a.user,
+    )
+    visit = Cadence.objects.get(plan=plan, channel="door_visit")
+
+    page = browser_page
+    log_in(page, "worker_a")
+    assert page.url.rstrip("/").endswith("/outreach") or "/outreach/" in page.url
+    row = page.locator(f"#due-{visit.code}")
+    assert "インターホンは鳴らさない" in row.inner_text()  # things to avoid, in view
+    assert page.locator("#due-count").inner_text() == "2"
+    page.shot("outreach-today-before")
+
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#due-{visit.code}.logged")
+    page.shot("outreach-today-attempt-logged")
+
+    page.goto(f"/outreach/people/{person_a.code}/contacts/new/?channel=door_visit")
+    page.select_option("#id_reached", "person")
+    page.select_option("#id_outcome", "face_to_face")
+    page.fill("#id_duration_minutes", "45")
+    page.fill("#id_note", "玄関先で45分。好きなゲームの話。")
+    page.shot("outreach-contact-form")
+    page.click("form.card button[type=submit].primary")
+    page.wait_for_load_state()
+    assert page.locator("#trust-hours").inner_text().startswith("0.75")
+    assert page.locator("#trust-attempts").inner_text() == "1"
+    page.shot("outreach-person-trust")
+
+    page.goto("/outreach/")
+    assert page.locator(f"#due-{visit.code}").count() == 0
+    assert page.locator("#due-count").inner_text() == "1"  # only the letter is left
+    page.shot("outreach-today-after")
