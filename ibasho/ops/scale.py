@@ -4,7 +4,6 @@ path in ibasho.ops.bulk, one organisation per transaction, with a progress bar."
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -14,6 +13,7 @@ from tqdm import tqdm
 from ibasho.accounts.models import Membership, Organisation, Role, User
 from ibasho.lib import names
 from ibasho.ops import bulk
+from ibasho.outreach.scale import load_history
 from ibasho.people import synthetic as people_synthetic
 
 
@@ -31,9 +31,6 @@ SCALES = {
 }
 CASES_PER_WORKER = 75
 BENCH_PASSWORD = "ibasho-bench"
-
-# Functions (organisation, caseload, rng, today, contacts) that add each app's history.
-HISTORY_LOADERS: list[Callable[..., int]] = []
 
 
 def staff_for(
@@ -98,8 +95,7 @@ def load(
             caseload = people_synthetic.populate(
                 organisation, rng, today, people=per_org, workers=workers
             )
-            for loader in HISTORY_LOADERS:
-                totals["contacts"] += loader(organisation, caseload, rng, today, contacts_per_org)
+            totals["contacts"] += load_history(organisation, caseload, rng, today, contacts_per_org)
         totals["organisations"] += 1
         totals["people"] += per_org
         totals["staff"] += len(staff)

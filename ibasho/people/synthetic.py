@@ -71,6 +71,8 @@ def code(rng: random.Random) -> uuid.UUID:
 class Caseload:
     people: list[Person]
     family_only: set[int]  # ids of people never met, known through their family
+    cases: list[Case]
+    worker_of_case: dict[int, int]  # case id -> assigned worker's user id
 
 
 def populate(
@@ -126,7 +128,8 @@ def populate(
     ):
         bulk.insert_objects(model, objects)
     bulk.reset_sequences(Household, FamilyMember, Person, Case, CaseAssignment)
-    return Caseload(people=persons, family_only=family_only)
+    worker_of_case = {a.case_id: a.worker.pk for a in assignments}
+    return Caseload(persons, family_only, cases, worker_of_case)
 
 
 def one_person(organisation, rng: random.Random, today: dt.date):  # type: ignore[no-untyped-def]
