@@ -27,12 +27,17 @@ def board_households(membership: Any, *, open_cases_only: bool = True) -> QueryS
         households.annotate(open_violence=Exists(open_violence))
         .select_related("circumstances")
         .prefetch_related(
+            # Only what the rules and the board show: decrypting every note would dominate.
             Prefetch(
                 "members",
-                queryset=FamilyMember.objects.filter(relationship__in=PARENTS),
+                queryset=FamilyMember.objects.filter(relationship__in=PARENTS).defer("care_notes"),
                 to_attr="parents",
             ),
-            Prefetch("people", queryset=Person.objects.order_by("sort_key"), to_attr="persons"),
+            Prefetch(
+                "people",
+                queryset=Person.objects.order_by("sort_key").defer(*Person.ENCRYPTED_FIELDS),
+                to_attr="persons",
+            ),
         )
     )
 
@@ -79,9 +84,11 @@ def recently_changed(
     households: QuerySet[Household], today: dt.date, limits: risk.Thresholds
 ) -> QuerySet[Household]:
     """Households where a parent went into hospital or care, or died, within `top_days`."""
-    return households.filter(
-        members__relationship__in=PARENTS,
-        members__health__in=[s.value for s in risk.SUDDEN_STATUSES],
-        members__health_changed_on__gte=today - dt.timedelta(days=limits.top_days),
-        members__health_changed_on__lte=today,
-    )
+    # A subquery over the (few) recently changed parents, not a join of every member.
+    changed = FamilyMember.objects.filter(
+        relationship__in=PARENTS,
+        health__in=[s.value for s in risk.SUDDEN_STATUSES],
+        health_changed_on__gte=today - dt.timedelta(days=limits.top_days),
+        health_changed_on__lte=today,
+    ).values("household_id")
+    return households.filter(pk__in=changed)

@@ -112,6 +112,7 @@ def today_panel(request: HttpRequest) -> dict[str, Any] | None:
         plan
         for plan in ContingencyPlan.objects.visible_to(membership)
         .filter(household__in=households.values("pk"))
+        .only("household__name", "last_reviewed_on", "review_every_months")
         .select_related("household")
         if plan.review_due(today)
     ]

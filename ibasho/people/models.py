@@ -225,6 +225,9 @@ class Person(TenantModel):
 
     objects = PersonQuerySet.as_manager()  # type: ignore[misc]
 
+    # Free text held encrypted; lists defer it, since decrypting costs more than reading.
+    ENCRYPTED_FIELDS = ("earlier_episodes", "own_words", "goals", "things_to_avoid")
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
