@@ -197,7 +197,7 @@ def today_sql_ratio(subjects: Subjects, today: dt.date, repeats: int = 30) -> di
     from ibasho.outreach.models import Cadence
 
     membership = subjects.membership
-    params = [membership.organisation_id, today, membership.user_id]
+    params: list[Any] = [membership.organisation_id, today, membership.user_id]
     app_times, sql_times = [], []
     app_rows: list[Any] = []
     sql_rows: list[Any] = []

@@ -2,7 +2,8 @@
 transactions on SQLite. Rows are plain tuples in the model's concrete-field order, with ids
 assigned here so that related rows can refer to them without reading anything back."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache, partial
 from typing import Any
 
@@ -79,7 +80,7 @@ def insert_dicts(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> i
     instances entirely: the fastest path for tens of millions of rows. Missing fields take
     their default, which must not be a per-row one (every row gives its own `code`)."""
     fields = list(model._meta.concrete_fields)
-    defaults = [(f.attname, f.get_default() if f.has_default() or f.null else None) for f in fields]
+    defaults = [(f.attname, f.get_default()) for f in fields]
     convert = list(zip(defaults, converters(fields), strict=True))
     return insert_rows(
         model, (tuple(c(row.get(name, default)) for (name, default), c in convert) for row in rows)
@@ -127,3 +128,34 @@ def reset_sequences(*models_: type[models.Model]) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 1))"
             )
+
+
+@contextmanager
+def indexes_dropped(*models_: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' secondary indexes for a large load and build them again
+    afterwards: one sorted build is far cheaper than millions of incremental updates. Indexes
+    that back a primary key or unique constraint stay. Elsewhere, does nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+            """,
+            [tables],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            # Deferred foreign-key checks must fire before an index can be built.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _, definition in found:
+                cursor.execute(definition)
