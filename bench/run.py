@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
@@ -231,6 +232,7 @@ def run(
     today: dt.date,
 ) -> dict[str, Any]:
     rng = random.Random(seed)
+    call_command("collectstatic", interactive=False, verbosity=0)
     subjects = pick_subjects(rng)
     port = free_port()
     server = start_server(port, workers, threads)

@@ -27,6 +27,25 @@ def encrypted(text: str) -> str:
     return encrypt(text) if text else ""
 
 
+def allocate(counts: dict[type[models.Model], int]) -> dict[type[models.Model], Iterator[int]]:
+    """Reserve ids for rows about to be loaded, so related rows can point at each other before
+    anything is written. On PostgreSQL they come from the table's own sequence, so several
+    loader processes never collide; on SQLite (one writer) they follow the current maximum."""
+    reserved: dict[type[models.Model], Iterator[int]] = {}
+    for model, count in counts.items():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [model._meta.db_table, count],
+                )
+                reserved[model] = iter([row[0] for row in cursor.fetchall()])
+        else:
+            first = next_id(model)
+            reserved[model] = iter(range(first, first + count))
+    return reserved
+
+
 def next_id(model: type[models.Model]) -> int:
     last = model._default_manager.aggregate(m=models.Max("id"))["m"]  # type: ignore[attr-defined]
     return (last or 0) + 1
@@ -61,6 +80,10 @@ def converters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
             result.append(encrypted_or_empty)
         elif isinstance(field, PLAIN_FIELDS) and not isinstance(field, models.DateTimeField):
             result.append(unchanged)
+        elif real.vendor == "postgresql" and isinstance(
+            field, models.DateTimeField | models.UUIDField
+        ):
+            result.append(unchanged)  # psycopg adapts aware datetimes and UUIDs natively
         else:
             result.append(partial(prepare_for_database, field, real))
     return result
@@ -115,19 +138,6 @@ def insert_rows(model: type[models.Model], rows: Iterable[tuple[Any, ...]]) -> i
                 cursor.executemany(sql, batch)
                 count += len(batch)
     return count
-
-
-def reset_sequences(*models_: type[models.Model]) -> None:
-    """After inserting explicit ids, move PostgreSQL's id sequences past them."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models_:
-            table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 1))"
-            )
 
 
 @contextmanager

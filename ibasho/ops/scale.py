@@ -3,11 +3,12 @@
 path in ibasho.ops.bulk, one organisation per transaction, with a progress bar."""
 
 import datetime as dt
+import multiprocessing
 import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from tqdm import tqdm
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
@@ -64,32 +65,59 @@ def staff_for(
 
 
 def load(
-    scale_name: str, *, seed: int = 1, today: dt.date | None = None, progress: bool = True
+    scale_name: str,
+    *,
+    seed: int = 1,
+    today: dt.date | None = None,
+    progress: bool = True,
+    jobs: int = 1,
 ) -> dict[str, int]:
+    """Load a scale; with `jobs` > 1 on PostgreSQL, organisations load in parallel processes
+    (ids come from the tables' sequences, so they never collide)."""
     scale = SCALES[scale_name]
     today = today or dt.date.today()
     password_hash = make_password(BENCH_PASSWORD)  # hashed once: Argon2 is slow on purpose
-    per_org = scale.people // scale.organisations
-    contacts_per_org = scale.contacts // scale.organisations
+    work = [
+        (index, seed, today, scale.people // scale.organisations,
+         scale.contacts // scale.organisations, password_hash)
+        for index in range(scale.organisations)
+    ]  # fmt: skip
     totals = {"organisations": 0, "people": 0, "contacts": 0, "staff": 0}
-    organisations = tqdm(
-        range(scale.organisations), disable=not progress, unit="org", desc=f"Loading {scale_name}"
-    )
     with bulk.indexes_dropped(*BULK_TABLES):
-        for index in organisations:
-            rng = random.Random(seed * 1_000_003 + index)
-            with transaction.atomic():
-                staff, contacts = load_organisation(
-                    index, rng, today, per_org, contacts_per_org, password_hash
+        if jobs > 1 and connection.vendor == "postgresql":
+            connections.close_all()  # each process opens its own connection
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                results = list(
+                    tqdm(
+                        pool.imap_unordered(load_one, work),
+                        total=len(work),
+                        disable=not progress,
+                        unit="org",
+                        desc=scale_name,
+                    )
                 )
-            totals["organisations"] += 1
-            totals["people"] += per_org
-            totals["staff"] += staff
-            totals["contacts"] += contacts
+        else:
+            results = [
+                load_one(item)
+                for item in tqdm(work, disable=not progress, unit="org", desc=scale_name)
+            ]
+    for people, staff, contacts in results:
+        totals["organisations"] += 1
+        totals["people"] += people
+        totals["staff"] += staff
+        totals["contacts"] += contacts
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return totals
+
+
+def load_one(item: tuple[int, int, dt.date, int, int, str]) -> tuple[int, int, int]:
+    index, seed, today, people, contacts, password_hash = item
+    rng = random.Random(seed * 1_000_003 + index)
+    with transaction.atomic():
+        staff, written = load_organisation(index, rng, today, people, contacts, password_hash)
+    return people, staff, written
 
 
 def load_organisation(
@@ -107,19 +135,18 @@ def load_organisation(
         municipality=names.MUNICIPALITIES[index % len(names.MUNICIPALITIES)][0],
     )
     staff = staff_for(organisation, index, people, password_hash)
-    first_user, first_membership = bulk.next_id(User), bulk.next_id(Membership)
+    ids = bulk.allocate({User: len(staff), Membership: len(staff)})
     users, memberships = [], []
-    for offset, (user, role) in enumerate(staff):
-        user.id = first_user + offset
+    for user, role in staff:
+        user.id = next(ids[User])
         users.append(user)
         memberships.append(
             Membership(
-                id=first_membership + offset, organisation=organisation, user_id=user.id, role=role
+                id=next(ids[Membership]), organisation=organisation, user_id=user.id, role=role
             )
         )
     bulk.insert_objects(User, users)
     bulk.insert_objects(Membership, memberships)
-    bulk.reset_sequences(User, Membership)
     workers = [
         u
         for u, (_, role) in zip(users, staff, strict=True)

@@ -112,7 +112,10 @@ def load_history(
     config = OutreachSettings.for_organisation(organisation)
     rule = rules.BackoffRule(float(config.backoff_factor), config.backoff_ceiling_days)
     sizes = history_sizes(rng, len(caseload.cases), contacts)
-    ids = {model: bulk.next_id(model) for model in (Contact, OutreachPlan, Cadence, StageChange)}
+    cases = len(caseload.cases)
+    ids = bulk.allocate(
+        {Contact: sum(sizes), OutreachPlan: cases, Cadence: 2 * cases, StageChange: cases}
+    )
     plans, cadences, stages = [], [], []
 
     def histories():  # type: ignore[no-untyped-def]
@@ -130,8 +133,7 @@ def load_history(
                 zone=zone,
             )
             for contact in history:
-                contact["id"] = ids[Contact]
-                ids[Contact] += 1
+                contact["id"] = next(ids[Contact])
                 yield contact
             plan_for(case, history, family_only)
 
@@ -145,7 +147,7 @@ def load_history(
             for c in history
         ]
         plan = OutreachPlan(
-            id=ids[OutreachPlan],
+            id=next(ids[OutreachPlan]),
             organisation=organisation,
             code=code(rng),
             case_id=case.pk,
@@ -154,7 +156,6 @@ def load_history(
             last_contact_on=max((a.on for a in attempts), default=None),
             last_two_way_on=max((a.on for a in attempts if a.answered), default=None),
         )
-        ids[OutreachPlan] += 1
         due_dates = []
         for channel, every in FAMILY_ONLY_CHANNELS if family_only else PLAN_CHANNELS:
             state = rules.state_from_history(channel, attempts)
@@ -164,7 +165,7 @@ def load_history(
             due_dates.append(due)
             cadences.append(
                 Cadence(
-                    id=ids[Cadence],
+                    id=next(ids[Cadence]),
                     organisation=organisation,
                     code=code(rng),
                     plan_id=plan.id,
@@ -176,7 +177,6 @@ def load_history(
                     next_due_on=due,
                 )
             )
-            ids[Cadence] += 1
         plan.next_due_on = min(due_dates)
         plans.append(plan)
         stage = (
@@ -184,7 +184,7 @@ def load_history(
         )
         stages.append(
             StageChange(
-                id=ids[StageChange],
+                id=next(ids[StageChange]),
                 organisation=organisation,
                 code=code(rng),
                 person_id=case.person_id,
@@ -192,11 +192,9 @@ def load_history(
                 changed_on=plan.last_two_way_on or case.opened_on,
             )
         )
-        ids[StageChange] += 1
 
     written = bulk.insert_dicts(Contact, histories())
     bulk.insert_objects(OutreachPlan, plans)
     bulk.insert_objects(Cadence, cadences)
     bulk.insert_objects(StageChange, stages)
-    bulk.reset_sequences(Contact, OutreachPlan, Cadence, StageChange)
     return written

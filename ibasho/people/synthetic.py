@@ -79,46 +79,49 @@ def populate(
     organisation, rng: random.Random, today: dt.date, *, people: int, workers: list
 ) -> Caseload:  # type: ignore[no-untyped-def]
     """Create `people` people with households, family and open cases through the bulk path."""
-    ids = {
-        model: bulk.next_id(model)
-        for model in (Household, FamilyMember, Person, Case, CaseAssignment)
-    }
+    ids = bulk.allocate(
+        {
+            Household: people,
+            FamilyMember: 3 * people,
+            Person: people,
+            Case: people,
+            CaseAssignment: people,
+        }
+    )
     households, members, persons, cases, assignments = [], [], [], [], []
     family_only = set()
     for _ in range(people):
         household, household_members, person = one_person(organisation, rng, today)
-        household.id, ids[Household] = ids[Household], ids[Household] + 1
+        household.id = next(ids[Household])
         households.append(household)
         for member in household_members:
-            member.id, ids[FamilyMember] = ids[FamilyMember], ids[FamilyMember] + 1
+            member.id = next(ids[FamilyMember])
             member.household_id = household.id
             members.append(member)
-        person.id, ids[Person] = ids[Person], ids[Person] + 1
+        person.id = next(ids[Person])
         person.household_id = household.id
         persons.append(person)
         if rng.random() < FAMILY_ONLY_SHARE:
             family_only.add(person.id)
         opened = today - dt.timedelta(days=int(rng.expovariate(1 / 500)) + 7)
         case = Case(
-            id=ids[Case],
+            id=next(ids[Case]),
             organisation=organisation,
             code=code(rng),
             person_id=person.id,
             opened_on=opened,
         )
-        ids[Case] += 1
         cases.append(case)
         if workers and rng.random() > 0.03:  # a few cases wait for a worker
             assignments.append(
                 CaseAssignment(
-                    id=ids[CaseAssignment],
+                    id=next(ids[CaseAssignment]),
                     organisation=organisation,
                     case_id=case.id,
                     worker=rng.choice(workers),
                     since=opened,
                 )
             )
-            ids[CaseAssignment] += 1
     for model, objects in (
         (Household, households),
         (FamilyMember, members),
@@ -127,7 +130,6 @@ def populate(
         (CaseAssignment, assignments),
     ):
         bulk.insert_objects(model, objects)
-    bulk.reset_sequences(Household, FamilyMember, Person, Case, CaseAssignment)
     worker_of_case = {a.case_id: a.worker.pk for a in assignments}
     return Caseload(persons, family_only, cases, worker_of_case)
 

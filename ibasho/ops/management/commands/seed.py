@@ -23,6 +23,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--prefix", default="", help="prefix for the staff usernames")
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="with --scale on PostgreSQL: organisations loaded in parallel",
+        )
+        parser.add_argument(
             "--scale",
             choices=sorted(SCALES),
             help="load many organisations through the bulk path instead of one demo organisation",
@@ -31,7 +37,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"]:
             started = time.perf_counter()
-            totals = scale.load(options["scale"], seed=options["seed"], today=options["today"])
+            totals = scale.load(
+                options["scale"], seed=options["seed"], today=options["today"], jobs=options["jobs"]
+            )
             took = time.perf_counter() - started
             self.stdout.write(
                 ", ".join(f"{v:,} {k}" for k, v in totals.items()) + f" in {took:,.0f} s"

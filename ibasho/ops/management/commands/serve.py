@@ -2,6 +2,7 @@ import os
 import sys
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from ibasho.lib.keycheck import verify_field_keys
@@ -29,6 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verify_field_keys()
+        # Hashed static file names are served from the manifest: keep it in step with the code.
+        call_command("collectstatic", interactive=False, verbosity=0)
         command = gunicorn_command(
             str(options["bind"]),
             int(options["workers"]),
