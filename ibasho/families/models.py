@@ -22,11 +22,12 @@ class RiskSettings(TenantModel):
         _("days a parent's hospitalisation, care or death stays at the top"), default=30
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("risk settings")
         verbose_name_plural = _("risk settings")
         constraints = [
-            models.UniqueConstraint(fields=["organisation"], name="one_risk_settings_per_org")
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["organisation"], name="one_risk_settings_per_org"),
         ]
 
     def __str__(self) -> str:
@@ -56,7 +57,7 @@ class CrisisContact(TenantModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("crisis contact")
         verbose_name_plural = _("crisis contacts")
         ordering = ["order", "id"]
@@ -75,7 +76,7 @@ class HouseholdCircumstances(TenantModel):
     no_outside_contact = models.BooleanField(_("no contact outside the family"), default=False)
     violence = models.BooleanField(_("violence in the household"), default=False)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("household circumstances")
         verbose_name_plural = _("household circumstances")
 
@@ -108,7 +109,7 @@ class ContingencyPlan(TenantModel):
     last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
     review_every_months = models.PositiveSmallIntegerField(_("review every (months)"), default=6)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("contingency plan")
         verbose_name_plural = _("contingency plans")
 
@@ -150,7 +151,7 @@ class BehaviourChange(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("behaviour change")
         verbose_name_plural = _("behaviour changes")
         ordering = ["-occurred_on", "-id"]
@@ -206,7 +207,7 @@ class SafetyEvent(TenantModel):
 
     objects = SafetyEventQuerySet.as_manager()  # type: ignore[misc]
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("safety event")
         verbose_name_plural = _("safety events")
         ordering = ["-severity", "-created_at", "-id"]

@@ -53,15 +53,16 @@ class InstrumentDefinition(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("instrument definition")
         verbose_name_plural = _("instrument definitions")
         ordering = ["instrument_code", "-created_at"]
         constraints = [
+            *TenantModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organisation", "instrument_code", "version"],
                 name="outcomes_definition_version_unique",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +109,7 @@ class Administration(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("administration")
         verbose_name_plural = _("administrations")
         ordering = ["administered_on", "id"]
@@ -144,7 +145,7 @@ class PreviousScore(TenantModel):
     flags = models.JSONField(default=list)
     scored_at = models.DateTimeField()
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
 
     @property
@@ -191,7 +192,7 @@ class KatoAssessment(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("Kato et al. assessment")
         verbose_name_plural = _("Kato et al. assessments")
         ordering = ["assessed_on", "id"]
@@ -219,7 +220,7 @@ class RecoveryRating(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("recovery profile rating")
         verbose_name_plural = _("recovery profile ratings")
         ordering = ["rated_on", "id"]

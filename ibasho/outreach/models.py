@@ -105,7 +105,7 @@ class Contact(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-occurred_at", "-id"]
@@ -147,7 +147,7 @@ class StageChange(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["-changed_on", "-id"]
@@ -247,7 +247,7 @@ class OutreachPlan(TenantModel, Backoff):
 
     objects = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("outreach plan")
         verbose_name_plural = _("outreach plans")
         indexes = [models.Index(fields=["organisation", "next_due_on"])]
@@ -303,12 +303,15 @@ class Cadence(TenantModel):
 
     objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("cadence")
         verbose_name_plural = _("cadences")
         ordering = ["next_due_on", "channel"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "channel"], name="one_cadence_per_channel")
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organisation", "plan", "channel"], name="one_cadence_per_channel"
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "next_due_on"])]
 
@@ -337,7 +340,7 @@ class QuietPeriod(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("quiet period")
         verbose_name_plural = _("quiet periods")
         ordering = ["-starts_on", "-id"]
@@ -375,7 +378,7 @@ class ContactRevision(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
 
     def previous_values(self) -> dict[str, Any]:
@@ -416,14 +419,17 @@ class Closure(TenantModel):
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_note = EncryptedTextField(_("why it is reopened"), blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("case closure")
         verbose_name_plural = _("case closures")
         ordering = ["-created_at", "-id"]
         constraints = [
+            *TenantModel.Meta.constraints,
             models.UniqueConstraint(
-                fields=["case"], condition=Q(status="pending"), name="one_pending_closure"
-            )
+                fields=["organisation", "case"],
+                condition=Q(status="pending"),
+                name="one_pending_closure",
+            ),
         ]
 
 
@@ -443,7 +449,7 @@ class Handover(TenantModel):
     )
     seen_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
         ordering = ["-created_at", "-id"]

@@ -23,8 +23,11 @@ class TenantQuerySet(models.QuerySet):  # type: ignore[type-arg]
 
 
 class TenantModel(models.Model):
+    """A record owned by one organisation. The organisation key is in every unique constraint
+    (and so in every lookup by code) so that tables can be distributed by organisation."""
+
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -32,6 +35,11 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="%(app_label)s_%(class)s_org_code"
+            )
+        ]
 
 
 class Gender(models.TextChoices):
@@ -65,7 +73,7 @@ class Household(TenantModel):
     notes = EncryptedTextField(_("notes"), blank=True)
     sort_key = models.CharField(max_length=250, editable=False, default="")
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["sort_key"]
@@ -126,7 +134,7 @@ class FamilyMember(TenantModel):
     contactable = models.BooleanField(_("can be contacted"), default=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["birth_year", "id"]
@@ -228,7 +236,7 @@ class Person(TenantModel):
     # Free text held encrypted; lists defer it, since decrypting costs more than reading.
     ENCRYPTED_FIELDS = ("earlier_episodes", "own_words", "goals", "things_to_avoid")
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["sort_key", "id"]
@@ -294,7 +302,7 @@ class Case(TenantModel):
         verbose_name=_("assigned workers"),
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-opened_on"]
@@ -350,7 +358,7 @@ class Consent(TenantModel):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["purpose", "-given_on"]

@@ -79,7 +79,7 @@ class Programme(TenantModel):
 
     objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["name_ja", "id"]
@@ -136,7 +136,7 @@ class Session(TenantModel):
     homework = models.TextField(_("homework set"), blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["date", "starts_at", "id"]
@@ -181,18 +181,19 @@ class Enrolment(TenantModel):
 
     objects = EnrolmentQuerySet.as_manager()  # type: ignore[misc]
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["enrolled_on", "id"]
         constraints = [
+            *TenantModel.Meta.constraints,
             models.UniqueConstraint(
-                fields=["programme", "person"],
+                fields=["organisation", "programme", "person"],
                 condition=Q(family_member__isnull=True, left_on__isnull=True),
                 name="one_current_enrolment_per_person",
             ),
             models.UniqueConstraint(
-                fields=["programme", "family_member"],
+                fields=["organisation", "programme", "family_member"],
                 condition=Q(family_member__isnull=False, left_on__isnull=True),
                 name="one_current_enrolment_per_family_member",
             ),
@@ -227,11 +228,14 @@ class Attendance(TenantModel):
         "outreach.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["session", "enrolment"], name="one_attendance_each")
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organisation", "session", "enrolment"], name="one_attendance_each"
+            ),
         ]
 
     @property
@@ -256,12 +260,15 @@ class MeasurementPoint(TenantModel):
     window_end = models.DateField(_("until"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
-    class Meta:
+    class Meta(TenantModel.Meta):
         verbose_name = _("measurement point")
         verbose_name_plural = _("measurement points")
         ordering = ["due_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "kind"], name="one_point_per_kind")
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organisation", "programme", "kind"], name="one_point_per_kind"
+            ),
         ]
 
     def is_due(self, day: dt.date) -> bool:
