@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.outreach import cadence as rules
-from ibasho.people.models import Case, TenantModel, TenantQuerySet
+from ibasho.people.models import Case, Person, TenantModel, TenantQuerySet
 
 
 class Contact(TenantModel):
@@ -277,10 +277,18 @@ class CadenceQuerySet(TenantQuerySet):
 
     def queue(self, user: Any, day: dt.date) -> "CadenceQuerySet":
         """A worker's outreach due on `day`, overdue first, with the person at hand."""
+        # Of the person's encrypted notes only "things to avoid" is shown beside the queue;
+        # decrypting the others would cost more than the query.
+        unused = [
+            f"plan__case__person__{name}"
+            for name in Person.ENCRYPTED_FIELDS
+            if name != "things_to_avoid"
+        ]
         return (
             self.due_on(day)
             .assigned_to(user)
             .select_related("plan__case__person")
+            .defer(*unused)
             .most_urgent_first()
         )
 

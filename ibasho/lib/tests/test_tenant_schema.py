@@ -37,9 +37,9 @@ def test_unique_constraints_include_the_organisation():
         if model._meta.label in GLOBAL:
             continue
         for field in model._meta.concrete_fields:
-            if field.unique and not field.primary_key:
-                if (model._meta.label, field.name) not in ONE_TO_ONE_LINKS:
-                    offending.append(f"{model._meta.label}.{field.name}")
+            link = (model._meta.label, field.name)
+            if field.unique and not field.primary_key and link not in ONE_TO_ONE_LINKS:
+                offending.append(f"{model._meta.label}.{field.name}")
         for constraint in model._meta.constraints:
             fields = getattr(constraint, "fields", ())
             if fields and "organisation" not in fields:
