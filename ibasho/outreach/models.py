@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.outreach import cadence as rules
-from ibasho.people.models import Case, Person, TenantModel, TenantQuerySet
+from ibasho.people.models import Case, TenantModel, TenantQuerySet
 
 
 class Contact(TenantModel):
@@ -268,6 +268,14 @@ class OutreachPlan(TenantModel, Backoff):
         }
 
 
+QUEUE_ROW_FIELDS = (
+    "organisation_id", "code", "channel", "next_due_on", "unanswered", "plan__case__status",
+    "plan__case__person__code", "plan__case__person__family_name",
+    "plan__case__person__given_name", "plan__case__person__preferred_name",
+    "plan__case__person__things_to_avoid", "plan__case__person__sort_key",
+)  # fmt: skip
+
+
 class CadenceQuerySet(TenantQuerySet):
     def due_on(self, day: dt.date) -> "CadenceQuerySet":
         return self.filter(next_due_on__lte=day, plan__case__status=Case.Status.OPEN)
@@ -277,18 +285,13 @@ class CadenceQuerySet(TenantQuerySet):
 
     def queue(self, user: Any, day: dt.date) -> "CadenceQuerySet":
         """A worker's outreach due on `day`, overdue first, with the person at hand."""
-        # Of the person's encrypted notes only "things to avoid" is shown beside the queue;
-        # decrypting the others would cost more than the query.
-        unused = [
-            f"plan__case__person__{name}"
-            for name in Person.ENCRYPTED_FIELDS
-            if name != "things_to_avoid"
-        ]
+        # Only what a queue row shows: of the person's encrypted notes just "things to
+        # avoid" (decrypting costs more than reading), and no timestamps or codes it never uses.
         return (
             self.due_on(day)
             .assigned_to(user)
             .select_related("plan__case__person")
-            .defer(*unused)
+            .only(*QUEUE_ROW_FIELDS)
             .most_urgent_first()
         )
 
