@@ -101,11 +101,30 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
     }
 
 
+# The most urgent rows shown at once; the rest are counted, one link away.
+TODAY_ROWS = 50
+TODAY_ALL_ROWS = 500
+
+
+def due_row_labels() -> dict[str, str]:
+    """Column labels each row repeats for phone layouts, translated once per page."""
+    return {
+        "person": _("person"),
+        "channel": _("channel"),
+        "due": _("due"),
+        "avoid": _("Things to avoid"),
+        "log": _("Log"),
+    }
+
+
 @member_required()
 def today(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     day = services.organisation_today(membership.organisation)
-    due = list(Cadence.objects.visible_to(membership).queue(request.user, day)[:200])
+    queue = Cadence.objects.visible_to(membership).queue(request.user, day)
+    limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
+    due = list(queue[:limit])
+    total = queue.count() if len(due) == limit else len(due)
     for item in due:
         item.overdue_days = item.days_overdue(day)  # type: ignore[attr-defined]
     handovers = list(
@@ -116,6 +135,8 @@ def today(request: HttpRequest) -> HttpResponse:
     context = {
         "today": day,
         "due": due,
+        "due_total": total,
+        "labels": due_row_labels(),
         "handovers": handovers,
         "panels": today_panels.render_list(request),
     }
@@ -137,7 +158,7 @@ def log_attempt(request: HttpRequest, code: str) -> HttpResponse:
     contact = services.log_attempt(item, by=request.user)
     item.refresh_from_db()
     day = services.organisation_today(membership.organisation)
-    context = {"item": item, "today": day, "logged": contact}
+    context = {"item": item, "today": day, "logged": contact, "labels": due_row_labels()}
     if request.headers.get("HX-Request"):
         return render(request, "outreach/_due_row.html", context)
     return redirect("outreach:today")

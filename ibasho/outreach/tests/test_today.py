@@ -210,3 +210,24 @@ def test_coordinator_today_query_count_is_pinned(
     with django_assert_num_queries(COORDINATOR_TODAY_QUERIES):
         response = client.get(TODAY_URL)
     assert len(response.context["overview"]["at_risk"]) == 7
+
+
+def test_a_long_queue_shows_the_most_urgent_and_counts_the_rest(
+    client_for, worker_a, org_a, monkeypatch
+):
+    from ibasho.outreach import views
+
+    monkeypatch.setattr(views, "TODAY_ROWS", 3)
+    for n in range(5):
+        make_person(org_a, worker_a, f"人{n}", opened_days_ago=n)
+    client = client_for(worker_a)
+    response = client.get(TODAY_URL)
+    assert len(response.context["due"]) == 3 and response.context["due_total"] == 5
+    # the oldest (most overdue) come first
+    assert [i.plan.case.person.family_name for i in response.context["due"]] == [
+        "人4",
+        "人3",
+        "人2",
+    ]
+    assert "?all=1" in response.content.decode()
+    assert len(client.get(TODAY_URL, {"all": "1"}).context["due"]) == 5
