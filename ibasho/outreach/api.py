@@ -188,13 +188,13 @@ def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no
     items = [
         {
             "cadence": item.code,
-            "person": item.plan.case.person.code,
-            "person_name": item.plan.case.person.full_name,
+            "person": item.person_row.code,
+            "person_name": item.person_row.full_name,
             "channel": item.channel,
             "due_on": item.next_due_on,
             "days_overdue": item.days_overdue(day),
             "unanswered": item.unanswered,
-            "things_to_avoid": item.plan.case.person.things_to_avoid,
+            "things_to_avoid": item.person_row.things_to_avoid,
         }
         for item in due
     ]

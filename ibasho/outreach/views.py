@@ -156,7 +156,7 @@ def log_attempt(request: HttpRequest, code: str) -> HttpResponse:
     if not item.plan.case.is_open:
         raise Http404
     contact = services.log_attempt(item, by=request.user)
-    item.refresh_from_db()
+    item = Cadence.objects.as_rows().get(pk=item.pk)
     day = services.organisation_today(membership.organisation)
     context = {"item": item, "today": day, "logged": contact, "labels": due_row_labels()}
     if request.headers.get("HX-Request"):
