@@ -130,3 +130,44 @@ def test_openapi_lists_the_outreach_paths(api_client_for, worker_a):
     paths = api_client_for(worker_a).get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/contacts", "/api/v1/people/{code}/contacts", "/api/v1/outreach/queue"):
         assert path in paths
+
+
+def _queries(call):
+    """How many SQL queries one request made."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    assert response.status_code < 300, response.content
+    return len(captured.captured_queries)
+
+
+def test_queue_and_contact_creation_do_not_grow_with_caseload_or_history(
+    api_client_for, worker_a, person_a, org_a
+):
+    from ibasho.people.models import Case, CaseAssignment, Person
+
+    client = api_client_for(worker_a)
+    today = services.organisation_today(org_a).isoformat()
+    queue = lambda: client.get(f"/api/v1/outreach/queue?date={today}")  # noqa: E731
+    body = {
+        "person": str(person_a.code),
+        "channel": C.LETTER,
+        "reached": R.NOBODY,
+        "outcome": OC.LETTER_LEFT,
+        "duration_minutes": 10,
+    }
+    create = lambda: post(client, "/api/v1/contacts", body)  # noqa: E731
+    create()
+    small = (_queries(queue), _queries(create))
+    for n in range(8):
+        other = Person.objects.create(
+            organisation=org_a, family_name=f"人{n}", family_name_kana="ヒト"
+        )
+        case = Case.objects.create(organisation=org_a, person=other)
+        CaseAssignment.objects.create(organisation=org_a, case=case, worker=worker_a.user)
+    for _ in range(20):
+        create()
+    assert len(queue().json()["items"]) == 8  # the new people; person_a was just written to
+    assert (_queries(queue), _queries(create)) == small
