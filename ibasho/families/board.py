@@ -81,11 +81,12 @@ def assess_all(
 
 
 def recently_changed(
-    households: QuerySet[Household], today: dt.date, limits: risk.Thresholds
+    households: QuerySet[Household], organisation_id: int, today: dt.date, limits: risk.Thresholds
 ) -> QuerySet[Household]:
     """Households where a parent went into hospital or care, or died, within `top_days`."""
     # A subquery over the (few) recently changed parents, not a join of every member.
     changed = FamilyMember.objects.filter(
+        organisation_id=organisation_id,
         relationship__in=PARENTS,
         health__in=[s.value for s in risk.SUDDEN_STATUSES],
         health_changed_on__gte=today - dt.timedelta(days=limits.top_days),

@@ -96,7 +96,9 @@ def today_panel(request: HttpRequest) -> dict[str, Any] | None:
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     mine = Q(people__cases__workers=request.user, people__cases__status=Case.Status.OPEN)
     households = board.board_households(membership).filter(mine)
-    urgent = board.assess_all(board.recently_changed(households, today, limits), today, limits)
+    urgent = board.assess_all(
+        board.recently_changed(households, membership.organisation_id, today, limits), today, limits
+    )
     events = SafetyEvent.objects.visible_to(membership).unresolved().select_related("person")
     if membership.is_supervisor:
         events = events.filter(

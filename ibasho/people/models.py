@@ -138,6 +138,8 @@ class FamilyMember(TenantModel):
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["birth_year", "id"]
+        # Finds the parents whose health just changed (the risk board and Today).
+        indexes = [models.Index(fields=["organisation", "health_changed_on"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
