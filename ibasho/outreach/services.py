@@ -136,22 +136,39 @@ def current_quiet(plan: OutreachPlan, today: dt.date) -> QuietPeriod | None:
     return None
 
 
-def refresh_plan(plan: OutreachPlan, history: History | None = None) -> None:
-    """Recompute each cadence's backoff state and due date and the plan's summary dates from
-    the person's contacts. Runs on every write that could change them; replaying the history
-    keeps back-dated, edited and deleted contacts correct."""
+def refresh_plan(
+    plan: OutreachPlan, history: History | None = None, *, appended: rules.Attempt | None = None
+) -> None:
+    """Recompute each cadence's backoff state and due date and the plan's summary dates. Runs on
+    every write that could change them. A contact `appended` after every other one moves the
+    stored states on by one attempt; anything else (back-dated, edited, deleted contacts)
+    replays the person's history, which keeps those cases correct."""
     case = plan.case
-    zone = organisation_zone(case.organisation)
     today = organisation_today(case.organisation)
-    history = history or person_history(case.person)
-    local = [(r.occurred_at.astimezone(zone).date(), r.two_way) for r in history.records]
-    plan.last_contact_on = max((day for day, _ in local), default=None)
-    plan.last_two_way_on = max((day for day, two_way in local if two_way), default=None)
+    cadences = list(plan.cadences.all())
+    if appended is not None and comes_last(plan, appended):
+        plan.last_contact_on = appended.on
+        if appended.answered:
+            plan.last_two_way_on = appended.on
+        states = {
+            item.pk: rules.apply_attempt(
+                rules.CadenceState(item.last_on, item.unanswered), item.channel, appended
+            )
+            for item in cadences
+        }
+    else:
+        zone = organisation_zone(case.organisation)
+        history = history or person_history(case.person)
+        local = [(r.occurred_at.astimezone(zone).date(), r.two_way) for r in history.records]
+        plan.last_contact_on = max((day for day, _ in local), default=None)
+        plan.last_two_way_on = max((day for day, two_way in local if two_way), default=None)
+        states = {
+            item.pk: rules.state_from_history(item.channel, history.attempts) for item in cadences
+        }
     quiet = current_quiet(plan, today)
     quiet_data = quiet.as_data() if quiet else None
-    cadences = list(plan.cadences.all())
     for item in cadences:
-        state = rules.state_from_history(item.channel, history.attempts)
+        state = states[item.pk]
         item.last_on, item.unanswered = state.last_on, state.unanswered
         item.next_due_on = (
             rules.due_on(item.as_data(), state, plan.backoff(), quiet_data).due_on
@@ -163,12 +180,19 @@ def refresh_plan(plan: OutreachPlan, history: History | None = None) -> None:
     plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
 
 
-def refresh_plans_for(person: Person) -> None:
-    history = person_history(person)
+def comes_last(plan: OutreachPlan, attempt: rules.Attempt) -> bool:
+    """Whether replaying the history would apply `attempt` after every stored contact (the
+    replay orders by day, answered contacts last within a day)."""
+    last = plan.last_contact_on
+    return last is None or attempt.on > last or (attempt.on == last and attempt.answered)
+
+
+def refresh_plans_for(person: Person, *, appended: rules.Attempt | None = None) -> None:
+    history = None if appended else person_history(person)
     for plan in OutreachPlan.objects.filter(case__person=person).select_related(
         "case__organisation", "case__person"
     ):
-        refresh_plan(plan, history)
+        refresh_plan(plan, history, appended=appended)
 
 
 @transaction.atomic
@@ -301,7 +325,8 @@ def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
     _check_contact(contact)
     contact.save()
     audit("outreach.contact.recorded", by=by, person=person, target=contact, fields=sorted(fields))
-    refresh_plans_for(person)
+    day = contact.occurred_at.astimezone(organisation_zone(person.organisation)).date()
+    refresh_plans_for(person, appended=rules.Attempt(day, contact.channel, contact.is_two_way()))
     return contact
 
 

@@ -210,3 +210,41 @@ def test_a_back_dated_attempt_before_a_reply_does_not_count_against_it(person_a,
         person_a, by=user, occurred_at=days_ago(30), channel=C.LETTER, outcome=OC.LETTER_LEFT
     )
     assert plan.cadences.get().unanswered == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_moving_the_plan_on_by_one_contact_equals_replaying_the_history(
+    person_a, worker_a, plan, seed
+):
+    """New contacts usually come last and only move the stored state on; back-dated ones
+    replay. Either way the stored state is what a full replay of the history gives."""
+    import random
+
+    from ibasho.outreach import cadence as rules
+
+    rng = random.Random(seed)
+    services.set_plan(
+        plan,
+        cadences={"letter": 14, "door_visit": 30},
+        backoff_factor="1.5",
+        backoff_ceiling_days=42,
+        by=worker_a.user,
+    )
+    outcomes = [(R.NOBODY, OC.NO_RESPONSE), (R.PERSON, OC.FACE_TO_FACE), (R.NOBODY, OC.LETTER_LEFT)]
+    for _ in range(12):
+        reached, outcome = rng.choice(outcomes)
+        when = days_ago(rng.choice([rng.randint(0, 3), rng.randint(5, 120)]))
+        services.record_contact(
+            person_a,
+            by=worker_a.user,
+            occurred_at=when,
+            channel=rng.choice([C.LETTER, C.DOOR_VISIT]),
+            reached=reached,
+            outcome=outcome,
+            duration_minutes=10,
+        )
+        history = services.person_history(person_a)
+        plan.refresh_from_db()
+        for cadence in plan.cadences.all():
+            replayed = rules.state_from_history(cadence.channel, history.attempts)
+            assert (cadence.last_on, cadence.unanswered) == (replayed.last_on, replayed.unanswered)
