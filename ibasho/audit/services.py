@@ -23,8 +23,3 @@ def record_audit(
         person_code=getattr(person, "code", None),
         fields=sorted(fields),
     )
-
-
-def changed_fields(form: Any) -> list[str]:
-    """The names of the fields a ModelForm changed."""
-    return list(form.changed_data)

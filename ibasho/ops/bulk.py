@@ -16,10 +16,6 @@ def columns(model: type[models.Model]) -> list[str]:
     return [f.column for f in model._meta.concrete_fields]
 
 
-def field_names(model: type[models.Model]) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
 @cache
 def encrypted(text: str) -> str:
     """Synthetic text comes from small pools; encrypting each phrase once keeps a load of
