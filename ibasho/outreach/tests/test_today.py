@@ -38,7 +38,7 @@ def test_worker_sees_due_work_most_overdue_first_with_things_to_avoid(client_for
     make_person(org_a, None, "担当なし", opened_days_ago=5)
     response = client_for(worker_a).get(TODAY_URL)
     assert response.status_code == 200
-    due = [Person.objects.get(code=item.person_row.code) for item in response.context["due"]]
+    due = [Person.objects.get(code=row.person.code) for row in response.context["due"]]
     assert due == [older, recent]
     assert "以前: 夕方は避ける" in response.content.decode()
 
@@ -224,10 +224,32 @@ def test_a_long_queue_shows_the_most_urgent_and_counts_the_rest(
     response = client.get(TODAY_URL)
     assert len(response.context["due"]) == 3 and response.context["due_total"] == 5
     # the oldest (most overdue) come first
-    assert [i.person_row.family_name for i in response.context["due"]] == [
+    assert [row.person.family_name for row in response.context["due"]] == [
         "人4",
         "人3",
         "人2",
     ]
     assert "?all=1" in response.content.decode()
     assert len(client.get(TODAY_URL, {"all": "1"}).context["due"]) == 5
+
+
+def test_a_row_links_to_the_person_and_its_actions_and_says_how_late_it_is(
+    client_for, worker_a, org_a
+):
+    person = make_person(org_a, worker_a, "遅延", opened_days_ago=30)
+    cadence = OutreachPlan.objects.get(case__person=person).cadences.get()
+    cadence.__class__.objects.filter(pk=cadence.pk).update(unanswered=2)
+    cadence.refresh_from_db()
+    overdue = (services.organisation_today(org_a) - cadence.next_due_on).days
+    assert overdue > 1
+
+    client = client_for(worker_a)
+    client.cookies["django_language"] = "ja"
+    html = client.get(TODAY_URL).content.decode()
+
+    assert f'href="{reverse("people:person_detail", args=[person.code])}"' in html
+    log_url = reverse("outreach:log_attempt", args=[cadence.code])
+    assert f'action="{log_url}"' in html and f'hx-post="{log_url}"' in html
+    record_url = reverse("outreach:contact_create", args=[person.code])
+    assert f'href="{record_url}?channel={cadence.channel}"' in html
+    assert "応答なし2回" in html and f"{overdue}日超過" in html
