@@ -7,19 +7,25 @@ from ibasho.accounts.models import Membership
 SESSION_KEY = "active_organisation"
 
 
-def active_membership(request: HttpRequest) -> Membership | None:
-    """The membership the signed-in user is working under: the organisation chosen in this
-    session, else their first one."""
+def memberships_of(request: HttpRequest) -> tuple[Membership | None, list[Membership]]:
+    """The membership the signed-in user is working under (the organisation chosen in this
+    session, else their first one) and their other memberships, read in one query."""
     user = request.user
     if not user.is_authenticated:
-        return None
-    memberships = Membership.objects.active().filter(user=user).select_related("organisation")
+        return None, []
+    mine = list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("created_at", "id")
+    )
+    for membership in mine:
+        membership.user = user  # type: ignore[assignment]  # already loaded for this request
     chosen = request.session.get(SESSION_KEY)
-    if chosen:
-        membership = memberships.filter(organisation__code=chosen).first()
-        if membership:
-            return membership
-    return memberships.order_by("created_at").first()
+    current = next((m for m in mine if str(m.organisation.code) == chosen), None)
+    if current is None and mine:
+        current = mine[0]
+    return current, [m for m in mine if m is not current]
 
 
 class ActiveMembershipMiddleware:
@@ -27,5 +33,7 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = active_membership(request)  # type: ignore[attr-defined]
+        current, others = memberships_of(request)
+        request.membership = current  # type: ignore[attr-defined]
+        request.other_memberships = others  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 MILESTONE_HOURS = 20
 CONSISTENCY_WEEKS = 12
@@ -158,15 +158,49 @@ def hours_per_month(
     )
 
 
-def summarise(records: Sequence[ContactRecord], today: date, tz: tzinfo) -> TrustSummary:
-    hours = two_way_hours(records)
+@dataclass(frozen=True)
+class Totals:
+    """Whole-history figures. The database sums them, so a long history is never read row by
+    row; `totals_of` is the same arithmetic over records."""
+
+    two_way_minutes: int
+    family_minutes: int
+    attempts: int
+    first_response: FirstResponse
+
+
+def totals_of(records: Sequence[ContactRecord]) -> Totals:
+    return Totals(
+        two_way_minutes=sum(r.minutes for r in records if r.kind == "two_way"),
+        family_minutes=sum(r.minutes for r in records if r.kind == "family"),
+        attempts=attempt_count(records),
+        first_response=first_response(records),
+    )
+
+
+def window_start(today: date, months: int = 12, weeks: int = CONSISTENCY_WEEKS) -> date:
+    """The first day the monthly chart or the consistency figure looks at: contacts before it
+    only count in the totals."""
+    year, month = _months_back(today, months)[0]
+    return min(date(year, month, 1), today - timedelta(days=weeks * 7 - 1))
+
+
+def summarise_totals(
+    totals: Totals, recent: Sequence[ContactRecord], today: date, tz: tzinfo
+) -> TrustSummary:
+    """The summary from whole-history totals and the records since `window_start(today)`."""
+    hours = _hours(totals.two_way_minutes)
     return TrustSummary(
         two_way_hours=hours,
-        family_hours=family_hours(records),
-        attempts=attempt_count(records),
+        family_hours=_hours(totals.family_minutes),
+        attempts=totals.attempts,
         milestone_progress=milestone_progress(hours),
-        consistent_weeks=consistent_weeks(records, today, tz),
+        consistent_weeks=consistent_weeks(recent, today, tz),
         consistency_weeks=CONSISTENCY_WEEKS,
-        first_response=first_response(records),
-        months=hours_per_month(records, today, tz),
+        first_response=totals.first_response,
+        months=hours_per_month(recent, today, tz),
     )
+
+
+def summarise(records: Sequence[ContactRecord], today: date, tz: tzinfo) -> TrustSummary:
+    return summarise_totals(totals_of(records), records, today, tz)

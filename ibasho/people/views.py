@@ -66,7 +66,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = get_object_or_404(
-        Person.objects.visible_to(membership).select_related("household"), code=code
+        Person.objects.visible_to(membership).select_related("household", "organisation"),
+        code=code,
     )
     record_audit(
         "people.person.viewed",

@@ -34,7 +34,7 @@ class TestRiskBoard:
         top = make_household(org_a, "入院", parents=[("father", 1950, "hospitalised", today)])
         client = client_for(coordinator_a)
         client.get(reverse("families:risk_board"))
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(9):
             response = client.get(reverse("families:risk_board"))
         rows = response.context["rows"]
         assert rows[0][0] == top and len(rows) == 6

@@ -1,6 +1,6 @@
 import random
 
-from ibasho.outreach import services
+from ibasho.outreach import services, trust
 from ibasho.outreach.models import Contact, OutreachPlan, OutreachSettings, QuietPeriod
 from ibasho.outreach.synthetic import populate
 from ibasho.people.models import Case, Person
@@ -25,9 +25,15 @@ def test_demo_histories_cover_the_hard_cases(org_a, worker_a):
         and not p.contacts.filter(reached=Contact.Reached.PERSON).exists()
     ]
     assert family_only
-    summaries = [
-        services.trust_summary(p, today) for p in Person.objects.filter(organisation=org_a)
+    people = Person.objects.filter(organisation=org_a).select_related("organisation")
+    summaries = [services.trust_summary(p, today) for p in people]
+    # The database's totals agree with the pure functions over every record of the history.
+    zone = services.organisation_zone(org_a)
+    assert summaries == [
+        trust.summarise(services.person_history(p).records, today, zone) for p in people
     ]
+    assert any(s.first_response.attempts != s.attempts for s in summaries)
+    assert any(s.months[0].two_way_hours != s.months[-1].two_way_hours for s in summaries)
     assert max(s.first_response.attempts for s in summaries if s.first_response.responded) >= 10
     assert any(s.milestone_reached for s in summaries)
     config = OutreachSettings.for_organisation(org_a)

@@ -9,8 +9,8 @@ from ibasho.people.models import Case, CaseAssignment, Person
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
-# 13 for the outreach queue, its count and coordinator lists, 4 for the families panel.
-COORDINATOR_TODAY_QUERIES = 17
+# 11 for the outreach queue, its count and coordinator lists, 4 for the families panel.
+COORDINATOR_TODAY_QUERIES = 15
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
@@ -155,7 +155,7 @@ def test_today_query_count_does_not_grow_with_the_queue(
     make_person(org_a, worker_a, "一人目", opened_days_ago=3)
     client.get(TODAY_URL)
     # 8 for the queue and its count, 4 for the families panel (households, events, plans).
-    with django_assert_num_queries(12) as small:
+    with django_assert_num_queries(10) as small:
         client.get(TODAY_URL)
     for n in range(6):
         make_person(org_a, worker_a, f"追加{n}", opened_days_ago=n)

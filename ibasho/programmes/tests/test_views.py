@@ -19,7 +19,7 @@ class TestProgrammeList:
             make_programme(programme.organisation, name_ja=f"会{n}")
         client = client_for(worker_a)
         client.get(reverse("programmes:programme_list"))  # warm the session
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(4):
             response = client.get(reverse("programmes:programme_list"))
         body = response.content.decode()
         assert "Wednesday ibasho" in body and "他団体の会" not in body
@@ -274,7 +274,7 @@ class TestMenu:
 
 
 # Same count for one participant or five: no query per row.
-QUERIES = {"session": 10, "programme": 11}
+QUERIES = {"session": 8, "programme": 9}
 
 
 @pytest.mark.parametrize("participants", [1, 5])
