@@ -158,14 +158,27 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byte
     raise SystemExit("The server did not start within 60 s.")
 
 
+def server_pids(pid: int) -> list[int]:
+    """The server's master and its worker processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid] + ([int(p) for p in children.read_text().split()] if children.exists() else [])
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server's processes have used so far. Per request, it shows
+    the server's own cost apart from what the load generator and other tenants of the machine
+    take, so it moves far less from run to run than latency does."""
+    ticks = 0
+    for each in server_pids(pid):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def peak_memory_mb(pid: int) -> dict[str, float]:
     """Peak resident memory (VmHWM) of the server's master and each worker process."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
     peaks = {}
-    for each in pids:
+    for each in server_pids(pid):
         for line in Path(f"/proc/{each}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks[str(each)] = int(line.split()[1]) / 1024
@@ -256,17 +269,20 @@ def run(
             load.run(base, scenario.make_request, concurrency=2, requests_per_connection=5)
             for concurrency in concurrencies:
                 per_connection = max(1, requests // concurrency)
+                cpu_before = server_cpu_seconds(server.pid)
                 result = load.run(
                     base,
                     scenario.make_request,
                     concurrency=concurrency,
                     requests_per_connection=per_connection,
                 )
+                cpu = server_cpu_seconds(server.pid) - cpu_before
                 rows.append(
                     {
                         "scenario": scenario.name,
                         "concurrency": concurrency,
                         **result.summary(),
+                        "server_cpu_ms": round(cpu * 1000 / max(1, len(result.latencies_ms)), 1),
                         "first_error": result.errors[:1],
                     }
                 )
@@ -307,13 +323,13 @@ def table(report: dict[str, Any]) -> str:
     lines = [
         f"{report['label']} on {report['database']}: {report['counts']}",
         f"{'scenario':<26}{'conc':>5}{'reqs':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'req/s':>8}{'SQL':>5}{'errors':>8}",
+        f"{'req/s':>8}{'CPU ms':>8}{'SQL':>5}{'errors':>8}",
     ]
     for row in report["results"]:
         lines.append(
             f"{row['scenario']:<26}{row['concurrency']:>5}{row['requests']:>7}"
             f"{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}{row['rps']:>8}"
-            f"{row['queries']:>5}{row['errors']:>8}"
+            f"{row['server_cpu_ms']:>8}{row['queries']:>5}{row['errors']:>8}"
         )
     ratio = report["today_queue_vs_sql"]
     lines.append(

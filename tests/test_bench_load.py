@@ -1,8 +1,12 @@
 """The benchmark's load generator measures real requests against a live server."""
 
+import os
+import time
+
 import pytest
 
 from bench import load
+from bench.run import server_cpu_seconds
 
 
 def test_percentiles_are_nearest_rank():
@@ -25,3 +29,11 @@ def test_counts_successes_and_errors_against_a_live_server(live_server):
     )
     assert len(result.latencies_ms) == 4
     assert len(result.errors) == 4 and "HTTP 404" in result.errors[0]
+
+
+def test_server_cpu_counts_the_time_a_process_has_used():
+    before = server_cpu_seconds(os.getpid())
+    started = time.process_time()
+    while time.process_time() - started < 0.3:
+        sum(range(10_000))
+    assert server_cpu_seconds(os.getpid()) - before >= 0.2
