@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
 from ibasho.lib import names
+from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.ops import bulk
 from ibasho.outreach.models import Cadence, Contact, OutreachPlan, StageChange
 from ibasho.outreach.scale import load_history
@@ -106,9 +107,7 @@ def load(
         totals["people"] += people
         totals["staff"] += staff
         totals["contacts"] += contacts
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    refresh_planner_statistics()
     return totals
 
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from ibasho.accounts.models import Organisation
+from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.ops.management.commands.serve import gunicorn_command
 from ibasho.synthetic import DEMO_PASSWORD, STAFF, create_organisation
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         if not Organisation.objects.exists():
             self.stdout.write("Creating the demo organisation and its caseload…")
             create_organisation(seed=int(options["seed"]), people=int(options["people"]))
+            refresh_planner_statistics()
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nIbasho is running at {url}\n"))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.ops import scale
 from ibasho.ops.scale import SCALES
 from ibasho.synthetic import DEMO_PASSWORD, create_organisation
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             today=options["today"],
             username_prefix=options["prefix"],
         )
+        refresh_planner_statistics()
         self.stdout.write(f"Created {demo.organisation.name} with {options['people']} people.")
         for username, role in demo.logins:
             self.stdout.write(f"  {username:<12} {role}  password: {DEMO_PASSWORD}")

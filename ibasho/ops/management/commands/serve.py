@@ -4,7 +4,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
+from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.lib.keycheck import verify_field_keys
 
 
@@ -32,6 +34,9 @@ class Command(BaseCommand):
         verify_field_keys()
         # Hashed static file names are served from the manifest: keep it in step with the code.
         call_command("collectstatic", interactive=False, verbosity=0)
+        if connection.vendor == "sqlite":
+            # SQLite has no autovacuum to keep planner statistics current; a restart does.
+            refresh_planner_statistics()
         command = gunicorn_command(
             str(options["bind"]),
             int(options["workers"]),

@@ -1,0 +1,27 @@
+import pytest
+from django.db import connection
+
+from ibasho.lib.dbstats import refresh_planner_statistics
+from ibasho.people.models import Person
+
+
+def analysed_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchall():
+                return set()
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        else:
+            cursor.execute("SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = 'public'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_gets_statistics_for_tables_with_rows(org_a):
+    for n in range(5):
+        Person.objects.create(
+            organisation=org_a, family_name=f"統計{n}", family_name_kana="とうけい"
+        )
+    refresh_planner_statistics()
+    assert "people_person" in analysed_tables()
