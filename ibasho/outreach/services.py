@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Min, Q, QuerySet, Subquery, Sum
+from django.db import models, transaction
+from django.db.models import Count, Min, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,21 +125,51 @@ def trust_totals(contacts: QuerySet[Contact]) -> trust.Totals:
     )
 
 
+def trust_windows(contacts: QuerySet[Contact], today: dt.date, zone: ZoneInfo) -> trust.Windows:
+    """`trust.Windows` summed by the database: each contact is placed in its month and week by
+    comparing its time with where each month and week begins in the organisation's zone."""
+    months = trust.month_starts(today, zone)
+    keys = trust.months_back(today, len(months) - 1)
+    in_month = models.Case(
+        *[When(occurred_at__gte=start, then=Value(n)) for n, start in enumerate(months[:-1])][::-1]
+    )
+    by_month = (
+        contacts.filter(occurred_at__gte=months[0], occurred_at__lt=months[-1])
+        .annotate(month=in_month)
+        .values("month")
+        .annotate(
+            two_way=Sum("duration_minutes", filter=TWO_WAY, default=0),
+            family=Sum("duration_minutes", filter=FAMILY, default=0),
+        )
+        .order_by()
+    )
+    weeks = trust.week_starts(today, zone)
+    in_week = models.Case(
+        *[When(occurred_at__gte=start, then=Value(n)) for n, start in enumerate(weeks)]
+    )
+    weeks_with_two_way = (
+        contacts.filter(TWO_WAY, occurred_at__gte=weeks[-2], occurred_at__lt=weeks[-1])
+        .annotate(week=in_week)
+        .values("week")
+        .distinct()
+        .count()
+    )
+    return trust.Windows(
+        {keys[row["month"]]: [row["two_way"], row["family"]] for row in by_month},
+        weeks_with_two_way,
+    )
+
+
 def trust_summary(person: Person, today: dt.date | None = None) -> trust.TrustSummary:
-    """Trust figures from database totals and the last year's contacts only, so the person
-    page costs the same for ten contacts and ten thousand."""
+    """Trust figures summed by the database, so the person page costs the same for ten
+    contacts and ten thousand."""
     organisation = person.organisation
     today = today or organisation_today(organisation)
     zone = organisation_zone(organisation)
     contacts = Contact.objects.filter(organisation_id=person.organisation_id, person_id=person.pk)
-    since = dt.datetime.combine(trust.window_start(today), dt.time.min, tzinfo=zone)
-    recent = [
-        trust.ContactRecord(at, minutes, reached, Contact.counts_as_two_way(reached, outcome))
-        for at, minutes, reached, outcome in contacts.filter(occurred_at__gte=since)
-        .order_by()
-        .values_list("occurred_at", "duration_minutes", "reached", "outcome")
-    ]
-    return trust.summarise_totals(trust_totals(contacts), recent, today, zone)
+    return trust.summarise_totals(
+        trust_totals(contacts), trust_windows(contacts, today, zone), today
+    )
 
 
 # -- plans --------------------------------------------------------------------------------

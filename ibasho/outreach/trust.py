@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 MILESTONE_HOURS = 20
 CONSISTENCY_WEEKS = 12
@@ -122,7 +122,7 @@ def first_response(records: Iterable[ContactRecord]) -> FirstResponse:
     return FirstResponse(attempts, False, None)
 
 
-def _months_back(today: date, months: int) -> list[tuple[int, int]]:
+def months_back(today: date, months: int) -> list[tuple[int, int]]:
     year, month = today.year, today.month
     result = []
     for _ in range(months):
@@ -139,23 +139,53 @@ def hours_per_month(
 ) -> tuple[MonthHours, ...]:
     """Two-way and family hours for each of the last ``months`` months, oldest first, with
     empty months included so a chart shows gaps honestly."""
-    keys = _months_back(today, months)
-    minutes = {key: [0, 0] for key in keys}
+    return month_hours(minutes_by_month(records, tz), today, months)
+
+
+def minutes_by_month(
+    records: Iterable[ContactRecord], tz: tzinfo
+) -> dict[tuple[int, int], list[int]]:
+    """Two-way and family minutes per local (year, month)."""
+    minutes: dict[tuple[int, int], list[int]] = {}
     for record in records:
-        local = record.occurred_at.astimezone(tz)
-        bucket = minutes.get((local.year, local.month))
-        if bucket is None or record.kind == "attempt":
+        if record.kind == "attempt":
             continue
+        local = record.occurred_at.astimezone(tz)
+        bucket = minutes.setdefault((local.year, local.month), [0, 0])
         bucket[0 if record.kind == "two_way" else 1] += record.minutes
+    return minutes
+
+
+def month_hours(
+    minutes: dict[tuple[int, int], list[int]], today: date, months: int = 12
+) -> tuple[MonthHours, ...]:
+    """The chart's months from two-way and family minutes per (year, month)."""
     return tuple(
         MonthHours(
             year,
             month,
-            _hours(minutes[(year, month)][0]),
-            _hours(minutes[(year, month)][1]),
+            _hours(minutes.get((year, month), [0, 0])[0]),
+            _hours(minutes.get((year, month), [0, 0])[1]),
         )
-        for year, month in keys
+        for year, month in months_back(today, months)
     )
+
+
+def month_starts(today: date, tz: tzinfo, months: int = 12) -> list[datetime]:
+    """Where each charted month begins in the organisation's time zone, oldest first, and
+    where the month after today's begins."""
+    keys = months_back(today, months)
+    year, month = keys[-1]
+    keys.append((year + 1, 1) if month == 12 else (year, month + 1))
+    return [datetime(year, month, 1, tzinfo=tz) for year, month in keys]
+
+
+def week_starts(today: date, tz: tzinfo, weeks: int = CONSISTENCY_WEEKS) -> list[datetime]:
+    """Where each seven-day window of `consistent_weeks` begins, the latest first, and where
+    tomorrow begins."""
+    tomorrow = today + timedelta(days=1)
+    starts = [tomorrow - timedelta(days=7 * (n + 1)) for n in range(weeks)]
+    return [datetime.combine(day, time.min, tzinfo=tz) for day in [*starts, tomorrow]]
 
 
 @dataclass(frozen=True)
@@ -178,29 +208,29 @@ def totals_of(records: Sequence[ContactRecord]) -> Totals:
     )
 
 
-def window_start(today: date, months: int = 12, weeks: int = CONSISTENCY_WEEKS) -> date:
-    """The first day the monthly chart or the consistency figure looks at: contacts before it
-    only count in the totals."""
-    year, month = _months_back(today, months)[0]
-    return min(date(year, month, 1), today - timedelta(days=weeks * 7 - 1))
+@dataclass(frozen=True)
+class Windows:
+    """What the chart and the consistency figure need: two-way and family minutes per
+    (year, month) and how many of the last weeks hold a two-way contact."""
+
+    minutes_by_month: dict[tuple[int, int], list[int]]
+    consistent_weeks: int
 
 
-def summarise_totals(
-    totals: Totals, recent: Sequence[ContactRecord], today: date, tz: tzinfo
-) -> TrustSummary:
-    """The summary from whole-history totals and the records since `window_start(today)`."""
+def summarise_totals(totals: Totals, windows: Windows, today: date) -> TrustSummary:
     hours = _hours(totals.two_way_minutes)
     return TrustSummary(
         two_way_hours=hours,
         family_hours=_hours(totals.family_minutes),
         attempts=totals.attempts,
         milestone_progress=milestone_progress(hours),
-        consistent_weeks=consistent_weeks(recent, today, tz),
+        consistent_weeks=windows.consistent_weeks,
         consistency_weeks=CONSISTENCY_WEEKS,
         first_response=totals.first_response,
-        months=hours_per_month(recent, today, tz),
+        months=month_hours(windows.minutes_by_month, today),
     )
 
 
 def summarise(records: Sequence[ContactRecord], today: date, tz: tzinfo) -> TrustSummary:
-    return summarise_totals(totals_of(records), records, today, tz)
+    windows = Windows(minutes_by_month(records, tz), consistent_weeks(records, today, tz))
+    return summarise_totals(totals_of(records), windows, today)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ibasho.audit.models import AuditEntry
-from ibasho.outreach import services, views
+from ibasho.outreach import services, trust, views
 from ibasho.outreach.models import CloseReason, Closure, Contact, ContactRevision, Stage
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
@@ -63,9 +63,10 @@ def test_outreach_panel_queries_are_pinned(rf, worker_a, person_a, django_assert
     add_history(person_a, worker_a.user, 30)
     request = rf.get("/")
     request.user, request.membership = worker_a.user, worker_a
-    # trust totals, the last year's contacts, plans, cadences, quiet periods, pending
-    # closures, stages, unread handovers, recent contacts: the same nine however long the history
-    with django_assert_num_queries(9):
+    # trust totals, hours by month, weeks with a two-way contact, plans, cadences, quiet
+    # periods, pending closures, stages, unread handovers, recent contacts: the same ten
+    # however long the history
+    with django_assert_num_queries(10):
         panel = views.person_panel(request, person_a)
     assert panel is not None and panel["trust"].two_way_hours == 30
 
@@ -216,3 +217,20 @@ def test_outsider_gets_404_on_actions(client_for, worker_a, coordinator_a, worke
     handover.refresh_from_db()
     assert quiet.ended_on is None and closure.status == Closure.Status.PENDING
     assert handover.seen_at is None
+
+
+def test_trust_sums_from_the_database_match_the_pure_figures_at_window_edges(worker_a, person_a):
+    zone = services.organisation_zone(person_a.organisation)
+    today = services.organisation_today(person_a.organisation)
+    first_month = trust.month_starts(today, zone)[0]
+    oldest_week = trust.week_starts(today, zone)[-2]
+    edges = [first_month, oldest_week, trust.week_starts(today, zone)[0]]
+    for at in [t + dt.timedelta(seconds=s) for t in edges for s in (-1, 0)]:
+        for reached, outcome in [(R.PERSON, OC.FACE_TO_FACE), (R.FAMILY, OC.SPOKE_BY_PHONE)]:
+            services.record_contact(
+                person_a, by=worker_a.user, channel=C.PHONE, reached=reached,
+                outcome=outcome, duration_minutes=30, occurred_at=at,
+            )  # fmt: skip
+    pure = trust.summarise(services.person_history(person_a).records, today, zone)
+    assert services.trust_summary(person_a, today) == pure
+    assert pure.months[0].two_way_hours == 0.5 and pure.consistent_weeks == 3
