@@ -94,8 +94,11 @@ def today_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
-    mine = Q(people__cases__workers=request.user, people__cases__status=Case.Status.OPEN)
-    households = board.board_households(membership).filter(mine)
+    # A subquery rather than joins: with the board's joins PostgreSQL spent 5 ms planning.
+    mine = Person.objects.filter(
+        cases__workers=request.user, cases__status=Case.Status.OPEN
+    ).values("household_id")
+    households = board.board_households(membership, open_cases_only=False).filter(pk__in=mine)
     urgent = board.assess_all(
         board.recently_changed(households, membership.organisation_id, today, limits), today, limits
     )
