@@ -101,6 +101,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    MIDDLEWARE.insert(0, "ibasho.lib.sqlite_writes.SerialisedWritesMiddleware")
 if os.environ.get("REPLICA_DATABASE_URL"):
     # Reports read from here inside ibasho.lib.replica.reading_from_replica().
     DATABASES["replica"] = dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"])

@@ -96,7 +96,7 @@ def today_panel(request: HttpRequest) -> dict[str, Any] | None:
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     # A subquery rather than joins: with the board's joins PostgreSQL spent 5 ms planning.
     mine = Person.objects.filter(
-        cases__workers=request.user, cases__status=Case.Status.OPEN
+        cases__workers=membership.user, cases__status=Case.Status.OPEN
     ).values("household_id")
     households = board.board_households(membership, open_cases_only=False).filter(pk__in=mine)
     urgent = board.assess_all(
