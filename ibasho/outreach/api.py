@@ -132,7 +132,12 @@ def _errors(error: ValidationError) -> list[dict[str, str]]:
 @router.post("/contacts", response={201: ContactOut, 422: dict})
 def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no-untyped-def]
     membership = _member(request)
-    person = Person.objects.visible_to(membership).filter(code=payload.person).first()
+    person = (
+        Person.objects.visible_to(membership)
+        .select_related("organisation")
+        .filter(code=payload.person)
+        .first()
+    )
     if person is None:
         return Status(422, {"detail": [{"field": "person", "reason": "No such person."}]})
     fields = payload.dict(exclude={"person", "family_member", "occurred_at"})

@@ -136,6 +136,16 @@ def test_staff_from_another_organisation_is_refused(person_a, worker_a, worker_b
     assert "second_staff" in error.value.message_dict
 
 
+def test_staff_who_do_not_exist_are_refused_and_nothing_is_written(person_a, worker_a):
+    with pytest.raises(ValidationError) as error:
+        services.record_contact(
+            person_a, by=worker_a.user, channel=C.DOOR_VISIT, outcome=OC.NO_RESPONSE,
+            staff_id=987654, second_staff_id=987655,
+        )  # fmt: skip
+    assert set(error.value.message_dict) == {"staff", "second_staff"}
+    assert not Contact.objects.exists()
+
+
 def test_editing_keeps_the_previous_version(person_a, worker_a):
     contact = services.record_contact(
         person_a,
