@@ -63,10 +63,10 @@ def test_outreach_panel_queries_are_pinned(rf, worker_a, person_a, django_assert
     add_history(person_a, worker_a.user, 30)
     request = rf.get("/")
     request.user, request.membership = worker_a.user, worker_a
-    # trust totals, hours by month, weeks with a two-way contact, plans, cadences, quiet
-    # periods, pending closures, stages, unread handovers, recent contacts: the same ten
-    # however long the history
-    with django_assert_num_queries(10):
+    # trust totals, hours by month and week, plans, cadences, quiet periods, pending
+    # closures, stages, unread handovers, recent contacts: the same nine however long the
+    # history
+    with django_assert_num_queries(9):
         panel = views.person_panel(request, person_a)
     assert panel is not None and panel["trust"].two_way_hours == 30
 
