@@ -102,6 +102,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     MIDDLEWARE.insert(0, "ibasho.lib.sqlite_writes.SerialisedWritesMiddleware")
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "IBASHO_PG_PREPARED_STATEMENTS", default=True
+):
+    # Parameters sent apart from the query text let psycopg prepare a statement the fifth time
+    # a connection runs it, so the requests' fixed queries are planned once per connection.
+    # Off for a pooler that cannot carry prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 if os.environ.get("REPLICA_DATABASE_URL"):
     # Reports read from here inside ibasho.lib.replica.reading_from_replica().
     DATABASES["replica"] = dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"])
