@@ -219,8 +219,8 @@ def today_sql_ratio(subjects: Subjects, today: dt.date, repeats: int = 30) -> di
     sql_rows: list[Any] = []
     for _ in range(repeats):
         started = time.perf_counter()
-        app_rows = list(
-            Cadence.objects.visible_to(membership).queue(membership.user, today)[:TODAY_ROWS]
+        app_rows = (
+            Cadence.objects.visible_to(membership).queue(membership.user, today)[:TODAY_ROWS].rows()
         )
         app_times.append(time.perf_counter() - started)
         started = time.perf_counter()
@@ -238,7 +238,7 @@ def today_sql_ratio(subjects: Subjects, today: dt.date, repeats: int = 30) -> di
     decrypting = statistics.median(decrypt_times)
     return {
         "rows": len(app_rows),
-        "same_rows": [r.pk for r in app_rows] == [r[0] for r in sql_rows],
+        "same_rows": [r.id for r in app_rows] == [r[0] for r in sql_rows],
         "app_ms": round(app * 1000, 2),
         "sql_ms": round(sql * 1000, 2),
         "ratio": round(app / sql, 2) if sql else None,

@@ -189,17 +189,17 @@ def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no
     """The token user's outreach due on `date` (default: today), overdue items first."""
     membership = _member(request)
     day = date or services.organisation_today(membership.organisation)
-    due = Cadence.objects.visible_to(membership).queue(request.user, day)
+    due = Cadence.objects.visible_to(membership).queue(request.user, day).rows()
     items = [
         {
             "cadence": item.code,
-            "person": item.person_row.code,
-            "person_name": item.person_row.full_name,
+            "person": item.person.code,
+            "person_name": item.person.full_name,
             "channel": item.channel,
             "due_on": item.next_due_on,
             "days_overdue": item.days_overdue(day),
             "unanswered": item.unanswered,
-            "things_to_avoid": item.person_row.things_to_avoid,
+            "things_to_avoid": item.person.things_to_avoid,
         }
         for item in due
     ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -271,8 +271,7 @@ class OutreachPlan(TenantModel, Backoff):
 
 @dataclass(frozen=True)
 class QueuePerson:
-    """The little a queue row shows of a person, read as columns of the queue's one query
-    instead of three joined objects per row."""
+    """The little a queue row shows of a person."""
 
     code: Any
     family_name: str
@@ -285,6 +284,34 @@ class QueuePerson:
         return f"{self.family_name} {self.given_name}".strip()
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """One due cadence as Today and the queue API show it: plain values read as the columns
+    of one query, with no model instances to build."""
+
+    id: int
+    code: Any
+    channel: str
+    next_due_on: dt.date | None
+    unanswered: int
+    person: QueuePerson
+
+    def days_overdue(self, today: dt.date) -> int:
+        if self.next_due_on is None:
+            return 0
+        return max(0, (today - self.next_due_on).days)
+
+
+_PERSON = "plan__case__person__"
+# Of the person's encrypted notes only "things to avoid": decrypting costs more than reading.
+QUEUE_COLUMNS = (
+    "id", "code", "channel", "next_due_on", "unanswered",
+    *(_PERSON + name for name in (
+        "code", "family_name", "given_name", "preferred_name", "things_to_avoid"
+    )),
+)  # fmt: skip
+
+
 class CadenceQuerySet(TenantQuerySet):
     def due_on(self, day: dt.date) -> "CadenceQuerySet":
         return self.filter(next_due_on__lte=day, plan__case__status=Case.Status.OPEN)
@@ -293,22 +320,14 @@ class CadenceQuerySet(TenantQuerySet):
         return self.filter(plan__case__assignments__worker=user)
 
     def queue(self, user: Any, day: dt.date) -> "CadenceQuerySet":
-        """A worker's outreach due on `day`, overdue first, with the person at hand."""
-        return self.due_on(day).assigned_to(user).as_rows().most_urgent_first()
+        """A worker's outreach due on `day`, overdue first (evaluate with `rows()`)."""
+        return self.due_on(day).assigned_to(user).most_urgent_first()
 
-    def as_rows(self) -> "CadenceQuerySet":
-        """Only what a queue row shows, as columns: of the person's encrypted notes just
-        "things to avoid" (decrypting costs more than reading)."""
-        person = "plan__case__person__"
-        return self.only(
-            "organisation_id", "code", "channel", "next_due_on", "unanswered"
-        ).annotate(
-            person_code=F(person + "code"),
-            person_family_name=F(person + "family_name"),
-            person_given_name=F(person + "given_name"),
-            person_preferred_name=F(person + "preferred_name"),
-            person_things_to_avoid=F(person + "things_to_avoid"),
-        )
+    def rows(self) -> list[QueueRow]:
+        return [
+            QueueRow(pk, code, channel, due, unanswered, QueuePerson(*person))
+            for pk, code, channel, due, unanswered, *person in self.values_list(*QUEUE_COLUMNS)
+        ]
 
     def most_urgent_first(self) -> "CadenceQuerySet":
         return self.order_by("next_due_on", "-unanswered", "plan__case__person__sort_key", "id")
@@ -346,17 +365,6 @@ class Cadence(TenantModel):
 
     def as_data(self) -> rules.Cadence:
         return rules.Cadence(self.channel, self.every_days, self.starts_on)
-
-    @property
-    def person_row(self) -> QueuePerson:
-        """The person of a row fetched with `as_rows()`."""
-        return QueuePerson(
-            self.person_code,  # type: ignore[attr-defined]
-            self.person_family_name,  # type: ignore[attr-defined]
-            self.person_given_name,  # type: ignore[attr-defined]
-            self.person_preferred_name,  # type: ignore[attr-defined]
-            self.person_things_to_avoid,  # type: ignore[attr-defined]
-        )
 
     def days_overdue(self, today: dt.date) -> int:
         if self.next_due_on is None:

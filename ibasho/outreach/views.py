@@ -39,6 +39,7 @@ from ibasho.outreach.models import (
     OutreachPlan,
     OutreachSettings,
     QueuePerson,
+    QueueRow,
     QuietPeriod,
 )
 from ibasho.people.models import Case, Person
@@ -140,14 +141,14 @@ class DueRow:
     record_url: str
 
 
-def due_rows(items: list[Cadence], day: dt.date) -> list[DueRow]:
+def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     person_url = link_by_code("people:person_detail")
     log_url = link_by_code("outreach:log_attempt")
     record_url = link_by_code("outreach:contact_create")
     channels = {value: str(label) for value, label in Contact.Channel.choices}
     rows = []
     for item in items:
-        person = item.person_row
+        person = item.person
         overdue = item.days_overdue(day)
         rows.append(
             DueRow(
@@ -178,7 +179,7 @@ def today(request: HttpRequest) -> HttpResponse:
     day = services.organisation_today(membership.organisation)
     queue = Cadence.objects.visible_to(membership).queue(request.user, day)
     limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
-    due = due_rows(list(queue[:limit]), day)
+    due = due_rows(queue[:limit].rows(), day)
     # Counted every time, so the page costs the same queries for a short queue and a long one.
     total = queue.count()
     handovers = list(
@@ -211,7 +212,7 @@ def log_attempt(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     contact = services.log_attempt(item, by=request.user)
     day = services.organisation_today(membership.organisation)
-    row = due_rows([Cadence.objects.as_rows().get(pk=item.pk)], day)[0]
+    row = due_rows(Cadence.objects.filter(pk=item.pk).rows(), day)[0]
     context = {"row": row, "today": day, "logged": contact, "labels": due_row_labels()}
     if request.headers.get("HX-Request"):
         return render(request, "outreach/_due_row.html", context)
