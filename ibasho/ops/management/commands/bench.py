@@ -29,8 +29,8 @@ class Command(BaseCommand):
             "--requests", type=int, default=200, help="requests per scenario and concurrency"
         )
         parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
-        parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--workers", type=int, default=3)
+        parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
 

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         worker = subprocess.Popen([sys.executable, "-m", "ibasho", "db_worker"])
         try:
             subprocess.run(
-                gunicorn_command(f"{options['host']}:{options['port']}", 2, 4), check=False
+                gunicorn_command(f"{options['host']}:{options['port']}", 3, 1), check=False
             )
         except KeyboardInterrupt:
             pass

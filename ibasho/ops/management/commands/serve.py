@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("IBASHO_WORKERS", "3"))
         )
         parser.add_argument(
-            "--threads", type=int, default=int(os.environ.get("IBASHO_THREADS", "2"))
+            "--threads", type=int, default=int(os.environ.get("IBASHO_THREADS", "1"))
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
