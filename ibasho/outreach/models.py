@@ -366,11 +366,6 @@ class Cadence(TenantModel):
     def as_data(self) -> rules.Cadence:
         return rules.Cadence(self.channel, self.every_days, self.starts_on)
 
-    def days_overdue(self, today: dt.date) -> int:
-        if self.next_due_on is None:
-            return 0
-        return max(0, (today - self.next_due_on).days)
-
 
 class QuietPeriod(TenantModel):
     """A pause the person chose ("not now"), with the channels they agreed may continue."""

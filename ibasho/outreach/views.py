@@ -131,7 +131,6 @@ class DueRow:
 
     code: str
     person: QueuePerson
-    channel: str
     channel_label: str
     unanswered: str
     next_due_on: dt.date | None
@@ -148,23 +147,23 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     channels = {value: str(label) for value, label in Contact.Channel.choices}
     rows = []
     for item in items:
-        person = item.person
-        overdue = item.days_overdue(day)
+        person, tries, late = item.person, item.unanswered, item.days_overdue(day)
         rows.append(
             DueRow(
                 code=str(item.code),
                 person=person,
-                channel=item.channel,
                 channel_label=channels.get(item.channel, item.channel),
-                unanswered=ngettext("%(n)s unanswered", "%(n)s unanswered", item.unanswered)
-                % {"n": item.unanswered}
-                if item.unanswered
-                else "",
+                unanswered=(
+                    ngettext("%(n)s unanswered", "%(n)s unanswered", tries) % {"n": tries}
+                    if tries
+                    else ""
+                ),
                 next_due_on=item.next_due_on,
-                overdue=ngettext("%(n)s day overdue", "%(n)s days overdue", overdue)
-                % {"n": overdue}
-                if overdue
-                else "",
+                overdue=(
+                    ngettext("%(n)s day overdue", "%(n)s days overdue", late) % {"n": late}
+                    if late
+                    else ""
+                ),
                 person_url=person_url(person.code),
                 log_url=log_url(item.code),
                 record_url=f"{record_url(person.code)}?channel={item.channel}",
