@@ -71,12 +71,16 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 
 
+def minutes_of(records: Iterable[ContactRecord], kind: str) -> int:
+    return sum(r.minutes for r in records if r.kind == kind)
+
+
 def two_way_hours(records: Iterable[ContactRecord]) -> float:
-    return _hours(sum(r.minutes for r in records if r.kind == "two_way"))
+    return _hours(minutes_of(records, "two_way"))
 
 
 def family_hours(records: Iterable[ContactRecord]) -> float:
-    return _hours(sum(r.minutes for r in records if r.kind == "family"))
+    return _hours(minutes_of(records, "family"))
 
 
 def attempt_count(records: Iterable[ContactRecord]) -> int:
@@ -160,14 +164,10 @@ def month_hours(
     minutes: dict[tuple[int, int], list[int]], today: date, months: int = 12
 ) -> tuple[MonthHours, ...]:
     """The chart's months from two-way and family minutes per (year, month)."""
+    found = [(key, minutes.get(key, [0, 0])) for key in months_back(today, months)]
     return tuple(
-        MonthHours(
-            year,
-            month,
-            _hours(minutes.get((year, month), [0, 0])[0]),
-            _hours(minutes.get((year, month), [0, 0])[1]),
-        )
-        for year, month in months_back(today, months)
+        MonthHours(year, month, _hours(two_way), _hours(family))
+        for (year, month), (two_way, family) in found
     )
 
 
@@ -201,8 +201,8 @@ class Totals:
 
 def totals_of(records: Sequence[ContactRecord]) -> Totals:
     return Totals(
-        two_way_minutes=sum(r.minutes for r in records if r.kind == "two_way"),
-        family_minutes=sum(r.minutes for r in records if r.kind == "family"),
+        two_way_minutes=minutes_of(records, "two_way"),
+        family_minutes=minutes_of(records, "family"),
         attempts=attempt_count(records),
         first_response=first_response(records),
     )
