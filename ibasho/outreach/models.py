@@ -124,6 +124,10 @@ class Contact(TenantModel):
         return reached == cls.Reached.PERSON and outcome in cls.TWO_WAY_OUTCOMES
 
 
+# `Contact.counts_as_two_way` as a filter, for the sums the database does.
+TWO_WAY_CONTACTS = Q(reached=Contact.Reached.PERSON, outcome__in=Contact.TWO_WAY_OUTCOMES)
+
+
 class Stage(models.TextChoices):
     """The stepwise support model. People move both ways; a step back is not a failure."""
 

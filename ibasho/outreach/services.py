@@ -20,6 +20,7 @@ from ibasho.audit.services import record_audit
 from ibasho.outreach import cadence as rules
 from ibasho.outreach import trust
 from ibasho.outreach.models import (
+    TWO_WAY_CONTACTS,
     Cadence,
     CloseReason,
     Closure,
@@ -96,21 +97,22 @@ def person_history(person: Person) -> History:
     return History(records, attempts)
 
 
-TWO_WAY = Q(reached=Contact.Reached.PERSON, outcome__in=Contact.TWO_WAY_OUTCOMES)
-FAMILY = ~TWO_WAY & Q(reached=Contact.Reached.FAMILY)
-ATTEMPT = ~TWO_WAY & ~Q(reached=Contact.Reached.FAMILY)
+FAMILY = ~TWO_WAY_CONTACTS & Q(reached=Contact.Reached.FAMILY)
+ATTEMPT = ~TWO_WAY_CONTACTS & ~Q(reached=Contact.Reached.FAMILY)
 
 
 def trust_totals(contacts: QuerySet[Contact]) -> trust.Totals:
     """`trust.totals_of` computed by the database, in one query whatever the history's length.
     Attempts before the first two-way contact are those strictly earlier than it."""
-    first_two_way = contacts.filter(TWO_WAY).order_by("occurred_at").values("occurred_at")[:1]
+    first_two_way = (
+        contacts.filter(TWO_WAY_CONTACTS).order_by("occurred_at").values("occurred_at")[:1]
+    )
     found = contacts.aggregate(
-        two_way_minutes=Sum("duration_minutes", filter=TWO_WAY, default=0),
+        two_way_minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS, default=0),
         family_minutes=Sum("duration_minutes", filter=FAMILY, default=0),
         attempts=Count("id", filter=ATTEMPT),
         attempts_before=Count("id", filter=ATTEMPT & Q(occurred_at__lt=Subquery(first_two_way))),
-        first_response_at=Min("occurred_at", filter=TWO_WAY),
+        first_response_at=Min("occurred_at", filter=TWO_WAY_CONTACTS),
     )
     responded = found["first_response_at"] is not None
     return trust.Totals(
