@@ -210,7 +210,7 @@ def today_sql_ratio(subjects: Subjects, today: dt.date, repeats: int = 30) -> di
     """The queryset the Today page evaluates against a hand-written SQL query returning the
     same rows, timed alternately in this process (medians)."""
     from ibasho.outreach.models import Cadence
-    from ibasho.outreach.views import TODAY_ROWS
+    from ibasho.outreach.views.today import TODAY_ROWS
 
     membership = subjects.membership
     params: list[Any] = [membership.organisation_id, today, membership.user_id, TODAY_ROWS]

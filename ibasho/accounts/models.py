@@ -1,6 +1,8 @@
+import datetime as dt
 import hashlib
 import secrets
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -67,6 +69,14 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.name_kana = normalise_kana(self.name_kana)
         super().save(*args, **kwargs)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or "Asia/Tokyo")
+
+    def today(self) -> dt.date:
+        """The date where the organisation works: every "today" in Ibasho is this one."""
+        return timezone.now().astimezone(self.zone).date()
 
 
 class Role(models.TextChoices):

@@ -8,12 +8,15 @@ def record_audit(
     action: str,
     *,
     by: Any,
-    organisation: Any,
+    organisation: Any = None,
     target: Any = None,
     person: Any = None,
     fields: Iterable[str] = (),
 ) -> AuditEntry:
-    """Write one audit entry. `fields` names what changed; values are never copied here."""
+    """Write one audit entry. `fields` names what changed; values are never copied here. The
+    organisation defaults to that of the person (or the target) the entry is about."""
+    if organisation is None:
+        organisation = getattr(person, "organisation", None) or target.organisation
     return AuditEntry.objects.create(
         organisation=organisation,
         actor=by if getattr(by, "pk", None) else None,

@@ -1,7 +1,5 @@
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +31,7 @@ from ibasho.families.models import (
     RiskSettings,
     SafetyEvent,
 )
+from ibasho.lib.web import form_page
 from ibasho.people.models import FamilyMember, Household, Person
 from ibasho.people.services import save_record
 
@@ -43,36 +42,6 @@ def _household(request: HttpRequest, code: str) -> Household:
 
 def _person(request: HttpRequest, code: str) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.membership), code=code)  # type: ignore[attr-defined]
-
-
-def add_service_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's validation error on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def form_page(
-    request: HttpRequest,
-    form: Any,
-    save: Callable[..., Any],
-    *,
-    done: str,
-    title: str,
-    **context: Any,
-) -> HttpResponse:
-    """A one-form page: on a valid POST pass the form's data to `save` (a service) and go to
-    `done`; otherwise show the form, with the service's refusal on it if it refused."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect(done)
-    return render(request, "families/form_page.html", {"form": form, "title": title, **context})
 
 
 @member_required(*SUPERVISOR_ROLES)

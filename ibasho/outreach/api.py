@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationInfo, field_validator
 
+from ibasho.audit.services import record_audit
 from ibasho.outreach import services, trust
 from ibasho.outreach.models import Cadence, Contact
 from ibasho.people.models import FamilyMember, Person
@@ -28,7 +29,7 @@ def _member(request: HttpRequest) -> Any:
 
 def local_iso(moment: dt.datetime, organisation: Any) -> str:
     """ISO 8601 in the organisation's own time zone (Asia/Tokyo unless set otherwise)."""
-    return moment.astimezone(services.organisation_zone(organisation)).isoformat()
+    return moment.astimezone(organisation.zone).isoformat()
 
 
 class ContactOut(Schema):
@@ -164,7 +165,7 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
 def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     membership = _member(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    services.audit("outreach.contacts.viewed", by=request.user, person=person, target=person)
+    record_audit("outreach.contacts.viewed", by=request.user, person=person, target=person)
     return _contacts(membership).filter(person=person)
 
 
@@ -188,7 +189,7 @@ class Queue(Schema):
 def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no-untyped-def]
     """The token user's outreach due on `date` (default: today), overdue items first."""
     membership = _member(request)
-    day = date or services.organisation_today(membership.organisation)
+    day = date or membership.organisation.today()
     due = Cadence.objects.visible_to(membership).queue(request.user, day).rows()
     items = [
         {

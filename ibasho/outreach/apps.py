@@ -9,14 +9,14 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from ibasho.lib.panels import person_panels
-        from ibasho.outreach import views
         from ibasho.outreach.services import plan_for_new_case
+        from ibasho.outreach.views import person
 
         person_panels.register(
             "outreach",
             order=10,
             template="outreach/_person_panel.html",
-            context=views.person_panel,
+            context=person.person_panel,
         )
         post_save.connect(
             plan_for_new_case, sender="people.Case", dispatch_uid="outreach.plan_for_new_case"

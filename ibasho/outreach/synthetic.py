@@ -195,7 +195,7 @@ def _tell(
 
 def populate(organisation: Any, rng: random.Random, today: dt.date) -> None:
     """Give every open case of the organisation a plan and a plausible history."""
-    zone = services.organisation_zone(organisation)
+    zone = organisation.zone
     config = OutreachSettings.for_organisation(organisation)
     rule = rules.BackoffRule(float(config.backoff_factor), config.backoff_ceiling_days)
     cases = list(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import record_audit
-from ibasho.families.views import form_page
+from ibasho.lib.web import form_page
 from ibasho.people.models import FamilyMember, Person
 from ibasho.programmes import matching, services
 from ibasho.programmes.forms import (
@@ -264,7 +264,7 @@ def session_edit(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("programmes:session_detail", code=session.code)
     return render(
         request,
-        "families/form_page.html",
+        "form_page.html",
         {"form": form, "programme": session.programme, "title": str(session)},
     )
 

@@ -68,7 +68,7 @@ def test_histories_look_like_the_field(small_scale):
 
 
 def test_plan_state_is_what_the_app_would_compute(small_scale, monkeypatch):
-    monkeypatch.setattr(services, "organisation_today", lambda organisation: TODAY)
+    monkeypatch.setattr(Organisation, "today", lambda organisation: TODAY)
     loaded = {c.pk: (c.last_on, c.unanswered, c.next_due_on) for c in Cadence.objects.all()}
     for plan in OutreachPlan.objects.select_related("case__person", "case__organisation")[:40]:
         services.refresh_plan(plan)

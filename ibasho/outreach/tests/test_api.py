@@ -83,7 +83,7 @@ def test_outsider_cannot_read_or_write(api_client_for, worker_b, person_a, worke
 
 def test_queue_lists_due_and_overdue_items(api_client_for, worker_a, person_a):
     client = api_client_for(worker_a)
-    today = services.organisation_today(person_a.organisation)
+    today = person_a.organisation.today()
     body = client.get("/api/v1/outreach/queue").json()
     assert body["date"] == today.isoformat()
     [item] = body["items"]
@@ -116,7 +116,7 @@ def test_person_endpoint_includes_trust_stage_and_case_status(api_client_for, wo
     services.change_stage(
         person_a,
         stage=Stage.INDIVIDUAL_FACE_TO_FACE,
-        on=services.organisation_today(person_a.organisation),
+        on=person_a.organisation.today(),
         by=worker_a.user,
     )
     body = api_client_for(worker_a).get(f"/api/v1/people/{person_a.code}").json()
@@ -149,7 +149,7 @@ def test_queue_and_contact_creation_do_not_grow_with_caseload_or_history(
     from ibasho.people.models import Case, CaseAssignment, Person
 
     client = api_client_for(worker_a)
-    today = services.organisation_today(org_a).isoformat()
+    today = org_a.today().isoformat()
     queue = lambda: client.get(f"/api/v1/outreach/queue?date={today}")  # noqa: E731
     body = {
         "person": str(person_a.code),

@@ -22,7 +22,7 @@ def plan(person_a):
 
 
 def test_a_new_case_gets_a_plan_due_from_its_first_day(person_a, plan):
-    today = services.organisation_today(person_a.organisation)
+    today = person_a.organisation.today()
     cadence = plan.cadences.get()
     assert cadence.channel == C.LETTER and cadence.every_days == 14
     assert plan.next_due_on == cadence.next_due_on == today
@@ -47,7 +47,7 @@ def test_unanswered_attempts_back_off_and_a_reply_resets(person_a, worker_a, pla
         duration_minutes=15,
     )
     cadence = plan.cadences.get()
-    last = days_ago(5).astimezone(services.organisation_zone(person_a.organisation)).date()
+    last = days_ago(5).astimezone(person_a.organisation.zone).date()
     assert cadence.unanswered == 2
     assert cadence.next_due_on == last + dt.timedelta(days=32)  # 14 × 1.5 × 1.5, rounded up
     services.record_contact(
@@ -63,10 +63,7 @@ def test_unanswered_attempts_back_off_and_a_reply_resets(person_a, worker_a, pla
     plan.refresh_from_db()
     assert cadence.unanswered == 0
     assert cadence.next_due_on == last + dt.timedelta(days=14)
-    assert (
-        plan.last_two_way_on
-        == days_ago(2).astimezone(services.organisation_zone(person_a.organisation)).date()
-    )
+    assert plan.last_two_way_on == days_ago(2).astimezone(person_a.organisation.zone).date()
 
 
 def test_recording_writes_an_audit_entry_without_values(person_a, worker_a):

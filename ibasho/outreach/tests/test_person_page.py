@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ibasho.audit.models import AuditEntry
-from ibasho.outreach import services, trust, views
+from ibasho.outreach import services, trust
+from ibasho.outreach.views import person as views
 from ibasho.outreach.models import CloseReason, Closure, Contact, ContactRevision, Stage
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
@@ -49,7 +50,7 @@ def test_trust_panel_shows_hours_consistency_and_chart(client_for, worker_a, per
 
 
 def test_stage_history_shows_a_step_back_neutrally(client_for, worker_a, person_a):
-    today = services.organisation_today(person_a.organisation)
+    today = person_a.organisation.today()
     for offset, stage in enumerate([Stage.GROUP, Stage.INDIVIDUAL_FACE_TO_FACE]):
         services.change_stage(
             person_a, stage=stage, on=today - dt.timedelta(days=5 - offset), by=worker_a.user
@@ -193,7 +194,7 @@ def test_no_response_is_not_offered_as_a_close_reason(client_for, worker_a, pers
 
 def test_outsider_gets_404_on_actions(client_for, worker_a, coordinator_a, worker_b, person_a):
     plan = person_a.cases.get().outreach_plan
-    today = services.organisation_today(person_a.organisation)
+    today = person_a.organisation.today()
     quiet = services.start_quiet_period(
         plan, until=today + dt.timedelta(days=30), continuing=[], note="", by=worker_a.user
     )
@@ -220,8 +221,8 @@ def test_outsider_gets_404_on_actions(client_for, worker_a, coordinator_a, worke
 
 
 def test_trust_sums_from_the_database_match_the_pure_figures_at_window_edges(worker_a, person_a):
-    zone = services.organisation_zone(person_a.organisation)
-    today = services.organisation_today(person_a.organisation)
+    zone = person_a.organisation.zone
+    today = person_a.organisation.today()
     first_month = trust.month_starts(today, zone)[0]
     oldest_week = trust.week_starts(today, zone)[-2]
     edges = [first_month, oldest_week, trust.week_starts(today, zone)[0]]

@@ -20,7 +20,7 @@ def plan(person_a):
 
 @pytest.fixture
 def today(org_a):
-    return services.organisation_today(org_a)
+    return org_a.today()
 
 
 def test_set_plan_replaces_cadences(plan, worker_a):

@@ -11,7 +11,7 @@ from .test_today import make_person
 def test_demo_histories_cover_the_hard_cases(org_a, worker_a):
     for n in range(40):
         make_person(org_a, worker_a, f"人{n}", opened_days_ago=random.Random(n).randint(400, 1500))
-    today = services.organisation_today(org_a)
+    today = org_a.today()
     populate(org_a, random.Random(7), today)
     plans = OutreachPlan.objects.filter(organisation=org_a)
     assert plans.count() == Case.objects.filter(organisation=org_a).count()
@@ -28,7 +28,7 @@ def test_demo_histories_cover_the_hard_cases(org_a, worker_a):
     people = Person.objects.filter(organisation=org_a).select_related("organisation")
     summaries = [services.trust_summary(p, today) for p in people]
     # The database's totals agree with the pure functions over every record of the history.
-    zone = services.organisation_zone(org_a)
+    zone = org_a.zone
     assert summaries == [
         trust.summarise(services.person_history(p).records, today, zone) for p in people
     ]
@@ -42,7 +42,7 @@ def test_demo_histories_cover_the_hard_cases(org_a, worker_a):
 
 def test_the_same_seed_gives_the_same_histories(org_a, worker_a):
     make_person(org_a, worker_a, "一", opened_days_ago=900)
-    today = services.organisation_today(org_a)
+    today = org_a.today()
     populate(org_a, random.Random(3), today)
     first = list(Contact.objects.order_by("occurred_at").values_list("occurred_at", "channel"))
     Contact.objects.all().delete()

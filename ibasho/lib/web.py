@@ -1,0 +1,48 @@
+"""The one web idiom for a form that ends in a service call: parse with the form, let the
+service decide (its `ValidationError` goes back onto the form, by field), then redirect."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal on the form, on the field it names when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def saved(request: HttpRequest, form: Any, save: Callable[..., object]) -> bool:
+    """True once a posted, valid form has been saved by `save(**cleaned_data)` (one service
+    call). A refusal by the service goes back onto the form and nothing is saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[..., object],
+    *,
+    done: str,
+    title: str,
+    template: str = "form_page.html",
+    **context: Any,
+) -> HttpResponse:
+    """A one-form page: on a valid POST that the service accepts, go to `done`; otherwise show
+    the form with what was wrong."""
+    if saved(request, form, save):
+        return redirect(done)
+    return render(request, template, {"form": form, "title": title, **context})

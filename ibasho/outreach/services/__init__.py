@@ -1,0 +1,48 @@
+"""Writes and reads of the outreach app, by topic: `contacts` (the only writer of `Contact`),
+`plans` (cadences, quiet periods and the due-date refresh), `cases` (stages, closure, handover)
+and `reads` (history and trust figures). Callers may import the topic module or these names."""
+
+from ibasho.outreach.services.cases import (
+    HandoverItem,
+    acknowledge_handover,
+    change_stage,
+    current_stage,
+    decide_closure,
+    hand_over,
+    plan_for_new_case,
+    reopen_case,
+    request_closure,
+)
+from ibasho.outreach.services.contacts import (
+    CONTACT_FIELDS,
+    QUICK_ATTEMPT,
+    delete_contact,
+    edit_contact,
+    log_attempt,
+    record_contact,
+)
+from ibasho.outreach.services.plans import (
+    current_quiet,
+    end_quiet_period,
+    ensure_plan,
+    refresh_plan,
+    refresh_plans_for,
+    set_plan,
+    start_quiet_period,
+)
+from ibasho.outreach.services.reads import (
+    History,
+    person_history,
+    trust_summary,
+    trust_totals,
+    trust_windows,
+)
+
+__all__ = [
+    "CONTACT_FIELDS", "QUICK_ATTEMPT", "History", "HandoverItem", "acknowledge_handover",
+    "change_stage", "current_quiet", "current_stage", "decide_closure", "delete_contact",
+    "edit_contact", "end_quiet_period", "ensure_plan", "hand_over", "log_attempt",
+    "person_history", "plan_for_new_case", "record_contact", "refresh_plan", "refresh_plans_for",
+    "reopen_case", "request_closure", "set_plan", "start_quiet_period", "trust_summary",
+    "trust_totals", "trust_windows",
+]  # fmt: skip

@@ -1,0 +1,156 @@
+"""The one door for writing `Contact` rows: recording, editing, deleting. Every write runs the
+same checks, keeps a revision and ends in the plan refresh."""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ibasho.accounts.models import CASE_ROLES, Membership
+from ibasho.audit.services import record_audit
+from ibasho.outreach import cadence as rules
+from ibasho.outreach.models import (
+    Cadence,
+    Contact,
+    ContactRevision,
+)
+from ibasho.outreach.services.plans import refresh_plans_for
+from ibasho.people.models import Person
+
+# Fields a worker may set or edit on a contact.
+CONTACT_FIELDS = (
+    "occurred_at", "staff", "second_staff", "channel", "reached", "family_member",
+    "direction", "outcome", "duration_minutes", "note", "next_step",
+)  # fmt: skip
+
+# What one tap on Today records, per channel: the usual outcome of an unanswered attempt and
+# a typical time spent (editable afterwards). Attempts never count toward trust hours.
+QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
+    Contact.Channel.LETTER: (Contact.Outcome.LETTER_LEFT, 15),
+    Contact.Channel.POSTCARD: (Contact.Outcome.LETTER_LEFT, 10),
+    Contact.Channel.DOOR_VISIT: (Contact.Outcome.NO_RESPONSE, 20),
+    Contact.Channel.PHONE: (Contact.Outcome.NO_RESPONSE, 5),
+    Contact.Channel.MESSAGE: (Contact.Outcome.NO_RESPONSE, 5),
+    Contact.Channel.EMAIL: (Contact.Outcome.NO_RESPONSE, 10),
+    Contact.Channel.VIDEO_CALL: (Contact.Outcome.NO_RESPONSE, 5),
+}
+
+
+def _check_contact(contact: Contact) -> None:
+    """Cross-record rules a form alone cannot see: people and staff of this organisation."""
+    errors: dict[str, str] = {}
+    org_id = contact.organisation_id
+    for name in ("staff", "second_staff"):
+        user_id = getattr(contact, f"{name}_id")
+        if (
+            user_id
+            and not Membership.objects.active()
+            .filter(user_id=user_id, organisation_id=org_id, role__in=CASE_ROLES)
+            .exists()
+        ):
+            errors[name] = _("Not a member of staff of this organisation.")
+    member = contact.family_member
+    if member is not None and (
+        member.organisation_id != org_id or member.household_id != contact.person.household_id
+    ):
+        errors["family_member"] = _("Not a member of this person's household.")
+    if contact.reached == Contact.Reached.NOBODY and contact.outcome in Contact.TWO_WAY_OUTCOMES:
+        errors["outcome"] = _("A conversation or reply needs someone who was reached.")
+    if contact.occurred_at and contact.occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["occurred_at"] = _("A contact cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
+    """Log a contact or attempt with a person (or their family), audit it and move the
+    person's outreach plan on."""
+    contact = Contact(
+        organisation_id=person.organisation_id, person=person, created_by=by, **fields
+    )
+    if contact.staff_id is None and getattr(by, "pk", None):
+        contact.staff = by
+    # The person, the organisation and the recording user are records in hand, staff are
+    # checked against the organisation's memberships next, and a new code is a fresh UUID:
+    # confirming each of them again cost six queries per contact.
+    contact.full_clean(
+        exclude=["organisation", "person", "created_by", "staff", "second_staff", "code"]
+    )
+    _check_contact(contact)
+    contact.save()
+    record_audit(
+        "outreach.contact.recorded", by=by, person=person, target=contact, fields=sorted(fields)
+    )
+    day = contact.occurred_at.astimezone(person.organisation.zone).date()
+    refresh_plans_for(person, appended=rules.Attempt(day, contact.channel, contact.is_two_way()))
+    return contact
+
+
+def log_attempt(item: Cadence, *, by: Any) -> Contact:
+    """One tap on Today: an unanswered attempt on the cadence's channel, now."""
+    outcome, minutes = QUICK_ATTEMPT.get(item.channel, (Contact.Outcome.NO_RESPONSE, 10))
+    return record_contact(
+        item.plan.case.person,
+        by=by,
+        channel=item.channel,
+        reached=Contact.Reached.NOBODY,
+        outcome=outcome,
+        duration_minutes=minutes,
+    )
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    """The editable values as stored (foreign keys as ids)."""
+    return {name: contact.serializable_value(name) for name in CONTACT_FIELDS}
+
+
+@transaction.atomic
+def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
+    """Change a contact, keeping its previous version."""
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    before = _snapshot(contact)
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    after = _snapshot(contact)
+    changed = sorted(name for name in CONTACT_FIELDS if before[name] != after[name])
+    if not changed:
+        return contact
+    contact.full_clean()
+    _check_contact(contact)
+    contact.save()
+    ContactRevision.objects.create(
+        organisation_id=contact.organisation_id,
+        contact=contact,
+        edited_by=by,
+        previous=json.dumps(before, default=str, ensure_ascii=False),
+        changed_fields=changed,
+    )
+    record_audit(
+        "outreach.contact.changed", by=by, person=contact.person, target=contact, fields=changed
+    )
+    refresh_plans_for(contact.person)
+    return contact
+
+
+@transaction.atomic
+def delete_contact(contact: Contact, *, by: Any) -> None:
+    """Remove a contact recorded in error (admins only); the audit trail keeps that it existed."""
+    if (
+        not Membership.objects.active()
+        .filter(user=by, organisation_id=contact.organisation_id, role="admin")
+        .exists()
+    ):
+        raise PermissionDenied
+    person = contact.person
+    record_audit(
+        "outreach.contact.deleted", by=by, person=person, target=contact, fields=CONTACT_FIELDS
+    )
+    contact.delete()
+    refresh_plans_for(person)

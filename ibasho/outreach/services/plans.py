@@ -1,0 +1,200 @@
+"""Outreach plans, their cadences and quiet periods. Every write ends in `refresh_plan`, so
+the stored due dates are always those a full replay of the history would give."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ibasho.audit.services import record_audit
+from ibasho.outreach import cadence as rules
+from ibasho.outreach.models import (
+    Cadence,
+    Contact,
+    OutreachPlan,
+    OutreachSettings,
+    QuietPeriod,
+)
+from ibasho.outreach.services.reads import History, person_history
+from ibasho.people.models import Case, Person
+
+
+def ensure_plan(case: Case) -> OutreachPlan:
+    """Every case has a plan from its first day: an open case nobody plans for is how people
+    get dropped. The first cadence comes from the organisation's settings."""
+    plan = OutreachPlan.objects.filter(case=case).first()
+    if plan is not None:
+        return plan
+    config = OutreachSettings.for_organisation(case.organisation)
+    plan = OutreachPlan.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        backoff_factor=config.backoff_factor,
+        backoff_ceiling_days=config.backoff_ceiling_days,
+    )
+    Cadence.objects.create(
+        organisation_id=case.organisation_id,
+        plan=plan,
+        channel=config.default_channel,
+        every_days=config.default_every_days,
+        starts_on=case.opened_on,
+    )
+    refresh_plan(plan)
+    return plan
+
+
+def current_quiet(plan: OutreachPlan, today: dt.date) -> QuietPeriod | None:
+    """The quiet period in force or agreed for the future (the latest one recorded)."""
+    for quiet in plan.quiet_periods.all():
+        if quiet.effective_until > today:
+            return quiet
+    return None
+
+
+def refresh_plan(
+    plan: OutreachPlan, history: History | None = None, *, appended: rules.Attempt | None = None
+) -> None:
+    """Recompute each cadence's backoff state and due date and the plan's summary dates. Runs on
+    every write that could change them. A contact `appended` after every other one moves the
+    stored states on by one attempt; anything else (back-dated, edited, deleted contacts)
+    replays the person's history, which keeps those cases correct."""
+    case = plan.case
+    today = case.organisation.today()
+    cadences = list(plan.cadences.all())
+    if appended is not None and comes_last(plan, appended):
+        plan.last_contact_on = appended.on
+        if appended.answered:
+            plan.last_two_way_on = appended.on
+        states = {
+            item.pk: rules.apply_attempt(
+                rules.CadenceState(item.last_on, item.unanswered), item.channel, appended
+            )
+            for item in cadences
+        }
+    else:
+        zone = case.organisation.zone
+        history = history or person_history(case.person)
+        local = [(r.occurred_at.astimezone(zone).date(), r.two_way) for r in history.records]
+        plan.last_contact_on = max((day for day, _ in local), default=None)
+        plan.last_two_way_on = max((day for day, two_way in local if two_way), default=None)
+        states = {
+            item.pk: rules.state_from_history(item.channel, history.attempts) for item in cadences
+        }
+    quiet = current_quiet(plan, today)
+    quiet_data = quiet.as_data() if quiet else None
+    for item in cadences:
+        state = states[item.pk]
+        item.last_on, item.unanswered = state.last_on, state.unanswered
+        item.next_due_on = (
+            rules.due_on(item.as_data(), state, plan.backoff(), quiet_data).due_on
+            if case.is_open
+            else None
+        )
+    Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
+    plan.next_due_on = min((c.next_due_on for c in cadences if c.next_due_on), default=None)
+    plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
+
+
+def comes_last(plan: OutreachPlan, attempt: rules.Attempt) -> bool:
+    """Whether replaying the history would apply `attempt` after every stored contact (the
+    replay orders by day, answered contacts last within a day)."""
+    last = plan.last_contact_on
+    return last is None or attempt.on > last or (attempt.on == last and attempt.answered)
+
+
+def refresh_plans_for(person: Person, *, appended: rules.Attempt | None = None) -> None:
+    history = None if appended else person_history(person)
+    for plan in OutreachPlan.objects.filter(case__person=person).select_related(
+        "case__organisation", "case__person"
+    ):
+        refresh_plan(plan, history, appended=appended)
+
+
+@transaction.atomic
+def set_plan(
+    plan: OutreachPlan,
+    *,
+    cadences: dict[str, int],
+    backoff_factor: Any,
+    backoff_ceiling_days: int,
+    by: Any,
+) -> OutreachPlan:
+    """Replace a plan's cadences (channel -> every N days) and its backoff rule."""
+    if plan.case.is_open and not cadences:
+        raise ValidationError(
+            {"cadences": _("An open case needs at least one way of reaching out.")}
+        )
+    today = plan.organisation.today()
+    plan.backoff_factor = backoff_factor
+    plan.backoff_ceiling_days = backoff_ceiling_days
+    plan.full_clean()
+    plan.save()
+    existing = {c.channel: c for c in plan.cadences.all()}
+    for channel, every_days in cadences.items():
+        item = existing.pop(channel, None) or Cadence(
+            organisation_id=plan.organisation_id, plan=plan, channel=channel, starts_on=today
+        )
+        item.every_days = every_days
+        item.full_clean(exclude=["plan"])
+        item.save()
+    for item in existing.values():
+        item.delete()
+    refresh_plan(plan)
+    record_audit(
+        "outreach.plan.changed",
+        by=by,
+        person=plan.case.person,
+        target=plan,
+        fields=["cadences", "backoff"],
+    )
+    return plan
+
+
+@transaction.atomic
+def start_quiet_period(
+    plan: OutreachPlan, *, until: dt.date, continuing: list[str], note: str, by: Any
+) -> QuietPeriod:
+    today = plan.organisation.today()
+    if until <= today:
+        raise ValidationError({"until": _("The quiet period must end after today.")})
+    unknown = set(continuing) - set(Contact.Channel.values)
+    if unknown:
+        raise ValidationError({"continuing_channels": _("Unknown channel.")})
+    for earlier in plan.quiet_periods.filter(ended_on__isnull=True, until__gt=today):
+        earlier.ended_on = today
+        earlier.save(update_fields=["ended_on", "updated_at"])
+    quiet = QuietPeriod.objects.create(
+        organisation_id=plan.organisation_id,
+        plan=plan,
+        starts_on=today,
+        until=until,
+        continuing_channels=sorted(continuing),
+        note=note,
+        recorded_by=by,
+    )
+    refresh_plan(plan)
+    record_audit(
+        "outreach.quiet_period.started",
+        by=by,
+        person=plan.case.person,
+        target=quiet,
+        fields=["until", "continuing_channels"],
+    )
+    return quiet
+
+
+@transaction.atomic
+def end_quiet_period(quiet: QuietPeriod, *, by: Any) -> QuietPeriod:
+    quiet.ended_on = quiet.organisation.today()
+    quiet.save(update_fields=["ended_on", "updated_at"])
+    refresh_plan(quiet.plan)
+    record_audit(
+        "outreach.quiet_period.ended",
+        by=by,
+        person=quiet.plan.case.person,
+        target=quiet,
+        fields=["ended_on"],
+    )
+    return quiet

@@ -1,0 +1,198 @@
+"""A case's plan, quiet periods, stage, closure, reopening and handover."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ibasho.accounts.decorators import member_required
+from ibasho.accounts.models import SUPERVISOR_ROLES
+from ibasho.lib.web import saved
+from ibasho.outreach import services
+from ibasho.outreach.forms import (
+    ClosureForm,
+    HandoverForm,
+    PlanForm,
+    QuietPeriodForm,
+    ReopenForm,
+    StageForm,
+    staff_of,
+)
+from ibasho.outreach.models import (
+    Closure,
+    Handover,
+    QuietPeriod,
+)
+from ibasho.people.models import Case, Person
+
+
+def _membership(request: HttpRequest) -> Any:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def _case(request: HttpRequest, code: str) -> Case:
+    return get_object_or_404(
+        Case.objects.visible_to(_membership(request)).select_related("person", "organisation"),
+        code=code,
+    )
+
+
+@member_required()
+def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case(request, code)
+    plan = services.ensure_plan(case)
+    form = PlanForm(request.POST or None, instance=plan)
+
+    def save(**data: Any) -> Any:
+        return services.set_plan(
+            plan,
+            cadences=form.cadences(),
+            backoff_factor=data["backoff_factor"],
+            backoff_ceiling_days=data["backoff_ceiling_days"],
+            by=request.user,
+        )
+
+    if saved(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
+    return render(
+        request, "outreach/plan_form.html", {"form": form, "person": case.person, "case": case}
+    )
+
+
+@member_required()
+def quiet_create(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case(request, code)
+    plan = services.ensure_plan(case)
+    day = case.organisation.today()
+    form = QuietPeriodForm(request.POST or None, today=day)
+
+    def save(**data: Any) -> Any:
+        return services.start_quiet_period(
+            plan,
+            until=data["until"],
+            continuing=data["continuing"],
+            note=data["note"],
+            by=request.user,
+        )
+
+    if saved(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
+    return render(request, "outreach/quiet_form.html", {"form": form, "person": case.person})
+
+
+@member_required()
+@require_POST
+def quiet_end(request: HttpRequest, code: str) -> HttpResponse:
+    quiet = get_object_or_404(
+        QuietPeriod.objects.visible_to(_membership(request)).select_related("plan__case__person"),
+        code=code,
+    )
+    services.end_quiet_period(quiet, by=request.user)
+    return redirect("people:person_detail", code=quiet.plan.case.person.code)
+
+
+@member_required()
+def stage_change(request: HttpRequest, code: str) -> HttpResponse:
+    membership = _membership(request)
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    day = membership.organisation.today()
+    form = StageForm(request.POST or None, initial={"changed_on": day})
+
+    def save(**data: Any) -> Any:
+        return services.change_stage(
+            person, stage=data["stage"], on=data["changed_on"], note=data["note"], by=request.user
+        )
+
+    if saved(request, form, save):
+        return redirect("people:person_detail", code=person.code)
+    return render(request, "outreach/stage_form.html", {"form": form, "person": person})
+
+
+@member_required()
+def closure_request(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case(request, code)
+    form = ClosureForm(request.POST or None)
+
+    def save(**data: Any) -> Any:
+        return services.request_closure(
+            case, reason=data["reason"], reason_text=data["reason_text"], by=request.user
+        )
+
+    if saved(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
+    return render(request, "outreach/closure_form.html", {"form": form, "person": case.person})
+
+
+@member_required(*SUPERVISOR_ROLES)
+@require_POST
+def closure_decide(request: HttpRequest, code: str) -> HttpResponse:
+    closure = get_object_or_404(
+        Closure.objects.visible_to(_membership(request)).select_related("case__person"),
+        code=code,
+    )
+    try:
+        services.decide_closure(
+            closure, approve=request.POST.get("decision") == "approve", by=request.user
+        )
+    except ValidationError:
+        pass  # already decided by someone else: the page shows the current state
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return redirect("people:person_detail", code=closure.case.person.code)
+
+
+@member_required()
+def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    case = _case(request, code)
+    form = ReopenForm(request.POST or None)
+
+    def save(**data: Any) -> Case:
+        return services.reopen_case(case, note=data["note"], by=request.user)
+
+    if saved(request, form, save):
+        return redirect("people:person_detail", code=case.person.code)
+    return render(request, "outreach/reopen_form.html", {"form": form, "person": case.person})
+
+
+@member_required(*SUPERVISOR_ROLES)
+def handover(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    staff = staff_of(membership.organisation)
+    departing = staff.filter(username=request.GET.get("worker", "")).first()
+    cases = []
+    if departing is not None:
+        cases = list(
+            Case.objects.visible_to(membership)
+            .filter(status=Case.Status.OPEN, assignments__worker=departing)
+            .select_related("person")
+            .order_by("person__sort_key")
+        )
+    form = HandoverForm(
+        request.POST or None, cases=cases, staff=staff.exclude(pk=getattr(departing, "pk", None))
+    )
+
+    def save(**data: Any) -> Any:
+        items = [services.HandoverItem(case, to, note) for case, to, note in form.selected()]
+        return services.hand_over(items, from_worker=departing, by=request.user)
+
+    if departing is not None and saved(request, form, save):
+        return redirect("outreach:today")
+    return render(
+        request, "outreach/handover.html", {"form": form, "staff": staff, "departing": departing}
+    )
+
+
+@member_required()
+@require_POST
+def handover_seen(request: HttpRequest, code: str) -> HttpResponse:
+    item = get_object_or_404(
+        Handover.objects.visible_to(_membership(request)).select_related("case__person"),
+        code=code,
+    )
+    try:
+        services.acknowledge_handover(item, by=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return redirect("people:person_detail", code=item.case.person.code)

@@ -1,0 +1,38 @@
+"""The organisation's outreach settings."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from ibasho.accounts.decorators import member_required
+from ibasho.accounts.models import SUPERVISOR_ROLES
+from ibasho.audit.services import record_audit
+from ibasho.outreach.forms import (
+    OutreachSettingsForm,
+)
+from ibasho.outreach.models import (
+    OutreachSettings,
+)
+
+
+def _membership(request: HttpRequest) -> Any:
+    return request.membership  # type: ignore[attr-defined]
+
+
+@member_required(*SUPERVISOR_ROLES)
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    config = OutreachSettings.for_organisation(membership.organisation)
+    form = OutreachSettingsForm(request.POST or None, instance=config)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record_audit(
+            "outreach.settings.changed",
+            by=request.user,
+            organisation=membership.organisation,
+            target=config,
+            fields=form.changed_data,
+        )
+        return redirect("outreach:today")
+    return render(request, "outreach/settings_form.html", {"form": form})

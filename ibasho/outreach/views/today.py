@@ -1,0 +1,182 @@
+"""Today: the worker's due list with one-tap logging, and the coordinator's overview."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ibasho.accounts.decorators import member_required
+from ibasho.accounts.models import User
+from ibasho.lib.panels import today_panels
+from ibasho.lib.urls import link_by_code
+from ibasho.outreach import services
+from ibasho.outreach.models import (
+    Cadence,
+    Contact,
+    Handover,
+    OutreachPlan,
+    OutreachSettings,
+    QueuePerson,
+    QueueRow,
+)
+from ibasho.people.models import Case
+
+
+def _membership(request: HttpRequest) -> Any:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
+    config = OutreachSettings.for_organisation(membership.organisation)
+    at_risk = list(
+        OutreachPlan.objects.visible_to(membership)
+        .at_risk(today, config)
+        .select_related("case__person")
+        .order_by(
+            F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True)
+        )[:100]
+    )
+    overdue = (
+        Cadence.objects.visible_to(membership)
+        .due_on(today - dt.timedelta(days=1))
+        .values("plan__case__assignments__worker")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    workers = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=[r["plan__case__assignments__worker"] for r in overdue])
+    }
+    unassigned = list(
+        Case.objects.visible_to(membership)
+        .filter(status=Case.Status.OPEN, assignments__isnull=True)
+        .select_related("person")
+        .order_by("opened_on")[:100]
+    )
+    return {
+        "config": config,
+        "at_risk": [(plan, plan.risk(today, config)) for plan in at_risk],
+        "overdue_by_worker": [
+            (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
+        ],
+        "unassigned": unassigned,
+    }
+
+
+# The most urgent rows shown at once; the rest are counted, one link away.
+TODAY_ROWS = 50
+TODAY_ALL_ROWS = 500
+
+
+def due_row_labels() -> dict[str, str]:
+    """Words every row repeats (column labels for phone layouts, button texts), translated
+    once per page."""
+    return {
+        "person": _("person"),
+        "channel": _("channel"),
+        "due": _("due"),
+        "avoid": _("Things to avoid"),
+        "log": _("Log"),
+        "no_answer": _("No answer"),
+        "record": _("Record contact"),
+    }
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One line of the Today list with its links and phrases made in Python: as template tags
+    the same work took longer than the page's SQL."""
+
+    code: str
+    person: QueuePerson
+    channel_label: str
+    unanswered: str
+    next_due_on: dt.date | None
+    overdue: str
+    person_url: str
+    log_url: str
+    record_url: str
+
+
+def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
+    person_url = link_by_code("people:person_detail")
+    log_url = link_by_code("outreach:log_attempt")
+    record_url = link_by_code("outreach:contact_create")
+    channels = {value: str(label) for value, label in Contact.Channel.choices}
+    rows = []
+    for item in items:
+        person, tries, late = item.person, item.unanswered, item.days_overdue(day)
+        rows.append(
+            DueRow(
+                code=str(item.code),
+                person=person,
+                channel_label=channels.get(item.channel, item.channel),
+                unanswered=(
+                    ngettext("%(n)s unanswered", "%(n)s unanswered", tries) % {"n": tries}
+                    if tries
+                    else ""
+                ),
+                next_due_on=item.next_due_on,
+                overdue=(
+                    ngettext("%(n)s day overdue", "%(n)s days overdue", late) % {"n": late}
+                    if late
+                    else ""
+                ),
+                person_url=person_url(person.code),
+                log_url=log_url(item.code),
+                record_url=f"{record_url(person.code)}?channel={item.channel}",
+            )
+        )
+    return rows
+
+
+@member_required()
+def today(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    day = membership.organisation.today()
+    queue = Cadence.objects.visible_to(membership).queue(request.user, day)
+    limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
+    due = due_rows(queue[:limit].rows(), day)
+    # Counted every time, so the page costs the same queries for a short queue and a long one.
+    total = queue.count()
+    handovers = list(
+        Handover.objects.visible_to(membership)
+        .filter(to_worker=request.user, seen_at__isnull=True)
+        .select_related("case__person", "from_worker")
+    )
+    context = {
+        "today": day,
+        "due": due,
+        "due_total": total,
+        "labels": due_row_labels(),
+        "handovers": handovers,
+        "panels": today_panels.render_list(request),
+    }
+    if membership.is_supervisor:
+        context["overview"] = coordinator_overview(membership, day)
+    return render(request, "outreach/today.html", context)
+
+
+@member_required()
+@require_POST
+def log_attempt(request: HttpRequest, code: str) -> HttpResponse:
+    """One tap on Today: record an unanswered attempt and show the row's new state."""
+    membership = _membership(request)
+    item = get_object_or_404(
+        Cadence.objects.visible_to(membership).select_related("plan__case__person"), code=code
+    )
+    if not item.plan.case.is_open:
+        raise Http404
+    contact = services.log_attempt(item, by=request.user)
+    day = membership.organisation.today()
+    row = due_rows(Cadence.objects.filter(pk=item.pk).rows(), day)[0]
+    context = {"row": row, "today": day, "logged": contact, "labels": due_row_labels()}
+    if request.headers.get("HX-Request"):
+        return render(request, "outreach/_due_row.html", context)
+    return redirect("outreach:today")
