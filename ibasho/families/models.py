@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.families import risk
-from ibasho.families.courses import add_months
+from ibasho.lib.dates import add_months
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.people.models import TenantModel, TenantQuerySet
 

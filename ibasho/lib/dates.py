@@ -1,5 +1,6 @@
 """Dates as Japanese organisations count them."""
 
+import calendar
 import datetime as dt
 
 
@@ -24,3 +25,12 @@ def age_on(day: dt.date, birth_date: dt.date | None, birth_year: int | None) -> 
     if birth_year:
         return day.year - birth_year
     return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ibasho.families.courses import TEMPLATES
 from ibasho.people.models import FamilyMember, Person
+from ibasho.programmes.courses import TEMPLATES
 from ibasho.programmes.models import Attendance, Programme, Session
 
 

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ibasho.families.courses import TEMPLATES
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.people.models import TenantModel, TenantQuerySet
 from ibasho.programmes import matching
+from ibasho.programmes.courses import TEMPLATES
 
 
 class ProgrammeQuerySet(TenantQuerySet):

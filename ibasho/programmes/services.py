@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
-from ibasho.families.courses import TEMPLATES, lay_out
 from ibasho.outreach.models import Contact
 from ibasho.outreach.services import record_contact
+from ibasho.programmes.courses import TEMPLATES, lay_out
 from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme, Session
 
 MAX_MINUTES = 24 * 60

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from ibasho.lib import fields
-from ibasho.lib.keycheck import verify_field_keys
+from ibasho.accounts.keycheck import verify_field_keys
 from ibasho.people.models import Person
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from ibasho.audit.models import AuditEntry
 from ibasho.outreach import services, trust
-from ibasho.outreach.views import person as views
 from ibasho.outreach.models import CloseReason, Closure, Contact, ContactRevision, Stage
+from ibasho.outreach.views import person as views
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 

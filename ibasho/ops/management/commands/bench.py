@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from ibasho.ops.scale import SCALES
+from ibasho.ops.synthetic.scale import SCALES
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from ibasho.accounts.models import Organisation
 from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.ops.management.commands.serve import gunicorn_command
-from ibasho.synthetic import DEMO_PASSWORD, STAFF, create_organisation
+from ibasho.ops.synthetic import DEMO_PASSWORD, STAFF, create_organisation
 
 
 class Command(BaseCommand):

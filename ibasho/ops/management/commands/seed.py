@@ -5,9 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ibasho.lib.dbstats import refresh_planner_statistics
-from ibasho.ops import scale
-from ibasho.ops.scale import SCALES
-from ibasho.synthetic import DEMO_PASSWORD, create_organisation
+from ibasho.ops.synthetic import DEMO_PASSWORD, create_organisation, scale
+from ibasho.ops.synthetic.scale import SCALES
 
 
 class Command(BaseCommand):

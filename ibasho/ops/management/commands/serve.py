@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from ibasho.lib.dbstats import refresh_planner_statistics
-from ibasho.lib.keycheck import verify_field_keys
+from ibasho.accounts.keycheck import verify_field_keys
 
 
 def gunicorn_command(bind: str, workers: int, threads: int) -> list[str]:

@@ -12,12 +12,12 @@ from django.db import connection, connections, transaction
 from tqdm import tqdm
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
-from ibasho.lib import names
 from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.ops import bulk
+from ibasho.ops.synthetic import names
+from ibasho.ops.synthetic import people as people_synthetic
+from ibasho.ops.synthetic.histories import load_history
 from ibasho.outreach.models import Cadence, Contact, OutreachPlan, StageChange
-from ibasho.outreach.scale import load_history
-from ibasho.people import synthetic as people_synthetic
 from ibasho.people.models import Case, CaseAssignment, FamilyMember, Household, Person
 
 

@@ -7,9 +7,10 @@ those points so that nobody has to remember them.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from ibasho.lib.dates import add_months
 
 FOLLOW_UP_MONTHS = (2, 4)  # the follow-up window after the last session, in months
 MEASUREMENT_WINDOW_DAYS = 14  # before: up to 14 days ahead of the start; after: 14 days later
@@ -86,15 +87,6 @@ class CoursePlan:
     @property
     def total_minutes(self) -> int:
         return sum(s.minutes for s in self.sessions)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the end of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def lay_out(

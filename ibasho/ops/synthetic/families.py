@@ -15,8 +15,8 @@ from ibasho.families.models import (
     HouseholdCircumstances,
     RiskSettings,
 )
+from ibasho.ops.synthetic.programmes import demo_worker
 from ibasho.people.models import Case, FamilyMember, Household, Person
-from ibasho.programmes.synthetic import demo_worker
 
 CONSULTATION_NOTES = [
     "母親から。本人の昼夜逆転について相談。",

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from ibasho.families.courses import TEMPLATES, add_months, lay_out
+from ibasho.lib.dates import add_months
+from ibasho.programmes.courses import TEMPLATES, lay_out
 
 START = date(2026, 4, 7)  # a Tuesday
 

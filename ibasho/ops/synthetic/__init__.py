@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
-from ibasho.lib import names
-from ibasho.people import synthetic as people_synthetic
+from ibasho.ops.synthetic import families, names, outcomes, outreach, programmes
+from ibasho.ops.synthetic import people as people_synthetic
 
 DEMO_PASSWORD = "ibasho-demo"
 
@@ -22,13 +22,8 @@ STAFF = [
     ("analyst", "分析 太郎", "ブンセキタロウ", Role.ANALYST),
 ]
 
-# Each domain app that has demo records adds its populate function here, in dependency order.
-POPULATORS: list[str] = [
-    "ibasho.outreach.synthetic.populate",
-    "ibasho.outcomes.synthetic.populate",
-    "ibasho.programmes.synthetic.populate",
-    "ibasho.families.synthetic.populate",
-]
+# Demo records of each domain after the caseload, in dependency order.
+POPULATORS = [outreach.populate, outcomes.populate, programmes.populate, families.populate]
 
 
 @dataclass
@@ -69,8 +64,6 @@ def create_organisation(
         if role in (Role.WORKER, Role.COORDINATOR):
             workers.append(user)
     people_synthetic.populate(organisation, rng, today, people=people, workers=workers)
-    for dotted in POPULATORS:
-        module_name, function = dotted.rsplit(".", 1)
-        module = __import__(module_name, fromlist=[function])
-        getattr(module, function)(organisation, rng, today)
+    for populate in POPULATORS:
+        populate(organisation, rng, today)
     return DemoOrganisation(organisation, logins)

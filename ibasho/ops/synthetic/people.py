@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ibasho.lib import names
 from ibasho.ops import bulk
+from ibasho.ops.synthetic import names
 from ibasho.people.models import Case, CaseAssignment, FamilyMember, Gender, Household, Person
 
 # Age bands of people supported (weights): the 40s and 50s are the largest groups.

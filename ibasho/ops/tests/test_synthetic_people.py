@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from ibasho.people import synthetic
+from ibasho.ops.synthetic import people as synthetic
 from ibasho.people.models import Case, FamilyMember, Household, Person
 
 TODAY = dt.date(2026, 11, 23)

@@ -8,7 +8,7 @@ def verify_field_keys() -> None:
     """Decrypt each organisation's key-check value with the configured keys; a wrong or
     missing key stops start-up with a clear message instead of showing ciphertext later.
     A database that is empty or not yet migrated has nothing to check."""
-    from ibasho.accounts.models import KEY_CHECK_TEXT, Organisation
+    from ibasho.accounts.models import KEY_CHECK_TEXT, Organisation  # after apps load
 
     try:
         values = list(Organisation.objects.values_list("key_check", flat=True)[:1000])

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ibasho.ops import bulk
+from ibasho.ops.synthetic.outreach import NOTES
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     Cadence,
@@ -19,7 +20,6 @@ from ibasho.outreach.models import (
     Stage,
     StageChange,
 )
-from ibasho.outreach.synthetic import NOTES
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TWO_WAY = [

@@ -9,10 +9,10 @@ import pytest
 from django.db.models import Count
 
 from ibasho.accounts.models import Organisation
-from ibasho.ops import scale
+from ibasho.ops.synthetic import scale
+from ibasho.ops.synthetic.histories import LONG_HISTORY, history_sizes, one_history
 from ibasho.outreach import services
 from ibasho.outreach.models import Cadence, Contact, OutreachPlan
-from ibasho.outreach.scale import LONG_HISTORY, history_sizes, one_history
 from ibasho.people.models import Person
 
 TODAY = dt.date(2026, 11, 23)

@@ -5,8 +5,8 @@ import pytest
 from ibasho.accounts.models import Membership
 from ibasho.families import board
 from ibasho.families.models import RiskSettings, SafetyEvent
+from ibasho.ops.synthetic import create_organisation
 from ibasho.programmes.models import Attendance, Programme
-from ibasho.synthetic import create_organisation
 
 TODAY = dt.date(2026, 11, 23)
 

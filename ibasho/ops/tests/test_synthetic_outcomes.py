@@ -3,9 +3,10 @@ import random
 
 import pytest
 
-from ibasho.outcomes import scoring, synthetic
+from ibasho.ops.synthetic import outcomes as synthetic
+from ibasho.ops.synthetic import people as people_synthetic
+from ibasho.outcomes import scoring
 from ibasho.outcomes.models import Administration, KatoAssessment, RecoveryRating
-from ibasho.people import synthetic as people_synthetic
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 6, 1)
@@ -38,7 +39,7 @@ def test_stored_results_are_real_scores_of_their_answers(demo):
 
 
 def test_the_demo_organisation_includes_outcomes(db):
-    from ibasho.synthetic import create_organisation
+    from ibasho.ops.synthetic import create_organisation
 
     demo = create_organisation(seed=3, people=20, today=TODAY, username_prefix="o-")
     assert Administration.objects.filter(organisation=demo.organisation).count() > 20
