@@ -27,6 +27,7 @@ from django.db.models import Count
 
 from bench import load
 from ibasho.accounts.models import ApiToken, Membership, Role
+from ibasho.accounts.tenancy import organisation_scope
 from ibasho.lib.fields import decrypt
 from ibasho.people.models import Person
 
@@ -83,18 +84,13 @@ def pick_subjects(rng: random.Random) -> Subjects:
     from ibasho.outreach.models import Contact
 
     membership = busiest_worker()
-    people = Person.objects.filter(organisation=membership.organisation).order_by("id")
-    codes = [str(c) for c in people.values_list("code", flat=True)[:1000]]
-    rng.shuffle(codes)
-    readings = people.values_list("family_name_kana", flat=True)[:500]
-    kana = sorted({r[:2] for r in readings if len(r) >= 2})
-    top = (
-        Contact.objects.filter(organisation=membership.organisation)
-        .values("person__code")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-        .first()
-    )
+    with organisation_scope(membership.organisation_id):
+        people = Person.objects.order_by("id")
+        codes = [str(c) for c in people.values_list("code", flat=True)[:1000]]
+        rng.shuffle(codes)
+        readings = people.values_list("family_name_kana", flat=True)[:500]
+        kana = sorted({r[:2] for r in readings if len(r) >= 2})
+        top = Contact.objects.values("person__code").annotate(n=Count("id")).order_by("-n").first()
     _, raw = ApiToken.issue(membership, name="bench")
     return Subjects(
         membership=membership,
@@ -219,9 +215,9 @@ def today_sql_ratio(subjects: Subjects, today: dt.date, repeats: int = 30) -> di
     sql_rows: list[Any] = []
     for _ in range(repeats):
         started = time.perf_counter()
-        app_rows = (
-            Cadence.objects.visible_to(membership).queue(membership.user, today)[:TODAY_ROWS].rows()
-        )
+        with organisation_scope(membership.organisation_id):
+            queue = Cadence.objects.visible_to(membership).queue(membership.user, today)
+            app_rows = queue[:TODAY_ROWS].rows()
         app_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         with connection.cursor() as cursor:

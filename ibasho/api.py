@@ -3,33 +3,14 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import HttpBearer
 
-from ibasho.accounts.models import ApiToken, Membership, hash_token
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
-        found = (
-            ApiToken.objects.usable()
-            .select_related("membership__organisation", "membership__user")
-            .filter(key_hash=hash_token(token))
-            .first()
-        )
-        if found is None:
-            return None
-        # Touch at most once a minute so reads stay reads.
-        now = timezone.now()
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.membership.user
-        return found.membership
-
+from ibasho.accounts.api_auth import TokenAuth, in_token_scope
 
 api = NinjaAPI(title="Ibasho API", version="1", auth=TokenAuth(), urls_namespace="api")
+# Mode "view" wraps the whole operation, authentication and serialisation included.
+api.add_decorator(in_token_scope, mode="view")
 
 
 @api.exception_handler(ValidationError)

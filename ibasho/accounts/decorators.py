@@ -11,7 +11,7 @@ from ibasho.accounts.models import CASE_ROLES
 def member_required(*roles: str) -> Callable[..., Any]:
     """Let in signed-in staff of the active organisation whose role is one of `roles`
     (by default the roles that work with personal records). Others get 404, not 403,
-    so that a record's existence is not revealed."""
+    so that a record's existence is not revealed. The view receives a `MemberRequest`."""
     allowed = roles or CASE_ROLES
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

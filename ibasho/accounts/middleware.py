@@ -1,8 +1,13 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
+from ibasho.accounts.http import AppRequest
 from ibasho.accounts.models import Membership
+from ibasho.accounts.tenancy import organisation_scope, scopes_disabled
 
 SESSION_KEY = "active_organisation"
 
@@ -28,12 +33,24 @@ def memberships_of(request: HttpRequest) -> tuple[Membership | None, list[Member
     return current, [m for m in mine if m is not current]
 
 
+@contextmanager
+def request_scope(request: AppRequest) -> Iterator[None]:
+    """The organisation scope of a web request: that of the membership it works under. Platform
+    superusers manage every organisation in the Django admin, so there the scope is lifted."""
+    if request.user.is_superuser and request.path_info.startswith(reverse("admin:index")):
+        with scopes_disabled():
+            yield
+    else:
+        with organisation_scope(getattr(request.membership, "organisation_id", None)):
+            yield
+
+
 class ActiveMembershipMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        current, others = memberships_of(request)
-        request.membership = current  # type: ignore[attr-defined]
-        request.other_memberships = others  # type: ignore[attr-defined]
-        return self.get_response(request)
+        typed = cast(AppRequest, request)
+        typed.membership, typed.other_memberships = memberships_of(request)
+        with request_scope(typed):
+            return self.get_response(request)

@@ -4,13 +4,14 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ibasho.accounts.http import AppRequest
 from ibasho.accounts.middleware import SESSION_KEY
 from ibasho.accounts.models import Membership
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def home(request: AppRequest) -> HttpResponse:
+    membership = request.membership
     if membership is None:
         raise Http404
     if not membership.reads_personal_data:

@@ -29,6 +29,9 @@ class AuditEntry(models.Model):
     target_code = models.CharField(_("record"), max_length=64, blank=True)
     person_code = models.UUIDField(_("person"), null=True, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
+    # A list read names no one: it says how many people (households, for a household list)
+    # the page or response showed.
+    count = models.PositiveIntegerField(_("people shown"), null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -1,6 +1,9 @@
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
+from django.http import HttpRequest
+
+from ibasho.accounts.http import MemberRequest
 from ibasho.audit.models import AuditEntry
 
 
@@ -12,6 +15,7 @@ def record_audit(
     target: Any = None,
     person: Any = None,
     fields: Iterable[str] = (),
+    count: int | None = None,
 ) -> AuditEntry:
     """Write one audit entry. `fields` names what changed; values are never copied here. The
     organisation defaults to that of the person (or the target) the entry is about."""
@@ -25,4 +29,45 @@ def record_audit(
         target_code=str(getattr(target, "code", getattr(target, "pk", ""))) if target else "",
         person_code=getattr(person, "code", None),
         fields=sorted(fields),
+        count=count,
     )
+
+
+def audit_read(
+    request: HttpRequest,
+    action: str,
+    target: Any,
+    *,
+    person: Any = None,
+    fields: Iterable[str] = (),
+    count: int | None = None,
+) -> AuditEntry | None:
+    """Record that a page or endpoint showed `target` (about `person`, if one). Only a GET
+    counts: a form posted back shows again what its GET already recorded, and the write
+    itself is audited by its service. `request` has passed a guard (web or API), so it
+    carries the reader's membership."""
+    if request.method != "GET":
+        return None
+    typed = cast(MemberRequest, request)
+    return record_audit(
+        action,
+        by=typed.user,
+        organisation=typed.membership.organisation,
+        target=target,
+        person=person,
+        fields=fields,
+        count=count,
+    )
+
+
+def audit_list(
+    request: HttpRequest, action: str, count: int, *, target: Any = None
+) -> AuditEntry | None:
+    """Record one read of a list: one entry per request, naming how many people it showed
+    (never who)."""
+    return audit_read(request, action, target, count=count)
+
+
+def people_in(rows: Iterable[Any]) -> int:
+    """How many different people some rows show: people themselves or records about one."""
+    return len({getattr(row, "person_id", row.pk) for row in rows})

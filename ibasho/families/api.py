@@ -6,13 +6,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from ibasho.accounts.api_auth import member_or_404
 from ibasho.accounts.models import SUPERVISOR_ROLES
-from ibasho.audit.services import record_audit
+from ibasho.audit.services import audit_list, audit_read
 from ibasho.families import board, risk
 from ibasho.families.models import RiskSettings
-from ibasho.programmes.api import case_member
 
 router = Router(tags=["families"])
 
@@ -51,30 +50,21 @@ def _out(household: Any, assessed: risk.HouseholdRisk) -> dict[str, Any]:
 def risk_board(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every household with a risk signal, in the coordinator board's order (coordinators and
     admins only)."""
-    membership = case_member(request)
-    if membership.role not in SUPERVISOR_ROLES:
-        raise HttpError(404, "Not found")
+    membership = member_or_404(request, *SUPERVISOR_ROLES)
     today = timezone.localdate()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     rows = board.assess_all(board.board_households(membership), today, limits)
-    record_audit(
-        "families.risk_board.viewed", by=request.user, organisation=membership.organisation
-    )
+    audit_list(request, "families.risk_board.viewed", len(rows))
     return [_out(h, r) for h, r in rows]
 
 
 @router.get("/households/{code}/risk", response=HouseholdRiskOut)
 def household_risk(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
-    membership = case_member(request)
+    membership = member_or_404(request)
     household = get_object_or_404(
         board.board_households(membership, open_cases_only=False), code=code
     )
     today = timezone.localdate()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
-    record_audit(
-        "families.household_risk.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=household,
-    )
+    audit_read(request, "families.household_risk.viewed", household)
     return _out(household, risk.assess(board.facts_for(household, today), today, limits))

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.families.models import (
     BehaviourChange,
@@ -111,6 +112,8 @@ class BehaviourChangeForm(forms.ModelForm):
     class Meta:
         model = BehaviourChange
         fields = ["kind", "occurred_on", "reported_by", "note"]
+        # Choices come from the view (the person's household), never from an import-time query.
+        field_classes = {"reported_by": SafeModelChoiceField}
         widgets = {"occurred_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:

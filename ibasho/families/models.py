@@ -5,10 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.families import risk
 from ibasho.lib.dates import add_months
 from ibasho.lib.fields import EncryptedTextField
-from ibasho.people.models import TenantModel, TenantQuerySet
 
 
 class RiskSettings(TenantModel):
@@ -205,7 +205,8 @@ class SafetyEvent(TenantModel):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = EncryptedTextField(_("how it was resolved"), blank=True)
 
-    objects = SafetyEventQuerySet.as_manager()  # type: ignore[misc]
+    objects = TenantManager.from_queryset(SafetyEventQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = SafetyEventQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta(TenantModel.Meta):
         verbose_name = _("safety event")

@@ -3,9 +3,9 @@
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
+from ibasho.accounts.http import MemberRequest
 from ibasho.families import board
 from ibasho.families.forms import ConsultationForm, HealthForm
 from ibasho.families.models import (
@@ -19,10 +19,10 @@ from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, Household, Person
 
 
-def safety_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
+def safety_panel(request: MemberRequest, person: Person) -> dict[str, Any] | None:
     """Unresolved safety events, at the top of the person's page; hidden when there are none."""
     events = list(
-        SafetyEvent.objects.visible_to(request.membership)  # type: ignore[attr-defined]
+        SafetyEvent.objects.visible_to(request.membership)
         .unresolved()
         .filter(person=person)
         .select_related("acknowledged_by")
@@ -33,13 +33,13 @@ def safety_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
         "events": events,
         "person": person,
         "crisis_contacts": CrisisContact.objects.filter(organisation_id=person.organisation_id),
-        "can_acknowledge": request.membership.is_supervisor,  # type: ignore[attr-defined]
+        "can_acknowledge": request.membership.is_supervisor,
     }
 
 
-def family_panel(request: HttpRequest, person: Person) -> dict[str, Any]:
+def family_panel(request: MemberRequest, person: Person) -> dict[str, Any]:
     """The household's risk signals and the family's reports of the person's steps."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     signals: tuple[Any, ...] = ()
     if person.household_id:
         household = (
@@ -55,9 +55,9 @@ def family_panel(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {"person": person, "signals": signals, "changes": changes}
 
 
-def household_panel(request: HttpRequest, household: Household) -> dict[str, Any]:
+def household_panel(request: MemberRequest, household: Household) -> dict[str, Any]:
     """Risk signals, parents' health, the contingency plan and family consultations."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     today = timezone.localdate()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     found = (
@@ -85,11 +85,11 @@ def household_panel(request: HttpRequest, household: Household) -> dict[str, Any
     }
 
 
-def today_panel(request: HttpRequest) -> dict[str, Any] | None:
+def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     """For a worker: their households where a parent just went into hospital or care or died,
     their people's open safety events and plan reviews due. For a coordinator: also every
     safety event still waiting for acknowledgement."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if membership is None or not membership.reads_personal_data:
         return None
     today = timezone.localdate()

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES, Role
-from ibasho.audit.services import record_audit
+from ibasho.audit.services import audit_list, audit_read, record_audit
 from ibasho.families import board, services
 from ibasho.families.forms import (
     BehaviourChangeForm,
@@ -36,32 +37,36 @@ from ibasho.people.models import FamilyMember, Household, Person
 from ibasho.people.services import save_record
 
 
-def _household(request: HttpRequest, code: str) -> Household:
-    return get_object_or_404(Household.objects.visible_to(request.membership), code=code)  # type: ignore[attr-defined]
+def _household(request: MemberRequest, code: str, page: str) -> Household:
+    """The household, for a page about it (its opening is recorded as a read)."""
+    household = get_object_or_404(Household.objects.visible_to(request.membership), code=code)
+    audit_read(request, f"families.{page}.viewed", household)
+    return household
 
 
-def _person(request: HttpRequest, code: str) -> Person:
-    return get_object_or_404(Person.objects.visible_to(request.membership), code=code)  # type: ignore[attr-defined]
+def _person(request: MemberRequest, code: str, page: str) -> Person:
+    """The person, for a page about them (its opening is recorded as a read)."""
+    person = get_object_or_404(Person.objects.visible_to(request.membership), code=code)
+    audit_read(request, f"families.{page}.viewed", person, person=person)
+    return person
 
 
 @member_required(*SUPERVISOR_ROLES)
-def risk_board(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def risk_board(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     today = timezone.localdate()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     rows = board.assess_all(board.board_households(membership), today, limits)
     events = SafetyEvent.objects.visible_to(membership).unacknowledged().select_related("person")
-    record_audit(
-        "families.risk_board.viewed", by=request.user, organisation=membership.organisation
-    )
+    audit_list(request, "families.risk_board.viewed", len(rows))
     context = {"rows": rows, "events": events, "limits": limits, "today": today}
     return render(request, "families/risk_board.html", context)
 
 
 @member_required()
 @require_POST
-def consultation_create(request: HttpRequest, code: str) -> HttpResponse:
-    household = _household(request, code)
+def consultation_create(request: MemberRequest, code: str) -> HttpResponse:
+    household = _household(request, code, "consultation_form")
     form = ConsultationForm(request.POST, household=household)
 
     def save(person: Person, family_member: FamilyMember, **data: Any) -> None:
@@ -88,11 +93,12 @@ def _household_url(household: Household) -> str:
 
 
 @member_required()
-def health_update(request: HttpRequest, code: str) -> HttpResponse:
+def health_update(request: MemberRequest, code: str) -> HttpResponse:
     member = get_object_or_404(
-        FamilyMember.objects.visible_to(request.membership).select_related("household"),  # type: ignore[attr-defined]
+        FamilyMember.objects.visible_to(request.membership).select_related("household"),
         code=code,
     )
+    audit_read(request, "families.health_form.viewed", member)
     form = HealthForm(request.POST or None, initial={"health": member.health})
 
     def save(**data: Any) -> None:
@@ -109,7 +115,7 @@ def health_update(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _record_page(
-    request: HttpRequest,
+    request: MemberRequest,
     form: Any,
     action: str,
     *,
@@ -133,8 +139,8 @@ def _record_page(
 
 
 @member_required()
-def circumstances_edit(request: HttpRequest, code: str) -> HttpResponse:
-    household = _household(request, code)
+def circumstances_edit(request: MemberRequest, code: str) -> HttpResponse:
+    household = _household(request, code, "circumstances_form")
     found = HouseholdCircumstances.objects.filter(household=household).first()
     form = CircumstancesForm(request.POST or None, instance=found)
     return _record_page(
@@ -148,19 +154,12 @@ def circumstances_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
-    household = _household(request, code)
+def plan_edit(request: MemberRequest, code: str) -> HttpResponse:
+    household = _household(request, code, "contingency_plan")
     plan = ContingencyPlan.objects.filter(household=household).first()
     form = ContingencyPlanForm(
         request.POST or None, instance=plan, initial={"last_reviewed_on": timezone.localdate()}
     )
-    if plan is not None and request.method == "GET":
-        record_audit(
-            "families.contingency_plan.viewed",
-            by=request.user,
-            organisation=household.organisation,
-            target=plan,
-        )
     return _record_page(
         request,
         form,
@@ -172,8 +171,8 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def behaviour_create(request: HttpRequest, code: str) -> HttpResponse:
-    person = _person(request, code)
+def behaviour_create(request: MemberRequest, code: str) -> HttpResponse:
+    person = _person(request, code, "behaviour_form")
     members = person.household.members.all() if person.household else FamilyMember.objects.none()
     form = BehaviourChangeForm(request.POST or None, members=members)
     return _record_page(
@@ -188,8 +187,8 @@ def behaviour_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def safety_create(request: HttpRequest, code: str) -> HttpResponse:
-    person = _person(request, code)
+def safety_create(request: MemberRequest, code: str) -> HttpResponse:
+    person = _person(request, code, "safety_form")
 
     def save(**data: Any) -> None:
         services.raise_safety_event(person, by=request.user, **data)
@@ -204,16 +203,16 @@ def safety_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _event(request: HttpRequest, code: str) -> SafetyEvent:
+def _event(request: MemberRequest, code: str) -> SafetyEvent:
     return get_object_or_404(
-        SafetyEvent.objects.visible_to(request.membership).select_related("person"),  # type: ignore[attr-defined]
+        SafetyEvent.objects.visible_to(request.membership).select_related("person"),
         code=code,
     )
 
 
 @member_required(*SUPERVISOR_ROLES)
 @require_POST
-def safety_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
+def safety_acknowledge(request: MemberRequest, code: str) -> HttpResponse:
     event = _event(request, code)
     services.acknowledge_safety_event(event, by=request.user)
     back = request.POST.get("next", "")
@@ -223,8 +222,9 @@ def safety_acknowledge(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def safety_resolve(request: HttpRequest, code: str) -> HttpResponse:
+def safety_resolve(request: MemberRequest, code: str) -> HttpResponse:
     event = _event(request, code)
+    audit_read(request, "families.safety_event.viewed", event, person=event.person)
 
     def save(**data: Any) -> None:
         services.resolve_safety_event(event, by=request.user, **data)
@@ -240,8 +240,8 @@ def safety_resolve(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required(Role.ADMIN)
-def risk_settings(request: HttpRequest) -> HttpResponse:
-    organisation = request.membership.organisation  # type: ignore[attr-defined]
+def risk_settings(request: MemberRequest) -> HttpResponse:
+    organisation = request.membership.organisation
     found = RiskSettings.objects.filter(organisation=organisation).first()
     form = RiskSettingsForm(
         request.POST or None, instance=found or RiskSettings(organisation=organisation)

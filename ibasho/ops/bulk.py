@@ -43,7 +43,8 @@ def allocate(counts: dict[type[models.Model], int]) -> dict[type[models.Model], 
 
 
 def next_id(model: type[models.Model]) -> int:
-    last = model._default_manager.aggregate(m=models.Max("id"))["m"]  # type: ignore[attr-defined]
+    # Every organisation's rows: the base manager is never scoped.
+    last = model._base_manager.aggregate(m=models.Max("id"))["m"]
     return (last or 0) + 1
 
 

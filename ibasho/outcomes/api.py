@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
-from ibasho.audit.services import record_audit
+from ibasho.accounts.api_auth import member_or_404
+from ibasho.accounts.models import Role
+from ibasho.audit.services import audit_read
 from ibasho.outcomes import scoring, services
 from ibasho.outcomes.models import Administration, Respondent, current_language
 from ibasho.people.models import FamilyMember, Person
@@ -81,7 +82,9 @@ def _answer_errors(error: scoring.AnswerError) -> Status:
 
 
 def _definition(request: HttpRequest, code: str) -> scoring.Definition | None:
-    return services.available_instruments(request.auth.organisation).get(code)  # type: ignore[attr-defined]
+    # Scoring stores nothing, so every role may use it, analysts included.
+    organisation = member_or_404(request, *Role.values).organisation
+    return services.available_instruments(organisation).get(code)
 
 
 def _band_set_error(definition: scoring.Definition, band_set: str | None) -> str | None:
@@ -107,17 +110,13 @@ def score_answers(request: HttpRequest, code: str, payload: ScoreIn):  # type: i
 
 
 def _person(request: HttpRequest, code: UUID) -> Person:
-    membership = request.auth  # type: ignore[attr-defined]
-    if not membership.reads_personal_data:
-        raise HttpError(404, "Not found")
-    return get_object_or_404(Person.objects.visible_to(membership), code=code)
+    return get_object_or_404(Person.objects.visible_to(member_or_404(request)), code=code)
 
 
 @router.get("/people/{code}/administrations", response=list[AdministrationOut])
 def list_administrations(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     person = _person(request, code)
-    record_audit("outcomes.administration.listed", by=request.user,
-                 organisation=person.organisation, target=person, person=person)  # fmt: skip
+    audit_read(request, "outcomes.administration.listed", person, person=person)
     return person.administrations.select_related("family_member").order_by("administered_on", "id")
 
 

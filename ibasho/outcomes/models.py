@@ -14,8 +14,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.accounts.tenancy import TenantModel
 from ibasho.outcomes import kato
-from ibasho.people.models import TenantModel
 
 if TYPE_CHECKING:
     from ibasho.outcomes.scoring import Definition

@@ -1,12 +1,13 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import Role
-from ibasho.audit.services import record_audit
+from ibasho.audit.services import audit_read
 from ibasho.outcomes import presenters, recovery, scoring, services
 from ibasho.outcomes.forms import (
     AdministrationForm,
@@ -18,15 +19,18 @@ from ibasho.outcomes.models import Administration, InstrumentDefinition, current
 from ibasho.people.models import Person
 
 
-def _person(request: HttpRequest, code: str) -> Person:
-    return get_object_or_404(Person.objects.visible_to(request.membership), code=code)  # type: ignore[attr-defined]
+def _person(request: MemberRequest, code: str, page: str) -> Person:
+    """The person, for a page about them (its opening is recorded as a read)."""
+    person = get_object_or_404(Person.objects.visible_to(request.membership), code=code)
+    audit_read(request, f"outcomes.{page}.viewed", person, person=person)
+    return person
 
 
 @member_required()
-def administration_create(request: HttpRequest, code: str) -> HttpResponse:
+def administration_create(request: MemberRequest, code: str) -> HttpResponse:
     """Without ?instrument= a list to choose from; with it, that instrument's form."""
-    person = _person(request, code)
-    organisation = request.membership.organisation  # type: ignore[attr-defined]
+    person = _person(request, code, "administration_form")
+    organisation = request.membership.organisation
     definitions = services.available_instruments(organisation)
     chosen = request.GET.get("instrument", "")
     if not chosen:
@@ -58,15 +62,14 @@ def administration_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def administration_detail(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def administration_detail(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     administration = get_object_or_404(
         Administration.objects.visible_to(membership).select_related("person", "family_member"),
         code=code,
     )
-    record_audit("outcomes.administration.viewed", by=request.user,
-                 organisation=membership.organisation, target=administration,
-                 person=administration.person)  # fmt: skip
+    audit_read(request, "outcomes.administration.viewed", administration,
+               person=administration.person)  # fmt: skip
     definition = services.available_instruments(membership.organisation).get(
         administration.instrument
     )
@@ -96,8 +99,8 @@ def administration_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def administration_rescore(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def administration_rescore(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     administration = get_object_or_404(
         Administration.objects.visible_to(membership).select_related("person"), code=code
     )
@@ -117,8 +120,8 @@ def administration_rescore(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def kato_create(request: HttpRequest, code: str) -> HttpResponse:
-    person = _person(request, code)
+def kato_create(request: MemberRequest, code: str) -> HttpResponse:
+    person = _person(request, code, "kato_form")  # the form shows the Kato history
     form = KatoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.record_kato_assessment(person, answers=form.answers(),
@@ -131,8 +134,8 @@ def kato_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def recovery_create(request: HttpRequest, code: str) -> HttpResponse:
-    person = _person(request, code)
+def recovery_create(request: MemberRequest, code: str) -> HttpResponse:
+    person = _person(request, code, "recovery_form")
     form = RecoveryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.record_recovery_profile(person, rated_on=form.cleaned_data["rated_on"],
@@ -144,12 +147,10 @@ def recovery_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def person_outcomes(request: HttpRequest, code: str) -> HttpResponse:
+def person_outcomes(request: MemberRequest, code: str) -> HttpResponse:
     """Everything measured for one person, laid out to print."""
-    membership = request.membership  # type: ignore[attr-defined]
-    person = _person(request, code)
-    record_audit("outcomes.person_outcomes.viewed", by=request.user,
-                 organisation=membership.organisation, target=person, person=person)  # fmt: skip
+    membership = request.membership
+    person = _person(request, code, "person_outcomes")
     context = presenters.panel_context(person, membership.organisation)
     context["administrations"] = person.administrations.select_related("family_member").order_by(
         "-administered_on", "-id"
@@ -167,9 +168,9 @@ def person_outcomes(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required(Role.ADMIN, Role.COORDINATOR, Role.WORKER)
-def instrument_list(request: HttpRequest) -> HttpResponse:
+def instrument_list(request: MemberRequest) -> HttpResponse:
     """The instruments in use; an admin may add the organisation's own."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     organisation = membership.organisation
     form = InstrumentDefinitionForm(request.POST or None)
     if request.method == "POST":

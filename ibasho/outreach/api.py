@@ -8,23 +8,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationInfo, field_validator
 
-from ibasho.audit.services import record_audit
+from ibasho.accounts.api_auth import member_or_404
+from ibasho.audit.pagination import AuditedPagination
+from ibasho.audit.services import audit_list, audit_read
 from ibasho.outreach import services, trust
 from ibasho.outreach.models import Cadence, Contact
 from ibasho.people.models import FamilyMember, Person
 
 router = Router(tags=["outreach"])
-
-
-def _member(request: HttpRequest) -> Any:
-    membership = request.auth  # type: ignore[attr-defined]
-    if not membership.reads_personal_data:
-        raise HttpError(404, "Not found")
-    return membership
 
 
 def local_iso(moment: dt.datetime, organisation: Any) -> str:
@@ -114,9 +108,9 @@ def _contacts(membership: Any) -> Any:
 
 
 @router.get("/contacts", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(AuditedPagination, audit="outreach.contact_list.viewed")
 def list_contacts(request: HttpRequest, since: dt.date | None = None):  # type: ignore[no-untyped-def]
-    membership = _member(request)
+    membership = member_or_404(request)
     contacts = _contacts(membership)
     if since is not None:
         contacts = contacts.filter(occurred_at__date__gte=since)
@@ -132,7 +126,7 @@ def _errors(error: ValidationError) -> list[dict[str, str]]:
 
 @router.post("/contacts", response={201: ContactOut, 422: dict})
 def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no-untyped-def]
-    membership = _member(request)
+    membership = member_or_404(request)
     person = (
         Person.objects.visible_to(membership)
         .select_related("organisation")
@@ -163,9 +157,9 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
 @router.get("/people/{code}/contacts", response=list[ContactOut])
 @paginate(LimitOffsetPagination)
 def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
-    membership = _member(request)
+    membership = member_or_404(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    record_audit("outreach.contacts.viewed", by=request.user, person=person, target=person)
+    audit_read(request, "outreach.contacts.viewed", person, person=person)
     return _contacts(membership).filter(person=person)
 
 
@@ -188,7 +182,7 @@ class Queue(Schema):
 @router.get("/outreach/queue", response=Queue)
 def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no-untyped-def]
     """The token user's outreach due on `date` (default: today), overdue items first."""
-    membership = _member(request)
+    membership = member_or_404(request)
     day = date or membership.organisation.today()
     due = Cadence.objects.visible_to(membership).queue(request.user, day).rows()
     items = [
@@ -204,6 +198,7 @@ def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no
         }
         for item in due
     ]
+    audit_list(request, "outreach.queue.viewed", len({item.person.code for item in due}))
     return {"date": day, "items": items}
 
 

@@ -3,6 +3,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.accounts.models import CASE_ROLES, User
 from ibasho.outreach.models import (
@@ -43,6 +44,8 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             "occurred_at", "channel", "direction", "reached", "family_member", "outcome",
             "duration_minutes", "second_staff", "note", "next_step",
         ]  # fmt: skip
+        # Choices are set per form below, never from an import-time query.
+        field_classes = {"family_member": SafeModelChoiceField}
         widgets = {
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.outreach import cadence as rules
-from ibasho.people.models import Case, TenantModel, TenantQuerySet
+from ibasho.people.models import Case
 
 
 class Contact(TenantModel):
@@ -250,7 +251,8 @@ class OutreachPlan(TenantModel, Backoff):
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     last_two_way_on = models.DateField(_("last two-way contact"), null=True, blank=True)
 
-    objects = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
+    objects = TenantManager.from_queryset(OutreachPlanQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta(TenantModel.Meta):
         verbose_name = _("outreach plan")
@@ -350,7 +352,8 @@ class Cadence(TenantModel):
     unanswered = models.PositiveIntegerField(default=0, editable=False)
     next_due_on = models.DateField(_("next due"), null=True, blank=True, editable=False)
 
-    objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
+    objects = TenantManager.from_queryset(CadenceQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = CadenceQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta(TenantModel.Meta):
         verbose_name = _("cadence")

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from ibasho.audit.services import record_audit
+from ibasho.accounts.api_auth import member_or_404
+from ibasho.audit.pagination import AuditedPagination
+from ibasho.audit.services import audit_read
 from ibasho.outreach.api import PersonOutreachOut, person_outreach
 from ibasho.people.forms import PersonForm
 from ibasho.people.models import Person
@@ -53,38 +54,25 @@ class PersonIn(Schema):
     referral_source: str = ""
 
 
-def personal_data_member(request: HttpRequest):  # type: ignore[no-untyped-def]
-    membership = request.auth  # type: ignore[attr-defined]
-    if not membership.reads_personal_data:
-        raise HttpError(404, "Not found")
-    return membership
-
-
 @router.get("", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(AuditedPagination, audit="people.person_list.viewed")
 def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
-    membership = personal_data_member(request)
+    membership = member_or_404(request)
     return Person.objects.visible_to(membership).search(q)
 
 
 @router.get("/{code}", response=PersonDetailOut)
 def read_person(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
-    membership = personal_data_member(request)
+    membership = member_or_404(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    record_audit(
-        "people.person.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=person,
-        person=person,
-    )
+    audit_read(request, "people.person.viewed", person, person=person)
     return person
 
 
 @router.post("", response={201: PersonOut, 422: dict})
 def create(request: HttpRequest, payload: PersonIn):  # type: ignore[no-untyped-def]
     """Validated by the same form as the web page, so the rules cannot drift apart."""
-    membership = personal_data_member(request)
+    membership = member_or_404(request)
     form = PersonForm(payload.dict(), organisation=membership.organisation)
     if not form.is_valid():
         errors = [

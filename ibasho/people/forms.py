@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.lib.japanese import normalise_kana
 from ibasho.people.models import (
@@ -64,6 +65,8 @@ class PersonForm(forms.ModelForm):
             "earlier_episodes", "own_words", "goals", "things_to_avoid",
             "preferred_channels", "referral_source",
         ]  # fmt: skip
+        # Choices are set per form below, never from an import-time query.
+        field_classes = {"household": SafeModelChoiceField}
         widgets = {
             "birth_date": DateInput,
             "withdrawal_since": DateInput,
@@ -146,6 +149,7 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "given_by_person", "proxy", "given_on", "note"]
+        field_classes = {"proxy": SafeModelChoiceField}
         widgets = {"given_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, person, **kwargs):  # type: ignore[no-untyped-def]

@@ -1,5 +1,4 @@
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -7,39 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.models import PREFECTURE_CHOICES
+from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib.dates import age_on
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.lib.japanese import normalise_kana, reading_sort_key, search_term, search_text
-
-
-class TenantQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    """The access guard for personal data: an organisation's records, for the roles that work
-    with people. Analysts and strangers get nothing."""
-
-    def visible_to(self, membership):  # type: ignore[no-untyped-def]
-        if membership is None or not membership.reads_personal_data:
-            return self.none()
-        return self.filter(organisation_id=membership.organisation_id)
-
-
-class TenantModel(models.Model):
-    """A record owned by one organisation. The organisation key is in every unique constraint
-    (and so in every lookup by code) so that tables can be distributed by organisation."""
-
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
-    code = models.UUIDField(default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "code"], name="%(app_label)s_%(class)s_org_code"
-            )
-        ]
 
 
 class Gender(models.TextChoices):
@@ -233,7 +203,8 @@ class Person(TenantModel):
     sort_key = models.CharField(max_length=250, editable=False, default="")
     search_text = models.CharField(max_length=500, editable=False, default="")
 
-    objects = PersonQuerySet.as_manager()  # type: ignore[misc]
+    objects = TenantManager.from_queryset(PersonQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = PersonQuerySet.as_manager()  # type: ignore[misc]
 
     # Free text held encrypted; lists defer it, since decrypting costs more than reading.
     ENCRYPTED_FIELDS = ("earlier_episodes", "own_words", "goals", "things_to_avoid")
@@ -326,6 +297,9 @@ class CaseAssignment(models.Model):
     )
     is_lead = models.BooleanField(_("lead worker"), default=True)
     since = models.DateField(default=timezone.localdate)
+
+    objects = TenantManager.from_queryset(TenantQuerySet)()
+    unscoped = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -3,15 +3,16 @@ import datetime as dt
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import Role
 from ibasho.audit.models import AuditEntry
-from ibasho.audit.services import record_audit
+from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.panels import household_panels, person_panels
 from ibasho.people import services
 from ibasho.people.forms import (
@@ -44,9 +45,9 @@ def filter_people(people, form: PersonFilterForm, user, today: dt.date):  # type
 
 
 @member_required()
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: MemberRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None)
-    people = Person.objects.visible_to(request.membership).select_related("household")  # type: ignore[attr-defined]
+    people = Person.objects.visible_to(request.membership).select_related("household")
     if form.is_valid():
         people = filter_people(people, form, request.user, timezone.localdate())
     elif form.is_bound:
@@ -54,6 +55,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     else:
         people = people.with_open_case()
     page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(request, "people.person_list.viewed", len(page.object_list))
     template = (
         "people/_person_rows.html"
         if request.headers.get("HX-Request")
@@ -63,19 +65,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required()
-def person_detail(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_detail(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     person = get_object_or_404(
         Person.objects.visible_to(membership).select_related("household", "organisation"),
         code=code,
     )
-    record_audit(
-        "people.person.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=person,
-        person=person,
-    )
+    audit_read(request, "people.person.viewed", person, person=person)
     cases = person.cases.prefetch_related("workers")
     context = {
         "person": person,
@@ -88,8 +84,8 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def person_create(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_create(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     form = PersonForm(request.POST or None, organisation=membership.organisation)
     if request.method == "POST" and form.is_valid():
         assign = request.user if membership.role == Role.WORKER else None
@@ -101,10 +97,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required()
-def person_edit(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_edit(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     form = PersonForm(request.POST or None, instance=person, organisation=membership.organisation)
+    audit_read(request, "people.person_form.viewed", person, person=person, fields=form.fields)
     if request.method == "POST" and form.is_valid():
         services.save_record(
             form,
@@ -118,24 +115,20 @@ def person_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required(Role.ADMIN)
-def person_audit(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_audit(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    audit_read(request, "people.person_audit.viewed", person, person=person)
     entries = AuditEntry.objects.visible_to(membership).about_person(person.code)
     page = Paginator(entries.select_related("actor"), 100).get_page(request.GET.get("page"))
     return render(request, "people/person_audit.html", {"person": person, "page": page})
 
 
 @member_required()
-def household_detail(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def household_detail(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     household = get_object_or_404(Household.objects.visible_to(membership), code=code)
-    record_audit(
-        "people.household.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=household,
-    )
+    audit_read(request, "people.household.viewed", household)
     context = {
         "household": household,
         "members": household.members.all(),
@@ -146,10 +139,11 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def household_create(request: HttpRequest, code: str) -> HttpResponse:
+def household_create(request: MemberRequest, code: str) -> HttpResponse:
     """Create the household of a person (people are always reached through a household)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    audit_read(request, "people.household_form.viewed", person, person=person)
     form = HouseholdForm(
         request.POST or None,
         initial={
@@ -166,10 +160,11 @@ def household_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def household_edit(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def household_edit(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     household = get_object_or_404(Household.objects.visible_to(membership), code=code)
     form = HouseholdForm(request.POST or None, instance=household)
+    audit_read(request, "people.household_form.viewed", household, fields=form.fields)
     if request.method == "POST" and form.is_valid():
         services.save_record(
             form, "people.household.changed", by=request.user, organisation=membership.organisation
@@ -179,10 +174,11 @@ def household_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def family_member_create(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def family_member_create(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     household = get_object_or_404(Household.objects.visible_to(membership), code=code)
     form = FamilyMemberForm(request.POST or None)
+    audit_read(request, "people.family_member_form.viewed", household)
     if request.method == "POST" and form.is_valid():
         services.add_family_member(household, form, by=request.user)
         return redirect("people:household_detail", code=household.code)
@@ -190,12 +186,13 @@ def family_member_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def family_member_edit(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def family_member_edit(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     member = get_object_or_404(
         FamilyMember.objects.visible_to(membership).select_related("household"), code=code
     )
     form = FamilyMemberForm(request.POST or None, instance=member)
+    audit_read(request, "people.family_member_form.viewed", member, fields=form.fields)
     if request.method == "POST" and form.is_valid():
         services.save_record(
             form,
@@ -212,10 +209,11 @@ def family_member_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def consent_create(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def consent_create(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     form = ConsentForm(request.POST or None, person=person)
+    audit_read(request, "people.consent_form.viewed", person, person=person)
     if request.method == "POST" and form.is_valid():
         services.save_record(
             form,
@@ -231,9 +229,9 @@ def consent_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def consent_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def consent_withdraw(request: MemberRequest, code: str) -> HttpResponse:
     consent = get_object_or_404(
-        Consent.objects.visible_to(request.membership).select_related("person"),  # type: ignore[attr-defined]
+        Consent.objects.visible_to(request.membership).select_related("person"),
         code=code,
     )
     services.withdraw_consent(consent, by=request.user)
@@ -241,24 +239,18 @@ def consent_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required(Role.ANALYST, Role.COORDINATOR, Role.ADMIN, Role.WORKER)
-def organisation_overview(request: HttpRequest) -> HttpResponse:
-    """Aggregate figures only: what an analyst may see."""
-    organisation = request.membership.organisation  # type: ignore[attr-defined]
-    cases = Case.objects.filter(organisation=organisation)
-    totals = cases.aggregate(
+def organisation_overview(request: MemberRequest) -> HttpResponse:
+    """Aggregate figures only: what an analyst may see (the request's scope is the
+    organisation's)."""
+    totals = Case.objects.aggregate(
         open=Count("id", filter=Q(status=Case.Status.OPEN)),
         closed=Count("id", filter=Q(status=Case.Status.CLOSED)),
     )
-    by_gender = (
-        Person.objects.filter(organisation=organisation)
-        .values("gender")
-        .annotate(n=Count("id"))
-        .order_by("gender")
-    )
+    by_gender = Person.objects.values("gender").annotate(n=Count("id")).order_by("gender")
     labels = dict(Person._meta.get_field("gender").choices)  # type: ignore[arg-type]
     context = {
         "totals": totals,
         "by_gender": [{"label": labels.get(row["gender"]), "n": row["n"]} for row in by_gender],
-        "households": Household.objects.filter(organisation=organisation).count(),
+        "households": Household.objects.count(),
     }
     return render(request, "people/organisation_overview.html", context)

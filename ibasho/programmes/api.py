@@ -7,10 +7,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ibasho.audit.services import record_audit
+from ibasho.accounts.api_auth import member_or_404
+from ibasho.audit.services import audit_read
 from ibasho.programmes import services
 from ibasho.programmes.models import Attendance, Enrolment, Programme, Session
 
@@ -72,16 +72,8 @@ class AttendanceIn(Schema):
     minutes: int | None = Field(None, description="defaults to the session's length")
 
 
-def case_member(request: HttpRequest) -> Any:
-    """The caller's membership; analysts see nothing here, like strangers."""
-    membership = request.auth  # type: ignore[attr-defined]
-    if not membership.reads_personal_data:
-        raise HttpError(404, "Not found")
-    return membership
-
-
 def _programmes(request: HttpRequest) -> Any:
-    return Programme.objects.visible_to(case_member(request)).annotate(
+    return Programme.objects.visible_to(member_or_404(request)).annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__left_on__isnull=True), distinct=True)
     )
 
@@ -107,7 +99,7 @@ def list_sessions(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-
 
 def _session(request: HttpRequest, code: UUID) -> Session:
     return get_object_or_404(
-        Session.objects.visible_to(case_member(request)).select_related(
+        Session.objects.visible_to(member_or_404(request)).select_related(
             "programme", "organisation"
         ),
         code=code,
@@ -123,13 +115,9 @@ def _attendance(session: Session) -> Any:
 @router.get("/sessions/{code}/attendance", response=list[AttendanceOut])
 def list_attendance(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     session = _session(request, code)
-    record_audit(
-        "programmes.attendance.viewed",
-        by=request.user,
-        organisation=session.organisation,
-        target=session,
-    )
-    return _attendance(session)
+    rows = list(_attendance(session))
+    audit_read(request, "programmes.attendance.viewed", session, count=len(rows))
+    return rows
 
 
 @router.put("/sessions/{code}/attendance/{enrolment}", response={200: AttendanceOut, 422: dict})
@@ -137,7 +125,9 @@ def put_attendance(request: HttpRequest, code: UUID, enrolment: UUID, payload: A
     """Record or change one participant's attendance; the contact log follows."""
     session = _session(request, code)
     found = get_object_or_404(
-        Enrolment.objects.visible_to(request.auth).current().filter(programme=session.programme),  # type: ignore[attr-defined]
+        Enrolment.objects.visible_to(member_or_404(request))
+        .current()
+        .filter(programme=session.programme),
         code=enrolment,
     )
     try:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib.fields import EncryptedTextField
-from ibasho.people.models import TenantModel, TenantQuerySet
 from ibasho.programmes import matching
 from ibasho.programmes.courses import TEMPLATES
 
@@ -77,7 +77,8 @@ class Programme(TenantModel):
     )
     is_open = models.BooleanField(_("open for enrolment"), default=True)
 
-    objects = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
+    objects = TenantManager.from_queryset(ProgrammeQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta(TenantModel.Meta):
         verbose_name = _("programme")
@@ -179,7 +180,8 @@ class Enrolment(TenantModel):
     enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
-    objects = EnrolmentQuerySet.as_manager()  # type: ignore[misc]
+    objects = TenantManager.from_queryset(EnrolmentQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = EnrolmentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta(TenantModel.Meta):
         verbose_name = _("enrolment")

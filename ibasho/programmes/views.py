@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
-from ibasho.audit.services import record_audit
+from ibasho.audit.services import audit_list, audit_read, record_audit
 from ibasho.lib.web import form_page
 from ibasho.people.models import FamilyMember, Person
 from ibasho.programmes import matching, services
@@ -30,8 +31,8 @@ from ibasho.programmes.forms import (
 from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme, Session
 
 
-def _programmes(request: HttpRequest) -> Any:
-    return Programme.objects.visible_to(request.membership)  # type: ignore[attr-defined]
+def _programmes(request: MemberRequest) -> Any:
+    return Programme.objects.visible_to(request.membership)
 
 
 def _with_counts(programmes: Any) -> Any:
@@ -41,7 +42,7 @@ def _with_counts(programmes: Any) -> Any:
 
 
 @member_required()
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: MemberRequest) -> HttpResponse:
     programmes = list(_with_counts(_programmes(request)).order_by("-is_open", "name_ja", "id"))
     for programme in programmes:
         programme.free = programme.free_places(programme.enrolled)
@@ -49,16 +50,16 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(*SUPERVISOR_ROLES)
-def programme_create(request: HttpRequest) -> HttpResponse:
-    return _programme_form(request, Programme(organisation=request.membership.organisation))  # type: ignore[attr-defined]
+def programme_create(request: MemberRequest) -> HttpResponse:
+    return _programme_form(request, Programme(organisation=request.membership.organisation))
 
 
 @member_required(*SUPERVISOR_ROLES)
-def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
+def programme_edit(request: MemberRequest, code: str) -> HttpResponse:
     return _programme_form(request, get_object_or_404(_programmes(request), code=code))
 
 
-def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
+def _programme_form(request: MemberRequest, programme: Programme) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         action = "programmes.programme.changed" if programme.pk else "programmes.programme.created"
@@ -76,7 +77,7 @@ def _programme_form(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 
 @member_required()
-def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
+def programme_detail(request: MemberRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(_programmes(request), code=code)
     enrolments = list(
         programme.enrolments.current().select_related("person", "family_member")  # type: ignore[attr-defined]
@@ -87,12 +88,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             recorded=Count("attendances"),
         )
     )
-    record_audit(
-        "programmes.programme.viewed",
-        by=request.user,
-        organisation=programme.organisation,
-        target=programme,
-    )
+    audit_read(request, "programmes.programme.viewed", programme, count=len(enrolments))
     context = {
         "programme": programme,
         "enrolments": enrolments,
@@ -101,7 +97,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "chart": attendance_chart(sessions, len(enrolments)),
         "measurement_points": programme.measurement_points.all(),
         "today": timezone.localdate(),
-        "can_manage": request.membership.is_supervisor,  # type: ignore[attr-defined]
+        "can_manage": request.membership.is_supervisor,
     }
     return render(request, "programmes/programme_detail.html", context)
 
@@ -118,14 +114,14 @@ def attendance_chart(sessions: list[Any], enrolled: int) -> dict[str, Any]:
 
 
 def _programme_page(
-    request: HttpRequest, programme: Programme, form: Any, save: Any, title: str
+    request: MemberRequest, programme: Programme, form: Any, save: Any, title: str
 ) -> HttpResponse:
     done = reverse("programmes:programme_detail", args=[programme.code])
     return form_page(request, form, save, done=done, title=title, programme=programme)
 
 
 @member_required(*SUPERVISOR_ROLES)
-def sessions_add(request: HttpRequest, code: str) -> HttpResponse:
+def sessions_add(request: MemberRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(_programmes(request), code=code)
 
     def save(**data: Any) -> None:
@@ -136,7 +132,7 @@ def sessions_add(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required(*SUPERVISOR_ROLES)
-def course_start(request: HttpRequest, code: str) -> HttpResponse:
+def course_start(request: MemberRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(_programmes(request), code=code)
 
     def save(start: dt.date) -> None:
@@ -147,11 +143,12 @@ def course_start(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def enrol(request: HttpRequest, code: str) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def enrol(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     programme = get_object_or_404(_programmes(request), code=code)
     people = Person.objects.visible_to(membership).with_open_case()
     members = FamilyMember.objects.visible_to(membership).select_related("household")
+    audit_list(request, "programmes.enrol_form.viewed", people.count(), target=programme)
     initial = {"person": request.GET.get("person")} if request.GET.get("person") else None
     form = EnrolForm(request.POST or None, people=people, members=members, initial=initial)
 
@@ -163,18 +160,18 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def enrolment_leave(request: HttpRequest, code: str) -> HttpResponse:
+def enrolment_leave(request: MemberRequest, code: str) -> HttpResponse:
     enrolment = get_object_or_404(
-        Enrolment.objects.visible_to(request.membership).select_related("programme", "person"),  # type: ignore[attr-defined]
+        Enrolment.objects.visible_to(request.membership).select_related("programme", "person"),
         code=code,
     )
     services.leave_programme(enrolment, by=request.user)
     return redirect("programmes:programme_detail", code=enrolment.programme.code)
 
 
-def _session(request: HttpRequest, code: str) -> Session:
+def _session(request: MemberRequest, code: str) -> Session:
     return get_object_or_404(
-        Session.objects.visible_to(request.membership).select_related("programme"),  # type: ignore[attr-defined]
+        Session.objects.visible_to(request.membership).select_related("programme"),
         code=code,
     )
 
@@ -196,18 +193,14 @@ def _rows(session: Session) -> list[dict[str, Any]]:
 
 
 @member_required()
-def session_detail(request: HttpRequest, code: str) -> HttpResponse:
+def session_detail(request: MemberRequest, code: str) -> HttpResponse:
     session = _session(request, code)
-    record_audit(
-        "programmes.session.viewed",
-        by=request.user,
-        organisation=session.organisation,
-        target=session,
-    )
+    rows = _rows(session)
+    audit_read(request, "programmes.session.viewed", session, count=len(rows))
     context = {
         "session": session,
         "programme": session.programme,
-        "rows": _rows(session),
+        "rows": rows,
         "statuses": Attendance.Status.choices,
     }
     return render(request, "programmes/session_detail.html", context)
@@ -215,7 +208,7 @@ def session_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def attendance_record(request: HttpRequest, code: str, enrolment: str) -> HttpResponse:
+def attendance_record(request: MemberRequest, code: str, enrolment: str) -> HttpResponse:
     session = _session(request, code)
     found = get_object_or_404(
         session.programme.enrolments.current().select_related("person", "family_member"),  # type: ignore[attr-defined]
@@ -246,7 +239,7 @@ def attendance_record(request: HttpRequest, code: str, enrolment: str) -> HttpRe
 
 
 @member_required()
-def session_edit(request: HttpRequest, code: str) -> HttpResponse:
+def session_edit(request: MemberRequest, code: str) -> HttpResponse:
     session = _session(request, code)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
@@ -271,9 +264,9 @@ def session_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def measurement_done(request: HttpRequest, code: str) -> HttpResponse:
+def measurement_done(request: MemberRequest, code: str) -> HttpResponse:
     point = get_object_or_404(
-        MeasurementPoint.objects.visible_to(request.membership).select_related("programme"),  # type: ignore[attr-defined]
+        MeasurementPoint.objects.visible_to(request.membership).select_related("programme"),
         code=code,
     )
     if point.done_on is None:
@@ -291,9 +284,9 @@ def measurement_done(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def menu(request: HttpRequest, code: str) -> HttpResponse:
+def menu(request: MemberRequest, code: str) -> HttpResponse:
     """The programmes that fit what a person asks for, to show them and let them choose."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     form = NeedsForm(request.GET or None)
     asked = form.cleaned_data if form.is_valid() else {}
@@ -332,13 +325,7 @@ def menu(request: HttpRequest, code: str) -> HttpResponse:
     fitting = {o.code for o in matching.matching(offers.values(), needs)}
     for programme in programmes:
         programme.free = programme.free_places(programme.enrolled)
-    record_audit(
-        "programmes.menu.viewed",
-        by=request.user,
-        organisation=membership.organisation,
-        target=person,
-        person=person,
-    )
+    audit_read(request, "programmes.menu.viewed", person, person=person)
     context = {
         "person": person,
         "form": form,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
+from ibasho.accounts.tenancy import organisation_scope
 from ibasho.ops.synthetic import families, names, outcomes, outreach, programmes
 from ibasho.ops.synthetic import people as people_synthetic
 
@@ -63,7 +64,8 @@ def create_organisation(
         logins.append((user.username, str(role.label)))
         if role in (Role.WORKER, Role.COORDINATOR):
             workers.append(user)
-    people_synthetic.populate(organisation, rng, today, people=people, workers=workers)
-    for populate in POPULATORS:
-        populate(organisation, rng, today)
+    with organisation_scope(organisation.pk):
+        people_synthetic.populate(organisation, rng, today, people=people, workers=workers)
+        for populate in POPULATORS:
+            populate(organisation, rng, today)
     return DemoOrganisation(organisation, logins)

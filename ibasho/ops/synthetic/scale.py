@@ -12,6 +12,7 @@ from django.db import connection, connections, transaction
 from tqdm import tqdm
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
+from ibasho.accounts.tenancy import organisation_scope
 from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.ops import bulk
 from ibasho.ops.synthetic import names
@@ -151,5 +152,8 @@ def load_organisation(
         for u, (_, role) in zip(users, staff, strict=True)
         if role in (Role.WORKER, Role.COORDINATOR)
     ]
-    caseload = people_synthetic.populate(organisation, rng, today, people=people, workers=workers)
-    return len(staff), load_history(organisation, caseload, rng, today, contacts)
+    with organisation_scope(organisation.pk):
+        caseload = people_synthetic.populate(
+            organisation, rng, today, people=people, workers=workers
+        )
+        return len(staff), load_history(organisation, caseload, rng, today, contacts)

@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
+from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.web import saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import (
@@ -28,20 +30,19 @@ from ibasho.outreach.models import (
 from ibasho.people.models import Case, Person
 
 
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _case(request: HttpRequest, code: str) -> Case:
-    return get_object_or_404(
-        Case.objects.visible_to(_membership(request)).select_related("person", "organisation"),
+def _case(request: MemberRequest, code: str, page: str) -> Case:
+    """The case, for a page about it (its opening is recorded as a read)."""
+    case = get_object_or_404(
+        Case.objects.visible_to(request.membership).select_related("person", "organisation"),
         code=code,
     )
+    audit_read(request, f"outreach.{page}.viewed", case, person=case.person)
+    return case
 
 
 @member_required()
-def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
-    case = _case(request, code)
+def plan_edit(request: MemberRequest, code: str) -> HttpResponse:
+    case = _case(request, code, "plan_form")
     plan = services.ensure_plan(case)
     form = PlanForm(request.POST or None, instance=plan)
 
@@ -62,8 +63,8 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def quiet_create(request: HttpRequest, code: str) -> HttpResponse:
-    case = _case(request, code)
+def quiet_create(request: MemberRequest, code: str) -> HttpResponse:
+    case = _case(request, code, "quiet_form")
     plan = services.ensure_plan(case)
     day = case.organisation.today()
     form = QuietPeriodForm(request.POST or None, today=day)
@@ -84,9 +85,9 @@ def quiet_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def quiet_end(request: HttpRequest, code: str) -> HttpResponse:
+def quiet_end(request: MemberRequest, code: str) -> HttpResponse:
     quiet = get_object_or_404(
-        QuietPeriod.objects.visible_to(_membership(request)).select_related("plan__case__person"),
+        QuietPeriod.objects.visible_to(request.membership).select_related("plan__case__person"),
         code=code,
     )
     services.end_quiet_period(quiet, by=request.user)
@@ -94,9 +95,10 @@ def quiet_end(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def stage_change(request: HttpRequest, code: str) -> HttpResponse:
-    membership = _membership(request)
+def stage_change(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    audit_read(request, "outreach.stage_form.viewed", person, person=person)
     day = membership.organisation.today()
     form = StageForm(request.POST or None, initial={"changed_on": day})
 
@@ -111,8 +113,8 @@ def stage_change(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def closure_request(request: HttpRequest, code: str) -> HttpResponse:
-    case = _case(request, code)
+def closure_request(request: MemberRequest, code: str) -> HttpResponse:
+    case = _case(request, code, "closure_form")
     form = ClosureForm(request.POST or None)
 
     def save(**data: Any) -> Any:
@@ -127,9 +129,9 @@ def closure_request(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required(*SUPERVISOR_ROLES)
 @require_POST
-def closure_decide(request: HttpRequest, code: str) -> HttpResponse:
+def closure_decide(request: MemberRequest, code: str) -> HttpResponse:
     closure = get_object_or_404(
-        Closure.objects.visible_to(_membership(request)).select_related("case__person"),
+        Closure.objects.visible_to(request.membership).select_related("case__person"),
         code=code,
     )
     try:
@@ -144,8 +146,8 @@ def closure_decide(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required()
-def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
-    case = _case(request, code)
+def case_reopen(request: MemberRequest, code: str) -> HttpResponse:
+    case = _case(request, code, "reopen_form")
     form = ReopenForm(request.POST or None)
 
     def save(**data: Any) -> Case:
@@ -157,8 +159,8 @@ def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @member_required(*SUPERVISOR_ROLES)
-def handover(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def handover(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     staff = staff_of(membership.organisation)
     departing = staff.filter(username=request.GET.get("worker", "")).first()
     cases = []
@@ -169,6 +171,7 @@ def handover(request: HttpRequest) -> HttpResponse:
             .select_related("person")
             .order_by("person__sort_key")
         )
+        audit_list(request, "outreach.handover.viewed", len(cases))
     form = HandoverForm(
         request.POST or None, cases=cases, staff=staff.exclude(pk=getattr(departing, "pk", None))
     )
@@ -186,9 +189,9 @@ def handover(request: HttpRequest) -> HttpResponse:
 
 @member_required()
 @require_POST
-def handover_seen(request: HttpRequest, code: str) -> HttpResponse:
+def handover_seen(request: MemberRequest, code: str) -> HttpResponse:
     item = get_object_or_404(
-        Handover.objects.visible_to(_membership(request)).select_related("case__person"),
+        Handover.objects.visible_to(request.membership).select_related("case__person"),
         code=code,
     )
     try:

@@ -1,11 +1,10 @@
 """The organisation's outreach settings."""
 
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import record_audit
 from ibasho.outreach.forms import (
@@ -16,13 +15,9 @@ from ibasho.outreach.models import (
 )
 
 
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
 @member_required(*SUPERVISOR_ROLES)
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def settings_edit(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     config = OutreachSettings.for_organisation(membership.organisation)
     form = OutreachSettingsForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():

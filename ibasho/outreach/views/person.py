@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ibasho.accounts.http import MemberRequest
 from ibasho.outreach import charts, services, trust
 from ibasho.outreach.models import (
     Closure,
@@ -17,14 +17,10 @@ from ibasho.outreach.models import (
 from ibasho.people.models import Person
 
 
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def person_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
+def person_panel(request: MemberRequest, person: Person) -> dict[str, Any] | None:
     """The outreach part of the person page: handover notes first, then trust, stage, plan
     and recent contacts. A fixed number of queries whatever the history's length."""
-    membership = _membership(request)
+    membership = request.membership
     if membership is None or not membership.reads_personal_data:
         return None
     day = membership.organisation.today()

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import User
+from ibasho.audit.services import audit_list
 from ibasho.lib.panels import today_panels
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
@@ -26,10 +28,6 @@ from ibasho.outreach.models import (
     QueueRow,
 )
 from ibasho.people.models import Case
-
-
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
 
 
 def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
@@ -137,8 +135,8 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
 
 
 @member_required()
-def today(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def today(request: MemberRequest) -> HttpResponse:
+    membership = request.membership
     day = membership.organisation.today()
     queue = Cadence.objects.visible_to(membership).queue(request.user, day)
     limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
@@ -158,16 +156,20 @@ def today(request: HttpRequest) -> HttpResponse:
         "handovers": handovers,
         "panels": today_panels.render_list(request),
     }
+    shown = {row.person.code for row in due} | {h.case.person.code for h in handovers}
     if membership.is_supervisor:
-        context["overview"] = coordinator_overview(membership, day)
+        overview = context["overview"] = coordinator_overview(membership, day)
+        shown |= {plan.case.person.code for plan, _ in overview["at_risk"]}
+        shown |= {case.person.code for case in overview["unassigned"]}
+    audit_list(request, "outreach.today.viewed", len(shown))
     return render(request, "outreach/today.html", context)
 
 
 @member_required()
 @require_POST
-def log_attempt(request: HttpRequest, code: str) -> HttpResponse:
+def log_attempt(request: MemberRequest, code: str) -> HttpResponse:
     """One tap on Today: record an unanswered attempt and show the row's new state."""
-    membership = _membership(request)
+    membership = request.membership
     item = get_object_or_404(
         Cadence.objects.visible_to(membership).select_related("plan__case__person"), code=code
     )

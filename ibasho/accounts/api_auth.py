@@ -1,0 +1,76 @@
+"""The API's one guard. A bearer token names a membership; every operation runs in the scope
+of that membership's organisation, and `member(request)` lets in the roles that may read
+personal records (anyone else gets 404, as for a record that does not exist)."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from ibasho.accounts.http import AppRequest
+from ibasho.accounts.models import CASE_ROLES, ApiToken, Membership, hash_token
+from ibasho.accounts.tenancy import organisation_scope
+
+_UNREAD = object()
+
+
+def membership_for_token(raw: str) -> Membership | None:
+    found = (
+        ApiToken.objects.usable()
+        .select_related("membership__organisation", "membership__user")
+        .filter(key_hash=hash_token(raw))
+        .first()
+    )
+    if found is None:
+        return None
+    # Touch at most once a minute so reads stay reads.
+    now = timezone.now()
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.membership
+
+
+def token_membership(request: HttpRequest) -> Membership | None:
+    """The membership named by the request's bearer token, looked up once per request."""
+    found = getattr(request, "token_membership", _UNREAD)
+    if found is _UNREAD:
+        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+        found = membership_for_token(raw.strip()) if scheme.lower() == "bearer" else None
+        cast(AppRequest, request).token_membership = found
+    return cast(Membership | None, found)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
+        return token_membership(request)
+
+
+def in_token_scope(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps every API operation, from authentication to the serialised response (lazy
+    querysets are read then): the caller is the token's membership, and queries see its
+    organisation only. Without a valid token nothing is in scope and the operation answers 401."""
+
+    @wraps(run)
+    def operation(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        membership = token_membership(request)
+        typed = cast(AppRequest, request)
+        typed.membership = membership  # never the session's: the API trusts its token only
+        typed.user = membership.user if membership else AnonymousUser()
+        with organisation_scope(membership.organisation_id if membership else None):
+            return run(request, *args, **kwargs)
+
+    return operation
+
+
+def member_or_404(request: HttpRequest, *roles: str) -> Membership:
+    """The caller's membership, if its role is one of `roles` (by default the roles that work
+    with personal records). Anyone else gets 404, so that a record's existence is not revealed."""
+    membership = token_membership(request)
+    if membership is None or membership.role not in (roles or CASE_ROLES):
+        raise HttpError(404, "Not found")
+    return membership
