@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,11 +24,13 @@ def home(request: AppRequest) -> HttpResponse:
 @login_required
 @require_POST
 def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        code = uuid.UUID(request.POST.get("organisation", ""))
+    except ValueError:
+        raise Http404 from None  # not an organisation's code: as for one the user is not in
     membership = (
         Membership.objects.active()
-        .filter(
-            user_id=request.user.pk or 0, organisation__code=request.POST.get("organisation", "")
-        )
+        .filter(user_id=request.user.pk or 0, organisation__code=code)
         .first()
     )
     if membership is None:

@@ -87,6 +87,9 @@ def person_detail(request: MemberRequest, code: str) -> HttpResponse:
 def person_create(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     form = PersonForm(request.POST or None, organisation=membership.organisation)
+    # The form offers every household of the organisation, by name.
+    households = Household.objects.visible_to(membership)
+    audit_list(request, "people.person_form.viewed", households.count())
     if request.method == "POST" and form.is_valid():
         assign = request.user if membership.role == Role.WORKER else None
         person = services.create_person(

@@ -44,6 +44,11 @@ class TestOrganisationSwitch:
         )
         assert response.status_code == 404
 
+    @pytest.mark.parametrize("code", ["", "not-a-code"])
+    def test_a_malformed_organisation_code_is_not_found(self, client_for, worker_a, code):
+        response = client_for(worker_a).post(reverse("switch_organisation"), {"organisation": code})
+        assert response.status_code == 404
+
     def test_deactivated_membership_loses_access(self, client_for, worker_a, person_a):
         client = client_for(worker_a)
         worker_a.is_active = False
