@@ -396,9 +396,6 @@ class QuietPeriod(TenantModel):
     def effective_until(self) -> dt.date:
         return min(self.until, self.ended_on) if self.ended_on else self.until
 
-    def is_current(self, today: dt.date) -> bool:
-        return self.starts_on <= today < self.effective_until
-
     def as_data(self) -> rules.QuietPeriod | None:
         if self.effective_until <= self.starts_on:
             return None
