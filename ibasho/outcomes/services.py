@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ibasho.audit.services import record_audit
+from ibasho.families.services import raise_from_safety_flag
 from ibasho.outcomes import kato, recovery, scoring
 from ibasho.outcomes.models import (
     Administration,
@@ -18,7 +19,6 @@ from ibasho.outcomes.models import (
     PreviousScore,
     RecoveryRating,
 )
-from ibasho.outcomes.signals import safety_flag_raised
 
 Answers = Sequence[int | None] | Mapping[str, int | None]
 
@@ -141,7 +141,7 @@ def apply_score(administration: Administration, result: scoring.Score) -> None:
 
 
 def _raise_safety_flag(administration: Administration, result: scoring.Score, *, by: Any) -> None:
-    """Audit now; tell listeners once the administration is really stored."""
+    """Audit now; raise the safety event once the administration is really stored."""
     reason = ",".join(flag.key for flag in result.flags if flag.safety)
     record_audit(
         "outcomes.safety_flag.raised",
@@ -151,14 +151,7 @@ def _raise_safety_flag(administration: Administration, result: scoring.Score, *,
         person=administration.person,
         fields=["flags"],
     )
-    transaction.on_commit(
-        lambda: safety_flag_raised.send(
-            sender=Administration,
-            person=administration.person,
-            administration=administration,
-            reason=reason,
-        )
-    )
+    transaction.on_commit(lambda: raise_from_safety_flag(administration.person, reason=reason))
 
 
 def build_kato_assessment(

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from ibasho.audit.models import AuditEntry
+from ibasho.families.models import SafetyEvent
 from ibasho.outcomes import kato, recovery, scoring, services
 from ibasho.outcomes.models import Administration, KatoAssessment, PreviousScore, RecoveryRating
-from ibasho.outcomes.signals import safety_flag_raised
 from ibasho.outcomes.tests.conftest import K6_LOW
 
 pytestmark = pytest.mark.django_db
@@ -28,30 +28,21 @@ def test_invalid_answers_store_nothing(person_a, k6, record):
     assert not Administration.objects.exists() and not AuditEntry.objects.exists()
 
 
-def test_phq9_item9_flags_audits_and_signals_after_commit(
+def test_phq9_item9_flags_audits_and_raises_a_safety_event_after_commit(
     person_a, phq9, record, django_capture_on_commit_callbacks
 ):
-    received = []
-
-    def listener(sender, **kwargs):
-        received.append(kwargs)
-
-    safety_flag_raised.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            administration = record(person_a, phq9, [0] * 8 + [1])
-        assert received == []  # nothing is announced before the commit
-        for callback in callbacks:
-            callback()
-    finally:
-        safety_flag_raised.disconnect(listener)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        administration = record(person_a, phq9, [0] * 8 + [1])
+    assert not SafetyEvent.objects.exists()  # nothing is raised before the commit
+    for callback in callbacks:
+        callback()
     assert administration.safety and administration.flags == ["phq9_item9"]
-    assert received == [{"signal": safety_flag_raised, "person": person_a,
-                         "administration": administration, "reason": "phq9_item9"}]  # fmt: skip
+    event = SafetyEvent.objects.get()
+    assert (event.person, event.kind, event.source) == (person_a, "suicide_risk", "phq9_item9")
     assert AuditEntry.objects.filter(action="outcomes.safety_flag.raised").count() == 1
 
 
-def test_no_signal_without_a_flag(person_a, phq9, record, django_capture_on_commit_callbacks):
+def test_no_safety_event_without_a_flag(person_a, phq9, record, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         record(person_a, phq9, [3] * 8 + [0])
     assert callbacks == []
