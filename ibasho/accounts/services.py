@@ -120,10 +120,17 @@ def set_membership_active(membership: Membership, active: bool, *, by: Any) -> b
     return True
 
 
+# Letters and digits that cannot be mistaken for one another when read out or copied by hand.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def one_time_password(user: User) -> str:
-    """A random password that passes the installation's validators, shown to the admin once."""
+    """A random password (about 79 bits, in four groups) that passes the installation's
+    validators, shown to the admin once."""
     while True:
-        password = secrets.token_urlsafe(12)
+        password = "-".join(
+            "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4)
+        )
         try:
             validate_password(password, user)
         except ValidationError:

@@ -2,11 +2,18 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from conftest import make_member
 from ibasho.accounts import services
 from ibasho.accounts.models import Invitation, Membership, Role, User
 from ibasho.audit.models import AuditEntry
+
+
+@pytest.fixture(autouse=True)
+def _in_english():  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        yield
 
 
 def actions(organisation) -> list[str]:  # type: ignore[no-untyped-def]
