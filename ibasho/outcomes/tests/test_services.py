@@ -4,7 +4,13 @@ import pytest
 
 from ibasho.audit.models import AuditEntry
 from ibasho.outcomes import kato, recovery, scoring, services
-from ibasho.outcomes.models import Administration, KatoAssessment, PreviousScore, RecoveryRating
+from ibasho.outcomes.models import (
+    Administration,
+    InstrumentDefinition,
+    KatoAssessment,
+    PreviousScore,
+    RecoveryRating,
+)
 from ibasho.outcomes.signals import safety_flag_raised
 from ibasho.outcomes.tests.conftest import K6_LOW
 
@@ -119,13 +125,19 @@ def test_organisation_instruments_are_theirs_alone(org_a, org_b, worker_a, org_d
 
 @pytest.mark.parametrize(
     ("change", "where"),
-    [({"code": "k6"}, "code"), ({"band_sets": []}, "band_sets")],
+    [
+        ({"code": "k6"}, "code"),
+        ({"band_sets": []}, "band_sets"),
+        ({"licence_url": "https://example.org"}, "licence_url"),
+        ({"higher_is": True}, "higher_is"),
+    ],
 )
 def test_a_bad_organisation_instrument_is_refused(org_a, worker_a, org_definition, change, where):
     raw = {**org_definition(), **change}
     with pytest.raises(scoring.DefinitionError) as caught:
         services.save_instrument_definition(org_a, raw, by=worker_a.user)
     assert caught.value.where == where
+    assert not InstrumentDefinition.objects.exists()
 
 
 def test_the_same_version_twice_is_refused(org_a, worker_a, org_definition):
