@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,17 +21,26 @@ from ibasho.outcomes.models import (
     RecoveryRating,
 )
 
+logger = logging.getLogger(__name__)
+
 Answers = Sequence[int | None] | Mapping[str, int | None]
 
 
 def available_instruments(organisation: Any) -> dict[str, scoring.Definition]:
-    """The shipped instruments plus the organisation's own (newest active version of each)."""
+    """The shipped instruments plus the organisation's own (newest active version of each that
+    still passes the definition schema: one saved before the schema grew stricter is left out
+    and logged, rather than breaking every page that lists instruments)."""
     found = dict(scoring.builtin_definitions())
     own = InstrumentDefinition.objects.filter(organisation=organisation, active=True).order_by(
         "instrument_code", "-created_at", "-id"
     )
     for row in own:
-        found.setdefault(row.instrument_code, row.parsed())
+        if row.instrument_code in found:
+            continue
+        try:
+            found[row.instrument_code] = row.parsed()
+        except scoring.DefinitionError:
+            logger.warning("Instrument definition %s no longer loads; left out", row.code)
     return found
 
 

@@ -5,7 +5,13 @@ import pytest
 from ibasho.audit.models import AuditEntry
 from ibasho.families.models import SafetyEvent
 from ibasho.outcomes import kato, recovery, scoring, services
-from ibasho.outcomes.models import Administration, KatoAssessment, PreviousScore, RecoveryRating
+from ibasho.outcomes.models import (
+    Administration,
+    InstrumentDefinition,
+    KatoAssessment,
+    PreviousScore,
+    RecoveryRating,
+)
 from ibasho.outcomes.tests.conftest import K6_LOW
 
 pytestmark = pytest.mark.django_db
@@ -110,16 +116,40 @@ def test_organisation_instruments_are_theirs_alone(org_a, org_b, worker_a, org_d
 
 @pytest.mark.parametrize(
     ("change", "where"),
-    [({"code": "k6"}, "code"), ({"band_sets": []}, "band_sets")],
+    [
+        ({"code": "k6"}, "code"),
+        ({"band_sets": []}, "band_sets"),
+        ({"licence_url": "https://example.org"}, "licence_url"),
+        ({"higher_is": True}, "higher_is"),
+    ],
 )
 def test_a_bad_organisation_instrument_is_refused(org_a, worker_a, org_definition, change, where):
     raw = {**org_definition(), **change}
     with pytest.raises(scoring.DefinitionError) as caught:
         services.save_instrument_definition(org_a, raw, by=worker_a.user)
     assert caught.value.where == where
+    assert not InstrumentDefinition.objects.exists()
 
 
 def test_the_same_version_twice_is_refused(org_a, worker_a, org_definition):
     services.save_instrument_definition(org_a, org_definition(), by=worker_a.user)
     with pytest.raises(scoring.DefinitionError, match="already exists"):
         services.save_instrument_definition(org_a, org_definition(), by=worker_a.user)
+
+
+def test_a_stored_definition_that_no_longer_loads_is_left_out_not_fatal(
+    person_a, org_definition, worker_a
+):
+    services.save_instrument_definition(
+        person_a.organisation, org_definition("1"), by=worker_a.user
+    )
+    broken = org_definition("2")
+    broken["unknown_key"] = "saved before the schema refused unknown keys"
+    InstrumentDefinition.objects.create(
+        organisation=person_a.organisation,
+        instrument_code="org-k6",
+        version="2",
+        definition=broken,
+    )
+    found = services.available_instruments(person_a.organisation)
+    assert found["org-k6"].version == "1" and "k6" in found
