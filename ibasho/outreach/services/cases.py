@@ -217,9 +217,6 @@ def acknowledge_handover(handover: Handover, *, by: Any) -> Handover:
     return handover
 
 
-def plan_for_new_case(
-    sender: Any, instance: Case, created: bool, raw: bool = False, **kwargs: Any
-) -> None:
-    """Give each new case its plan (connected in the app config)."""
-    if created and not raw:
-        ensure_plan(instance)
+def plan_for_new_case(sender: Any, case: Case, **kwargs: Any) -> None:
+    """Give a newly opened case its plan (receives `people.signals.case_opened`)."""
+    ensure_plan(case)

@@ -218,3 +218,19 @@ def test_a_closed_case_is_never_due_and_an_open_one_always_is(person_a, worker_a
     services.decide_closure(closure, approve=True, by=coordinator.user)
     plan.refresh_from_db()
     assert plan.next_due_on is None and plan.cadences.get().next_due_on is None
+
+
+def test_the_service_that_opens_a_case_gives_it_its_plan(org_a, worker_a):
+    from ibasho.people.models import Person
+    from ibasho.people.services import open_case
+
+    def someone(name: str) -> Person:
+        return Person.objects.create(organisation=org_a, family_name=name, family_name_kana="て")
+
+    # A row written without the service (the bulk loaders) gets no plan by a side effect:
+    # loaders compute their plans themselves.
+    written = Case.objects.create(organisation=org_a, person=someone("一"))
+    assert not OutreachPlan.objects.filter(case=written).exists()
+    opened = open_case(someone("二"), by=worker_a.user, worker=worker_a.user)
+    plan = OutreachPlan.objects.get(case=opened)
+    assert plan.next_due_on == org_a.today() and plan.cadences.count() == 1

@@ -22,6 +22,7 @@ def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
     )
     opened = org.today() - dt.timedelta(days=opened_days_ago)
     case = Case.objects.create(organisation=org, person=person, opened_on=opened)
+    services.ensure_plan(case)  # as a loader of older cases does
     if worker is not None:
         CaseAssignment.objects.create(organisation=org, case=case, worker=worker.user)
     return person
