@@ -95,7 +95,9 @@ def test_closing_needs_a_coordinator_and_reopening_keeps_history(
     person_a, worker_a, coordinator_a, plan
 ):
     case = person_a.cases.get()
-    services.record_contact(person_a, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT)
+    services.record_contact(
+        person_a, by=worker_a.user, channel=C.PHONE, reached=R.PERSON, outcome=OC.SPOKE_BY_PHONE
+    )
     closure = services.request_closure(case, reason=CloseReason.MOVED_AWAY, by=worker_a.user)
     case.refresh_from_db()
     assert case.is_open  # a request alone closes nothing
@@ -215,7 +217,11 @@ def test_a_closed_case_is_never_due_and_an_open_one_always_is(person_a, worker_a
     from conftest import make_member
 
     coordinator = make_member(case.organisation, "coord", "coordinator")
+    admin = make_member(case.organisation, "admin", "admin")
     services.decide_closure(closure, approve=True, by=coordinator.user)
+    plan.refresh_from_db()
+    assert plan.next_due_on is not None  # never answered: an admin approves as well
+    services.decide_closure(closure, approve=True, by=admin.user)
     plan.refresh_from_db()
     assert plan.next_due_on is None and plan.cadences.get().next_due_on is None
 

@@ -9,8 +9,9 @@ from ibasho.people.models import Case, CaseAssignment, Person
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
-# 11 for the outreach queue, its count and coordinator lists, 4 for the families panel.
-COORDINATOR_TODAY_QUERIES = 15
+# 12 for the outreach queue, its count and coordinator lists (closures waiting for a decision
+# among them), 4 for the families panel.
+COORDINATOR_TODAY_QUERIES = 16
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
