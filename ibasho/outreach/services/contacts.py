@@ -43,11 +43,13 @@ QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
 }
 
 
-def _check_contact(contact: Contact) -> None:
-    """Cross-record rules a form alone cannot see: people and staff of this organisation."""
+def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_staff")) -> None:
+    """Cross-record rules a form alone cannot see: people and staff of this organisation.
+    Only the `staff` fields named are checked against current memberships: a contact made by
+    a worker who has since left can still be corrected."""
     errors: dict[str, str] = {}
     org_id = contact.organisation_id
-    for name in ("staff", "second_staff"):
+    for name in staff:
         user_id = getattr(contact, f"{name}_id")
         if (
             user_id
@@ -126,7 +128,9 @@ def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
     if not changed:
         return contact
     contact.full_clean()
-    _check_contact(contact)
+    _check_contact(
+        contact, staff=tuple(name for name in ("staff", "second_staff") if name in changed)
+    )
     contact.save()
     ContactRevision.objects.create(
         organisation_id=contact.organisation_id,

@@ -244,6 +244,17 @@ class TestAttendance:
         assert revision.previous_values()["duration_minutes"] == 120
         assert_plans_equal_replay(enrolment.person)
 
+    def test_attendance_recorded_by_someone_who_has_left_can_be_corrected(
+        self, session, enrolment, worker_a, coordinator_a
+    ):
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        worker_a.is_active = False
+        worker_a.save()
+        services.record_attendance(
+            session, enrolment, status="part", minutes=60, by=coordinator_a.user
+        )
+        assert Contact.objects.get().duration_minutes == 60
+
     def test_moving_a_session_moves_the_plan_with_its_contacts(self, session, enrolment, worker_a):
         services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
         session.date = dt.date(2026, 5, 20)
