@@ -426,6 +426,30 @@ class ContactRevision(TenantModel):
         return dict(json.loads(self.previous))
 
 
+class WithdrawnContact(TenantModel):
+    """A contact taken away because the record it stood for changed (an attendance corrected
+    to absent): its last version kept whole and encrypted, with who withdrew it and why. A
+    contact deleted as recorded in error leaves no such copy, only its audit entry."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="withdrawn_contacts"
+    )
+    contact_code = models.UUIDField()
+    previous = EncryptedTextField()
+    reason = models.CharField(max_length=100)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("withdrawn contact")
+        verbose_name_plural = _("withdrawn contacts")
+        ordering = ["-created_at", "-id"]
+
+    def previous_values(self) -> dict[str, Any]:
+        return dict(json.loads(self.previous))
+
+
 class CloseReason(models.TextChoices):
     # "No response" is deliberately absent: nobody is closed for not answering.
     OWN_DECISION = "own_decision", _("The person's own decision after support")
@@ -436,17 +460,23 @@ class CloseReason(models.TextChoices):
 
 
 class Closure(TenantModel):
-    """A request to close a case, its coordinator's decision, and a later reopening."""
+    """A request to close a case, its coordinator's decision, an organisation admin's second
+    approval when the person has had no two-way contact within the at-risk window, and a later
+    reopening."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
+        AWAITING_SECOND = "awaiting_second", _("Waiting for a second approval")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
+
+    # Still undecided: at most one per case, shown on the approvers' Today.
+    UNDECIDED = (Status.PENDING, Status.AWAITING_SECOND)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
     reason = models.CharField(_("reason"), max_length=20, choices=CloseReason.choices)
     reason_text = EncryptedTextField(_("details"), blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -454,6 +484,10 @@ class Closure(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    second_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_decided_at = models.DateTimeField(null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -468,10 +502,14 @@ class Closure(TenantModel):
             *TenantModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organisation", "case"],
-                condition=Q(status="pending"),
-                name="one_pending_closure",
+                condition=Q(status__in=["pending", "awaiting_second"]),
+                name="one_undecided_closure",
             ),
         ]
+
+    @property
+    def is_undecided(self) -> bool:
+        return self.status in self.UNDECIDED
 
 
 class Handover(TenantModel):

@@ -32,7 +32,7 @@ def person_panel(request: HttpRequest, person: Person) -> dict[str, Any] | None:
     summary = services.trust_summary(person, day)
     pending = Prefetch(
         "case__closures",
-        queryset=Closure.objects.filter(status=Closure.Status.PENDING),
+        queryset=Closure.objects.filter(status__in=Closure.UNDECIDED),
         to_attr="pending_closures",
     )
     plans = (

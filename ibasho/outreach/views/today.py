@@ -18,6 +18,7 @@ from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
 from ibasho.outreach.models import (
     Cadence,
+    Closure,
     Contact,
     Handover,
     OutreachPlan,
@@ -59,8 +60,18 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         .select_related("person")
         .order_by("opened_on")[:100]
     )
+    # Closure requests wait for a coordinator; those a coordinator approved for a person with
+    # no recent two-way contact wait for an organisation admin as well.
+    waiting = Closure.UNDECIDED if membership.is_admin else (Closure.Status.PENDING,)
+    closures = list(
+        Closure.objects.visible_to(membership)
+        .filter(status__in=waiting)
+        .select_related("case__person", "requested_by")
+        .order_by("created_at")[:100]
+    )
     return {
         "config": config,
+        "closures": closures,
         "at_risk": [(plan, plan.risk(today, config)) for plan in at_risk],
         "overdue_by_worker": [
             (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
