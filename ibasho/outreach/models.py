@@ -13,23 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.outreach import cadence as rules
-from ibasho.people.models import Case, TenantModel, TenantQuerySet
+from ibasho.people.models import LOGGED_CHANNELS, Case, Channel, TenantModel, TenantQuerySet
 
 
 class Contact(TenantModel):
     """One contact or attempt: a letter left, a door that stayed shut, an hour's talk."""
 
-    class Channel(models.TextChoices):
-        LETTER = "letter", _("Letter")
-        POSTCARD = "postcard", _("Postcard")
-        DOOR_VISIT = "door_visit", _("Door visit")
-        PHONE = "phone", _("Phone")
-        MESSAGE = "message", _("LINE / SNS message")
-        EMAIL = "email", _("Email")
-        VIDEO_CALL = "video_call", _("Video call")
-        CENTRE_VISIT = "centre_visit", _("Visit to the centre")
-        GROUP_SESSION = "group_session", _("Group session")
-        FAMILY_CONSULTATION = "family_consultation", _("Family consultation")
+    Channel = Channel  # the one channel vocabulary, defined with people
 
     class Reached(models.TextChoices):
         PERSON = "person", _("The person")
@@ -84,7 +74,7 @@ class Contact(TenantModel):
         related_name="+",
         verbose_name=_("second staff member"),
     )
-    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=30, choices=LOGGED_CHANNELS)
     reached = models.CharField(
         _("who was reached"), max_length=10, choices=Reached.choices, default=Reached.NOBODY
     )
@@ -204,7 +194,7 @@ class OutreachSettings(Backoff):
     default_channel = models.CharField(
         _("first way of reaching out on a new case"),
         max_length=30,
-        choices=Contact.Channel.choices,
+        choices=LOGGED_CHANNELS,
         default=Contact.Channel.LETTER,
     )
     default_every_days = models.PositiveSmallIntegerField(
@@ -341,7 +331,7 @@ class Cadence(TenantModel):
     """One channel of a plan, e.g. a letter every 14 days, with its backoff state."""
 
     plan = models.ForeignKey(OutreachPlan, on_delete=models.CASCADE, related_name="cadences")
-    channel = models.CharField(_("channel"), max_length=30, choices=Contact.Channel.choices)
+    channel = models.CharField(_("channel"), max_length=30, choices=LOGGED_CHANNELS)
     every_days = models.PositiveSmallIntegerField(
         _("every (days)"), validators=[MinValueValidator(1), MaxValueValidator(366)]
     )
@@ -404,7 +394,7 @@ class QuietPeriod(TenantModel):
         )
 
     def continuing_labels(self) -> list[str]:
-        labels = dict(Contact.Channel.choices)
+        labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.continuing_channels]
 
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib.japanese import normalise_kana
 from ibasho.people.models import (
+    PREFERABLE_CHANNELS,
     Consent,
-    ContactChannel,
     FamilyMember,
     Gender,
     Household,
@@ -50,7 +50,7 @@ class DateInput(forms.DateInput):
 class PersonForm(forms.ModelForm):
     preferred_channels = forms.MultipleChoiceField(
         label=_("preferred contact channels"),
-        choices=ContactChannel.choices,
+        choices=PREFERABLE_CHANNELS,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -12,13 +12,12 @@ from ibasho.audit.services import record_audit
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     Cadence,
-    Contact,
     OutreachPlan,
     OutreachSettings,
     QuietPeriod,
 )
 from ibasho.outreach.services.reads import History, person_history
-from ibasho.people.models import Case, Person
+from ibasho.people.models import LOGGED_CHANNELS, Case, Person
 
 
 def ensure_plan(case: Case) -> OutreachPlan:
@@ -179,7 +178,7 @@ def start_quiet_period(
     today = plan.organisation.today()
     if until <= today:
         raise ValidationError({"until": _("The quiet period must end after today.")})
-    unknown = set(continuing) - set(Contact.Channel.values)
+    unknown = set(continuing) - {value for value, _label in LOGGED_CHANNELS}
     if unknown:
         raise ValidationError({"continuing_channels": _("Unknown channel.")})
     for earlier in plan.quiet_periods.filter(ended_on__isnull=True, until__gt=today):

@@ -18,7 +18,7 @@ from ibasho.outreach.forms import (
 from ibasho.outreach.models import (
     Contact,
 )
-from ibasho.people.models import Person
+from ibasho.people.models import LOGGED_CHANNELS, Person
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -30,7 +30,7 @@ def contact_create(request: HttpRequest, code: str) -> HttpResponse:
     membership = _membership(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     initial: dict[str, Any] = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
-    if request.GET.get("channel") in Contact.Channel.values:
+    if request.GET.get("channel") in dict(LOGGED_CHANNELS):
         initial["channel"] = request.GET["channel"]
     form = ContactForm(request.POST or None, person=person, initial=initial)
 

@@ -19,14 +19,13 @@ from ibasho.outreach import services
 from ibasho.outreach.models import (
     Cadence,
     Closure,
-    Contact,
     Handover,
     OutreachPlan,
     OutreachSettings,
     QueuePerson,
     QueueRow,
 )
-from ibasho.people.models import Case
+from ibasho.people.models import LOGGED_CHANNELS, Case
 
 
 def _membership(request: HttpRequest) -> Any:
@@ -119,7 +118,7 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     person_url = link_by_code("people:person_detail")
     log_url = link_by_code("outreach:log_attempt")
     record_url = link_by_code("outreach:contact_create")
-    channels = {value: str(label) for value, label in Contact.Channel.choices}
+    channels = {value: str(label) for value, label in LOGGED_CHANNELS}
     rows = []
     for item in items:
         person, tries, late = item.person, item.unanswered, item.days_overdue(day)
