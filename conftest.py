@@ -8,7 +8,8 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from ibasho.accounts.models import ApiToken, Membership, Organisation, Role, User
-from ibasho.people.models import Case, CaseAssignment, FamilyMember, Household, Person
+from ibasho.people.models import FamilyMember, Household, Person
+from ibasho.people.services import open_case
 
 PASSWORD = "correct horse battery staple"
 
@@ -139,6 +140,5 @@ def person_a(org_a, worker_a, household_a) -> Person:  # type: ignore[no-untyped
         things_to_avoid="インターホンは鳴らさない",
         own_words="手紙は読んでいます",
     )
-    case = Case.objects.create(organisation=org_a, person=person)
-    CaseAssignment.objects.create(organisation=org_a, case=case, worker=worker_a.user)
+    open_case(person, by=worker_a.user, worker=worker_a.user)
     return person

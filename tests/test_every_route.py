@@ -36,7 +36,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
-from ibasho.accounts.tenancy import TenantModel
+from ibasho.accounts import services as accounts
+from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
@@ -62,6 +63,7 @@ CSRF = re.compile(r'(?<="X-CSRFToken": ")[^"]+|(?<=name="csrfmiddlewaretoken" va
 class World:
     markers: list[str]  # what shows one of A's people
     staff: list[Any]  # A's memberships that work with people, most rights first
+    invitee: Any  # an account A has invited, not (yet) a member anywhere
     outsider: Any
     analyst: Any
     organisation: Any
@@ -146,6 +148,9 @@ def world(
     HouseholdCircumstances.objects.create(
         organisation=org_a, household=household_a, income_stopping=True
     )
+    # Staff: an invitation to an account that belongs nowhere yet.
+    invitee = User.objects.create_user(username="invitee", password="x" * 12)
+    accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)
     # What shows a person: names (whole, or each part as the API gives them) and free text.
     markers = [
         text
@@ -157,6 +162,7 @@ def world(
     return World(
         markers=[m for m in markers if m],
         staff=[admin_a, coordinator_a, worker_a],
+        invitee=invitee,
         outsider=worker_b,
         analyst=analyst_a,
         organisation=org_a,
@@ -211,18 +217,25 @@ def test_the_walk_finds_the_web_pages_and_the_api():
 
 
 class Caller:
-    """One member of staff, on the web (session) and in the API (token)."""
+    """Someone signed in: on the web (session) and, for a member of staff, in the API (token)."""
 
-    def __init__(self, membership: Any, client_for: Any, api_client_for: Any):
-        self.membership = membership
-        self.web: Client = client_for(membership)
-        self.api: Client = api_client_for(membership)
+    def __init__(self, user: Any, membership: Any = None, api_client_for: Any = None):
+        self.user = user
+        self.web = Client(HTTP_ACCEPT_LANGUAGE="en")
+        self.web.force_login(user)
+        self.api: Client | None = api_client_for(membership) if membership else None
+
+    @classmethod
+    def member(cls, membership: Any, api_client_for: Any) -> "Caller":
+        return cls(membership.user, membership, api_client_for)
 
     def __repr__(self) -> str:
-        return self.membership.user.username
+        return self.user.username
 
     def request(self, route: Route, method: str, url: str) -> Any:
         client = self.api if route.api else self.web
+        if client is None:  # no token: the API answers 401 whatever the route
+            client = Client()
         if method == "GET":
             return client.get(url)
         if not route.api:
@@ -311,7 +324,7 @@ def rolled_back(caller: Caller, route: Route, method: str, values: dict[str, str
     with transaction.atomic():
         before = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
         response = caller.request(route, method, route.url(values))
-        audited = AuditEntry.objects.filter(id__gt=before, actor=caller.membership.user).exists()
+        audited = AuditEntry.objects.filter(id__gt=before, actor=caller.user).exists()
         transaction.set_rollback(True)
     assert response.status_code < 500, (route.route, method, caller)
     return response, audited
@@ -332,12 +345,12 @@ def candidates(organisation: Any) -> dict[str, list[Candidate]]:
     parameters."""
     found: dict[str, list[Candidate]] = {"uuid": [], "str": []}
     with translation.override("en"):
-        for model in apps.get_models():
-            if not issubclass(model, TenantModel):
+        for model in organisation_keyed():
+            if "code" not in {f.name for f in model._meta.fields}:
                 continue
             label = model._meta.label
             words = f"{model.__name__} {model._meta.verbose_name_plural}".lower()
-            rows = model.unscoped.filter(organisation=organisation).order_by("id")
+            rows = model._base_manager.filter(organisation=organisation).order_by("id")
             codes = rows.values_list("code", flat=True)
             found["uuid"] += [
                 Candidate(str(c), words, (label, "code", n)) for n, c in enumerate(codes)
@@ -437,23 +450,36 @@ def is_record_code(value: str) -> bool:
     return True
 
 
-def digest(organisation: Any) -> dict[str, Any]:
-    """How many of A's records there are of each kind, and when each kind last changed."""
+def organisation_keyed() -> list[type[models.Model]]:
+    """The models whose rows belong to one organisation (unscoped: the base manager)."""
+    return [m for m in apps.get_models() if "organisation" in {f.name for f in m._meta.fields}]
+
+
+# Written by reads themselves: the audit trail, and a token's "last used".
+TOUCHED_BY_READS = {"audit.AuditEntry", "accounts.ApiToken"}
+
+
+def digest(organisation: Any) -> dict[str, list[dict[str, Any]]]:
+    """All of A's rows, to show that a request changed none of them."""
     return {
-        model._meta.label: model.unscoped.filter(organisation=organisation).aggregate(
-            n=models.Count("id"), last=Max("updated_at")
+        model._meta.label: list(
+            model._base_manager.filter(organisation=organisation).order_by("id").values()
         )
-        for model in apps.get_models()
-        if issubclass(model, TenantModel)
+        for model in organisation_keyed()
+        if model._meta.label not in TOUCHED_BY_READS
     }
 
 
 @pytest.fixture
-def callers(world, client_for, api_client_for) -> dict[str, Any]:
+def callers(world, api_client_for) -> dict[str, Any]:
     return {
-        "staff": [Caller(m, client_for, api_client_for) for m in world.staff],
-        "outsider": Caller(world.outsider, client_for, api_client_for),
-        "analyst": Caller(world.analyst, client_for, api_client_for),
+        # Whoever may use A's records: its staff, and for an invitation the account invited.
+        "staff": [
+            *(Caller.member(m, api_client_for) for m in world.staff),
+            Caller(world.invitee),
+        ],
+        "outsider": Caller.member(world.outsider, api_client_for),
+        "analyst": Caller.member(world.analyst, api_client_for),
     }
 
 

@@ -11,6 +11,7 @@ class AppRequest(HttpRequest):
 
     membership: Membership | None
     other_memberships: list[Membership]
+    has_invitations: bool
     # The membership named by an API request's bearer token (looked up once per request).
     token_membership: Membership | None
 

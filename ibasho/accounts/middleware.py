@@ -2,11 +2,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import cast
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from ibasho.accounts.http import AppRequest
-from ibasho.accounts.models import Membership
+from ibasho.accounts.models import Invitation, Membership
 from ibasho.accounts.tenancy import organisation_scope, scopes_disabled
 
 SESSION_KEY = "active_organisation"
@@ -14,14 +15,17 @@ SESSION_KEY = "active_organisation"
 
 def memberships_of(request: HttpRequest) -> tuple[Membership | None, list[Membership]]:
     """The membership the signed-in user is working under (the organisation chosen in this
-    session, else their first one) and their other memberships, read in one query."""
+    session, else their first one) and their other memberships, read in one query that also
+    tells whether an invitation awaits them (`invited`, the same on every row)."""
     user = request.user
     if not user.is_authenticated:
         return None, []
+    invited = Invitation.objects.pending().filter(user_id=OuterRef("user_id"))
     mine = list(
         Membership.objects.active()
         .filter(user=user)
         .select_related("organisation")
+        .annotate(invited=Exists(invited))
         .order_by("created_at", "id")
     )
     for membership in mine:
@@ -52,5 +56,6 @@ class ActiveMembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         typed = cast(AppRequest, request)
         typed.membership, typed.other_memberships = memberships_of(request)
+        typed.has_invitations = getattr(typed.membership, "invited", False)
         with request_scope(typed):
             return self.get_response(request)

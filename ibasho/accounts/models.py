@@ -95,8 +95,14 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> "MembershipQuerySet":
         return self.filter(is_active=True, user__is_active=True)
 
-    def visible_to(self, membership: "Membership") -> "MembershipQuerySet":
+    def visible_to(self, membership: "Membership | None") -> "MembershipQuerySet":
+        """An organisation's staff list, read by its admins only."""
+        if membership is None or not membership.is_admin:
+            return self.none()
         return self.filter(organisation_id=membership.organisation_id)
+
+    def admins(self) -> "MembershipQuerySet":
+        return self.active().filter(role=Role.ADMIN)
 
 
 class Membership(models.Model):
@@ -106,6 +112,7 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    code = models.UUIDField(default=uuid.uuid4, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -116,7 +123,8 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_org")
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_org"),
+            models.UniqueConstraint(fields=["organisation", "code"], name="membership_org_code"),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +141,67 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(state=Invitation.State.PENDING)
+
+    def visible_to(self, membership: Membership | None) -> "InvitationQuerySet":
+        """The invitations an organisation sent, read by its admins only."""
+        if membership is None or not membership.is_admin:
+            return self.none()
+        return self.filter(organisation_id=membership.organisation_id)
+
+    def addressed_to(self, user: object) -> "InvitationQuerySet":
+        return self.filter(user_id=getattr(user, "pk", None) or 0)
+
+
+class Invitation(models.Model):
+    """An organisation's offer of a place to an existing account, which becomes a membership
+    only when that account's owner accepts it.
+
+    The admin types a username or e-mail address (`invited_as`). When no active account
+    answers to it, the invitation is kept all the same with no `user`, so that the admin's
+    list looks the same whether or not the account exists elsewhere."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    code = models.UUIDField(default=uuid.uuid4, editable=False)
+    invited_as = models.CharField(_("username or e-mail address"), max_length=254)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="invitation_org_code")
+        ]
+        indexes = [models.Index(fields=["user", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.invited_as} @ {self.organisation} ({self.get_state_display()})"
 
 
 def hash_token(raw: str) -> str:

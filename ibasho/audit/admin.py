@@ -6,6 +6,9 @@ from ibasho.lib.admin import TenantAdmin
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(TenantAdmin):
+    """The organisation's audit trail, read-only. Entries name records by code and changed
+    fields by name, never their values, so the trail holds no personal data."""
+
     list_display = ["at", "organisation", "actor", "action", "target_type", "target_code"]
     list_filter = ["action"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]

@@ -7,7 +7,7 @@ class FamiliesConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self) -> None:
-        from ibasho.families import panels, services
+        from ibasho.families import panels
         from ibasho.lib.panels import household_panels, person_panels, today_panels
 
         # Safety first: an open safety event sits above everything else on the person's page.
@@ -25,12 +25,6 @@ class FamiliesConfig(AppConfig):
             order=10,
             template="families/_household_panel.html",
             context=panels.household_panel,
-        )
-        # Outcomes announces safety flags (PHQ-9 item 9) after they are stored.
-        from ibasho.outcomes.signals import safety_flag_raised
-
-        safety_flag_raised.connect(
-            services.raise_from_safety_flag, dispatch_uid="families.raise_from_safety_flag"
         )
         today_panels.register(
             "families", order=10, template="families/_today_panel.html", context=panels.today_panel

@@ -111,9 +111,7 @@ def raise_safety_event(
     return event
 
 
-def raise_from_safety_flag(
-    sender: Any, *, person: Person, reason: str, **kwargs: Any
-) -> SafetyEvent:
+def raise_from_safety_flag(person: Person, *, reason: str) -> SafetyEvent:
     """A questionnaire answer that calls for a safety check (PHQ-9 item 9 above 0) becomes a
     safety event of the highest severity, raised by the system rather than a member of staff."""
     return raise_safety_event(

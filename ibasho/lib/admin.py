@@ -1,5 +1,6 @@
-"""Django admin for organisation admins: each sees and edits only their own organisation's
-records. Platform superusers see everything."""
+"""The admin site is for operators (superusers). Organisation admins are let in too, but see
+only models derived from `TenantAdmin`, scoped to their own organisation; records that hold
+personal data are never registered (they are read and changed on the audited pages)."""
 
 from typing import Any
 

@@ -10,7 +10,8 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ibasho.outcomes import charts, recovery, scoring
+from ibasho.lib import charts
+from ibasho.outcomes import recovery, scoring
 from ibasho.outcomes.models import Administration, RecoveryRating, current_language
 
 

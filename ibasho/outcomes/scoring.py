@@ -1,25 +1,28 @@
 """Instruments as data, and scoring answers against them.
 
 A definition is a JSON document (see ``instruments/*.json`` and docs/decisions-outcomes.md). This
-module loads and validates definitions and turns answers into a total, a band and flags. It is pure:
-no Django, no database, so every published number can be checked by a plain table-driven test.
+module validates definitions against a schema of that document, builds the dataclasses below from
+them, and turns answers into a total, a band and flags. It is pure: no Django, no database, so every
+published number can be checked by a plain table-driven test.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Self, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 BUILTIN_DIR = Path(__file__).parent / "instruments"
 LANGUAGES = ("ja", "en")
-CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-MISSING_RULES = ("none_allowed", "prorate")
+MissingKind = Literal["none_allowed", "prorate"]
+MISSING_RULES = get_args(MissingKind)
 
 # Shown when an item's wording is absent from the definition: the text is never made up.
 UNVERIFIED_ITEM = {"ja": "項目{n}（文言未確認）", "en": "Item {n} (wording not verified)"}
@@ -337,7 +340,7 @@ def _check_missing(definition: Definition, values: Sequence[int | None], missing
         raise AnswerError([AnswerIssue(blanks[0], "too_many_missing", message)])
 
 
-# --- loading and validating definitions -----------------------------------------------------
+# --- loading definitions -------------------------------------------------------------------
 
 
 def load_definition(path: Path | str) -> Definition:
@@ -368,248 +371,239 @@ def builtin_definitions() -> dict[str, Definition]:
 
 def parse_definition(data: object) -> Definition:
     """Validate a decoded JSON document and build a Definition; raise DefinitionError on a fault."""
-    doc = _mapping(data, "definition")
-    code = _string(doc, "code", "definition")
-    if not CODE_PATTERN.match(code):
-        raise DefinitionError("code", f"{code!r} must be lower-case letters, digits, - or _")
-    shared_options = None
-    if "response_options" in doc:
-        shared_options = _options(doc["response_options"], "response_options")
-    items = _items(doc.get("items"), shared_options)
-    band_sets = tuple(
-        _band_set(raw, f"band_sets[{i}]")
-        for i, raw in enumerate(_list(doc.get("band_sets"), "band_sets"))
-    )
-    definition = Definition(
-        code=code,
-        version=_string(doc, "version", "definition"),
-        name=_texts(doc.get("name"), "name"),
-        time_frame=_texts(doc.get("time_frame", {}), "time_frame", required=False),
-        instructions=_texts(doc.get("instructions", {}), "instructions", required=False),
-        instructions_checked=_bool(doc.get("instructions", {}), "wording_checked", "instructions"),
-        items=items,
-        band_sets=band_sets,
-        default_band_set=_string(doc, "default_band_set", "definition"),
-        flags=tuple(
-            _flag(raw, f"flags[{i}]") for i, raw in enumerate(_list(doc.get("flags", []), "flags"))
-        ),
-        missing=_missing(doc.get("missing_answers"), len(items)),
-        higher_is=_choice(doc, "higher_is", ("worse", "better"), "definition"),
-        licence=_texts(doc.get("licence"), "licence"),
-        sources=tuple(_list_of_strings(doc.get("sources"), "sources")),
-        notes=_texts(doc.get("notes", {}), "notes", required=False),
-    )
-    _check_consistency(definition)
-    return definition
+    try:
+        return DefinitionDoc.model_validate(data).build()
+    except ValidationError as exc:
+        raise _definition_error(exc.errors()[0]) from None
 
 
-def _check_consistency(definition: Definition) -> None:
-    keys = [band_set.key for band_set in definition.band_sets]
-    if not keys:
-        raise DefinitionError("band_sets", "at least one band set is required")
-    if len(set(keys)) != len(keys):
-        raise DefinitionError("band_sets", "band set keys must be unique")
-    if definition.default_band_set not in keys:
-        raise DefinitionError(
-            "default_band_set", f"{definition.default_band_set!r} is not one of {', '.join(keys)}"
-        )
-    for i, band_set in enumerate(definition.band_sets):
-        _check_coverage(band_set, definition.min_total, definition.max_total, f"band_sets[{i}]")
-    for i, rule in enumerate(definition.flags):
-        if not 1 <= rule.item <= len(definition.items):
-            raise DefinitionError(f"flags[{i}].item", f"there is no item {rule.item}")
+# --- the definition document ---------------------------------------------------------------
+# A pydantic schema of the JSON. Types are strict (true is not a number, "2" is not 2) and unknown
+# keys are refused, so a slip in an organisation's own definition is caught, not ignored. A rule
+# spanning fields raises DefinitionError with a path relative to the model that checks it.
 
 
-def _check_coverage(band_set: BandSet, low: int, high: int, where: str) -> None:
-    """Bands must cover every possible total exactly once, in order."""
-    expected = low
-    for i, band in enumerate(band_set.bands):
-        if band.low != expected:
-            raise DefinitionError(
-                f"{where}.bands[{i}]",
-                f"starts at {band.low} but should start at {expected} (gap or overlap)",
+class Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+Text = Annotated[str, Field(min_length=1)]  # strings are stripped first, so blank text is refused
+
+
+class Texts(Doc):  # text shown to people: both languages are required
+    ja: Text
+    en: Text
+
+
+class Wording(Doc):  # an instrument's wording: null in a language where none was verified
+    ja: Text | None = None
+    en: Text | None = None
+
+
+class InstructionsDoc(Wording):
+    wording_checked: bool
+    wording_source: str = ""
+
+
+class ChoiceDoc(Doc):
+    value: int
+    label: Wording
+
+
+class OptionsDoc(Doc):
+    wording_checked: bool
+    wording_source: str = ""
+    choices: list[ChoiceDoc] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _consecutive_values(self) -> Self:
+        values = sorted(choice.value for choice in self.choices)
+        if values != list(range(values[0], values[-1] + 1)):
+            raise DefinitionError("choices", "values must be consecutive whole numbers, each once")
+        return self
+
+
+class ItemDoc(Doc):
+    number: int
+    text: Wording
+    reverse: bool
+    wording_checked: bool
+    wording_source: str = ""
+    reverse_source: str = ""
+    review_note: str = ""
+    options: OptionsDoc | None = None  # None: the definition's shared response_options
+
+
+class BandDoc(Doc):
+    key: Text
+    low: int = Field(alias="min")
+    high: int = Field(alias="max")
+    label: Texts
+    concern: bool
+
+
+class BandSetDoc(Doc):
+    key: Text
+    version: Text
+    label: Texts
+    source: Text
+    bands: list[BandDoc] = Field(min_length=1)
+
+    def check_coverage(self, low: int, high: int, where: str) -> None:
+        """Bands must cover every possible total exactly once, in order."""
+        expected = low
+        for i, band in enumerate(self.bands):
+            if band.low != expected:
+                reason = f"starts at {band.low} but should start at {expected} (gap or overlap)"
+                raise DefinitionError(f"{where}.bands[{i}]", reason)
+            if band.high < band.low:
+                raise DefinitionError(f"{where}.bands[{i}]", "max is below min")
+            expected = band.high + 1
+        if expected - 1 != high:
+            reason = f"bands end at {expected - 1} but totals reach {high}"
+            raise DefinitionError(f"{where}.bands", reason)
+
+    def build(self) -> BandSet:
+        bands = tuple(Band(b.key, b.low, b.high, _texts(b.label), b.concern) for b in self.bands)
+        return BandSet(self.key, self.version, _texts(self.label), self.source, bands)
+
+
+class FlagDoc(Doc):
+    key: Text
+    item: int
+    above: int  # raised when the item's answer is above this value
+    safety: bool
+    label: Texts
+    source: Text
+
+
+class MissingDoc(Doc):
+    rule: MissingKind
+    max_missing: int | None = None  # read only when prorating
+    note: str = ""
+
+
+class DefinitionDoc(Doc):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
+    version: Text
+    name: Texts
+    time_frame: Wording = Wording()
+    instructions: InstructionsDoc
+    response_options: OptionsDoc | None = None
+    items: list[ItemDoc] = Field(min_length=1)
+    missing_answers: MissingDoc
+    higher_is: Literal["worse", "better"]
+    default_band_set: Text
+    band_sets: list[BandSetDoc] = Field(min_length=1)
+    flags: list[FlagDoc] = []
+    licence: Texts
+    sources: list[Text]
+    notes: Wording = Wording()
+
+    @model_validator(mode="after")
+    def _parts_fit_together(self) -> Self:
+        items = self._items()
+        keys = [band_set.key for band_set in self.band_sets]
+        if len(set(keys)) != len(keys):
+            raise DefinitionError("band_sets", "band set keys must be unique")
+        if self.default_band_set not in keys:
+            reason = f"{self.default_band_set!r} is not one of {', '.join(keys)}"
+            raise DefinitionError("default_band_set", reason)
+        low, high = sum(item.low for item in items), sum(item.high for item in items)
+        for i, band_set in enumerate(self.band_sets):
+            band_set.check_coverage(low, high, f"band_sets[{i}]")
+        for i, flag in enumerate(self.flags):
+            if not 1 <= flag.item <= len(items):
+                raise DefinitionError(f"flags[{i}].item", f"there is no item {flag.item}")
+            item = items[flag.item - 1]
+            if not item.low <= flag.above < item.high:  # else every answer or none raises it
+                reason = f"must be from {item.low} to {item.high - 1} for item {flag.item}"
+                raise DefinitionError(f"flags[{i}].above", reason)
+        rule, count = self.missing_answers, len(items)
+        if rule.rule == "prorate" and not 1 <= (rule.max_missing or 0) < count:
+            reason = f"must be between 1 and {count - 1}"
+            raise DefinitionError("missing_answers.max_missing", reason)
+        return self
+
+    def _items(self) -> tuple[Item, ...]:
+        items = []
+        for i, item in enumerate(self.items):
+            if item.number != i + 1:
+                reason = f"is {item.number}; items are numbered 1, 2, 3 …"
+                raise DefinitionError(f"items[{i}].number", reason)
+            options = item.options or self.response_options
+            if options is None:
+                raise DefinitionError(f"items[{i}]", "no options and no shared response_options")
+            items.append(
+                Item(
+                    number=item.number,
+                    text=_texts(item.text),
+                    wording_checked=item.wording_checked,
+                    wording_source=item.wording_source,
+                    reverse=item.reverse,
+                    options=tuple(Option(c.value, _texts(c.label)) for c in options.choices),
+                )
             )
-        if band.high < band.low:
-            raise DefinitionError(f"{where}.bands[{i}]", "max is below min")
-        expected = band.high + 1
-    if expected - 1 != high:
-        raise DefinitionError(
-            f"{where}.bands", f"bands end at {expected - 1} but totals reach {high}"
+        return tuple(items)
+
+    def build(self) -> Definition:
+        rule = self.missing_answers
+        max_missing = rule.max_missing if rule.rule == "prorate" else None  # else meaningless
+        return Definition(
+            code=self.code,
+            version=self.version,
+            name=_texts(self.name),
+            time_frame=_texts(self.time_frame),
+            instructions=_texts(self.instructions),
+            instructions_checked=self.instructions.wording_checked,
+            items=self._items(),
+            band_sets=tuple(band_set.build() for band_set in self.band_sets),
+            default_band_set=self.default_band_set,
+            flags=tuple(
+                FlagRule(f.key, f.item, f.above, f.safety, _texts(f.label), f.source)
+                for f in self.flags
+            ),
+            missing=MissingRule(rule.rule, max_missing or 0),
+            higher_is=self.higher_is,
+            licence=_texts(self.licence),
+            sources=tuple(self.sources),
+            notes=_texts(self.notes),
         )
 
 
-def _items(raw: object, shared: tuple[Option, ...] | None) -> tuple[Item, ...]:
-    entries = _list(raw, "items")
-    if not entries:
-        raise DefinitionError("items", "at least one item is required")
-    items = []
-    for index, entry in enumerate(entries):
-        where = f"items[{index}]"
-        doc = _mapping(entry, where)
-        number = _int(doc, "number", where)
-        if number != index + 1:
-            raise DefinitionError(f"{where}.number", f"is {number}; items are numbered 1, 2, 3 …")
-        if "options" in doc:
-            options = _options(doc["options"], f"{where}.options")
-        elif shared is not None:
-            options = shared
-        else:
-            raise DefinitionError(where, "no options and no shared response_options")
-        items.append(
-            Item(
-                number=number,
-                text=_texts(doc.get("text"), f"{where}.text", required=False),
-                wording_checked=_bool(doc, "wording_checked", where),
-                wording_source=str(doc.get("wording_source", "")),
-                reverse=_bool(doc, "reverse", where),
-                options=options,
-            )
-        )
-    return tuple(items)
+def _texts(doc: Texts | Wording) -> dict[str, str | None]:
+    return {lang: getattr(doc, lang) for lang in LANGUAGES}
 
 
-def _options(raw: object, where: str) -> tuple[Option, ...]:
-    doc = _mapping(raw, where)
-    _bool(doc, "wording_checked", where)
-    choices = _list(doc.get("choices"), f"{where}.choices")
-    if len(choices) < 2:
-        raise DefinitionError(f"{where}.choices", "at least two choices are required")
-    options = []
-    for i, choice in enumerate(choices):
-        entry = _mapping(choice, f"{where}.choices[{i}]")
-        options.append(
-            Option(
-                value=_int(entry, "value", f"{where}.choices[{i}]"),
-                label=_texts(entry.get("label"), f"{where}.choices[{i}].label", required=False),
-            )
-        )
-    values = [option.value for option in options]
-    if len(set(values)) != len(values):
-        raise DefinitionError(f"{where}.choices", "values must be unique")
-    if sorted(values) != list(range(min(values), max(values) + 1)):
-        raise DefinitionError(f"{where}.choices", "values must be consecutive whole numbers")
-    return tuple(options)
+# What a schema error means to someone writing the JSON by hand; {…} are from the error's context.
+_REASONS = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known key",
+    "string_pattern_mismatch": "must be a lower-case letter and up to 39 more of a-z, 0-9, - or _",
+    "too_short": "is too short (at least {min_length} needed)",
+    "string_too_short": "must not be empty",
+    "literal_error": "must be {expected}",
+    "model_type": "must be an object",
+    "list_type": "must be a list",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "bool_type": "must be true or false",
+}
 
 
-def _band_set(raw: object, where: str) -> BandSet:
-    doc = _mapping(raw, where)
-    bands = []
-    for i, entry in enumerate(_list(doc.get("bands"), f"{where}.bands")):
-        band = _mapping(entry, f"{where}.bands[{i}]")
-        bands.append(
-            Band(
-                key=_string(band, "key", f"{where}.bands[{i}]"),
-                low=_int(band, "min", f"{where}.bands[{i}]"),
-                high=_int(band, "max", f"{where}.bands[{i}]"),
-                label=_texts(band.get("label"), f"{where}.bands[{i}].label"),
-                concern=_bool(band, "concern", f"{where}.bands[{i}]"),
-            )
-        )
-    if not bands:
-        raise DefinitionError(f"{where}.bands", "at least one band is required")
-    return BandSet(
-        key=_string(doc, "key", where),
-        version=_string(doc, "version", where),
-        label=_texts(doc.get("label"), f"{where}.label"),
-        source=_string(doc, "source", where),
-        bands=tuple(bands),
-    )
-
-
-def _flag(raw: object, where: str) -> FlagRule:
-    doc = _mapping(raw, where)
-    return FlagRule(
-        key=_string(doc, "key", where),
-        item=_int(doc, "item", where),
-        above=_int(doc, "above", where),
-        safety=_bool(doc, "safety", where),
-        label=_texts(doc.get("label"), f"{where}.label"),
-        source=_string(doc, "source", where),
-    )
-
-
-def _missing(raw: object, item_count: int) -> MissingRule:
-    doc = _mapping(raw, "missing_answers")
-    kind = _choice(doc, "rule", MISSING_RULES, "missing_answers")
-    if kind == "none_allowed":
-        return MissingRule(kind)
-    max_missing = _int(doc, "max_missing", "missing_answers")
-    if not 1 <= max_missing < item_count:
-        raise DefinitionError(
-            "missing_answers.max_missing", f"must be between 1 and {item_count - 1}"
-        )
-    return MissingRule(kind, max_missing)
-
-
-# --- small typed readers: each names where the fault is ---------------------------------------
+def _definition_error(error: ErrorDetails) -> DefinitionError:
+    """Turn pydantic's error location, e.g. ('items', 3, 'text'), into ``items[3].text``."""
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
+    where, context = where.lstrip("."), error.get("ctx", {})
+    if isinstance(fault := context.get("error"), DefinitionError):
+        return DefinitionError(".".join(p for p in (where, fault.where) if p), fault.reason)
+    reason = _REASONS.get(error["type"], error["msg"]).format(**context)
+    if error["type"].endswith(("_type", "_mismatch")) and not isinstance(
+        error["input"], dict | list
+    ):
+        reason += f", not {json.dumps(error['input'], ensure_ascii=False)}"  # as written in JSON
+    return DefinitionError(where or "definition", reason)
 
 
 def _pick(texts: Mapping[str, str | None], lang: str) -> str | None:
     return texts.get(lang) or None
-
-
-def _mapping(raw: object, where: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise DefinitionError(where, "must be an object")
-    return raw
-
-
-def _list(raw: object, where: str) -> list[Any]:
-    if not isinstance(raw, list):
-        raise DefinitionError(where, "must be a list")
-    return raw
-
-
-def _string(doc: Mapping[str, Any], key: str, where: str) -> str:
-    value = doc.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError(
-            f"{where}.{key}" if where != "definition" else key, "must be a non-empty string"
-        )
-    return value
-
-
-def _int(doc: Mapping[str, Any], key: str, where: str) -> int:
-    value = doc.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DefinitionError(f"{where}.{key}", "must be a whole number")
-    return value
-
-
-def _bool(doc: Mapping[str, Any], key: str, where: str) -> bool:
-    value = doc.get(key)
-    if not isinstance(value, bool):
-        raise DefinitionError(f"{where}.{key}", "must be true or false")
-    return value
-
-
-def _choice(doc: Mapping[str, Any], key: str, allowed: Iterable[str], where: str) -> str:
-    allowed = tuple(allowed)
-    value = doc.get(key)
-    if value not in allowed:
-        prefix = f"{where}.{key}" if where != "definition" else key
-        raise DefinitionError(prefix, f"must be one of {', '.join(allowed)}")
-    return str(value)
-
-
-def _texts(raw: object, where: str, required: bool = True) -> dict[str, str | None]:
-    """A ja/en text pair. Required pairs need both languages; optional ones may hold null."""
-    doc = _mapping(raw, where)
-    texts: dict[str, str | None] = {}
-    for lang in LANGUAGES:
-        value = doc.get(lang)
-        if value is None and not required:
-            texts[lang] = None
-            continue
-        if not isinstance(value, str) or not value.strip():
-            raise DefinitionError(f"{where}.{lang}", "must be a non-empty string")
-        texts[lang] = value
-    return texts
-
-
-def _list_of_strings(raw: object, where: str) -> list[str]:
-    values = _list(raw, where)
-    for i, value in enumerate(values):
-        if not isinstance(value, str) or not value.strip():
-            raise DefinitionError(f"{where}[{i}]", "must be a non-empty string")
-    return values

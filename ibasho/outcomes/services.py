@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ibasho.audit.services import record_audit
+from ibasho.families.services import raise_from_safety_flag
 from ibasho.outcomes import kato, recovery, scoring
 from ibasho.outcomes.models import (
     Administration,
@@ -18,19 +20,27 @@ from ibasho.outcomes.models import (
     PreviousScore,
     RecoveryRating,
 )
-from ibasho.outcomes.signals import safety_flag_raised
+
+logger = logging.getLogger(__name__)
 
 Answers = Sequence[int | None] | Mapping[str, int | None]
 
 
 def available_instruments(organisation: Any) -> dict[str, scoring.Definition]:
-    """The shipped instruments plus the organisation's own (newest active version of each)."""
+    """The shipped instruments plus the organisation's own (newest active version of each that
+    still passes the definition schema: one saved before the schema grew stricter is left out
+    and logged, rather than breaking every page that lists instruments)."""
     found = dict(scoring.builtin_definitions())
     own = InstrumentDefinition.objects.filter(organisation=organisation, active=True).order_by(
         "instrument_code", "-created_at", "-id"
     )
     for row in own:
-        found.setdefault(row.instrument_code, row.parsed())
+        if row.instrument_code in found:
+            continue
+        try:
+            found[row.instrument_code] = row.parsed()
+        except scoring.DefinitionError:
+            logger.warning("Instrument definition %s no longer loads; left out", row.code)
     return found
 
 
@@ -141,7 +151,7 @@ def apply_score(administration: Administration, result: scoring.Score) -> None:
 
 
 def _raise_safety_flag(administration: Administration, result: scoring.Score, *, by: Any) -> None:
-    """Audit now; tell listeners once the administration is really stored."""
+    """Audit now; raise the safety event once the administration is really stored."""
     reason = ",".join(flag.key for flag in result.flags if flag.safety)
     record_audit(
         "outcomes.safety_flag.raised",
@@ -151,14 +161,7 @@ def _raise_safety_flag(administration: Administration, result: scoring.Score, *,
         person=administration.person,
         fields=["flags"],
     )
-    transaction.on_commit(
-        lambda: safety_flag_raised.send(
-            sender=Administration,
-            person=administration.person,
-            administration=administration,
-            reason=reason,
-        )
-    )
+    transaction.on_commit(lambda: raise_from_safety_flag(administration.person, reason=reason))
 
 
 def build_kato_assessment(

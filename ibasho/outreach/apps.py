@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +10,7 @@ class OutreachConfig(AppConfig):
         from ibasho.lib.panels import person_panels
         from ibasho.outreach.services import plan_for_new_case
         from ibasho.outreach.views import person
+        from ibasho.people.signals import case_opened
 
         person_panels.register(
             "outreach",
@@ -18,6 +18,4 @@ class OutreachConfig(AppConfig):
             template="outreach/_person_panel.html",
             context=person.person_panel,
         )
-        post_save.connect(
-            plan_for_new_case, sender="people.Case", dispatch_uid="outreach.plan_for_new_case"
-        )
+        case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")

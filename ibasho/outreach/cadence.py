@@ -10,8 +10,8 @@ contact history at request time.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 
@@ -64,9 +64,6 @@ class QuietPeriod:
         if self.until <= self.starts_on:
             raise ValueError("until must be after starts_on")
 
-    def is_active_on(self, day: date) -> bool:
-        return self.starts_on <= day < self.until
-
 
 @dataclass(frozen=True)
 class Attempt:
@@ -89,24 +86,6 @@ class CadenceState:
 
     last_on: date | None = None
     unanswered: int = 0
-
-
-@dataclass(frozen=True)
-class Plan:
-    """An outreach plan for one case."""
-
-    cadences: tuple[Cadence, ...]
-    backoff: BackoffRule = field(default_factory=BackoffRule)
-    quiet: QuietPeriod | None = None
-    is_open: bool = True
-
-    def __post_init__(self) -> None:
-        if self.is_open and not self.cadences:
-            # An open case with nothing planned would silently stop being knocked on.
-            raise ValueError("an open plan needs at least one cadence")
-        channels = [c.channel for c in self.cadences]
-        if len(set(channels)) != len(channels):
-            raise ValueError("each channel can appear only once in a plan")
 
 
 @dataclass(frozen=True)
@@ -173,30 +152,4 @@ def due_on(
         due_on=due,
         unanswered=state.unanswered,
         interval_days=interval,
-    )
-
-
-def plan_due_items(plan: Plan, states: dict[str, CadenceState]) -> list[DueItem]:
-    """Every cadence's next due item, earliest first; empty only for a closed plan."""
-    if not plan.is_open:
-        return []
-    items = [
-        due_on(c, states.get(c.channel, CadenceState()), plan.backoff, plan.quiet)
-        for c in plan.cadences
-    ]
-    return sorted(items, key=lambda item: (item.due_on, item.channel))
-
-
-def next_due(plan: Plan, attempts: Sequence[Attempt]) -> date | None:
-    """The plan's next due date from a full history; None only when the case is closed."""
-    states = {c.channel: state_from_history(c.channel, attempts) for c in plan.cadences}
-    items = plan_due_items(plan, states)
-    return items[0].due_on if items else None
-
-
-def due_by(items: Iterable[DueItem], today: date) -> list[DueItem]:
-    """Items due today or overdue, the most overdue first."""
-    return sorted(
-        (item for item in items if item.due_on <= today),
-        key=lambda item: (item.due_on, -item.unanswered, item.channel),
     )

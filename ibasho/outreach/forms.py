@@ -13,13 +13,13 @@ from ibasho.outreach.models import (
     OutreachSettings,
     Stage,
 )
-from ibasho.people.models import FamilyMember, Person
+from ibasho.people.models import LOGGED_CHANNELS, FamilyMember, Person
 
 # The channels a plan can schedule; group sessions and family consultations happen, but are
 # not knocked on.
 PLANNED_CHANNELS = [
     (value, label)
-    for value, label in Contact.Channel.choices
+    for value, label in LOGGED_CHANNELS
     if value not in {Contact.Channel.GROUP_SESSION, Contact.Channel.FAMILY_CONSULTATION}
 ]
 

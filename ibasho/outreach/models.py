@@ -14,23 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.outreach import cadence as rules
-from ibasho.people.models import Case
+from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
 
 
 class Contact(TenantModel):
     """One contact or attempt: a letter left, a door that stayed shut, an hour's talk."""
 
-    class Channel(models.TextChoices):
-        LETTER = "letter", _("Letter")
-        POSTCARD = "postcard", _("Postcard")
-        DOOR_VISIT = "door_visit", _("Door visit")
-        PHONE = "phone", _("Phone")
-        MESSAGE = "message", _("LINE / SNS message")
-        EMAIL = "email", _("Email")
-        VIDEO_CALL = "video_call", _("Video call")
-        CENTRE_VISIT = "centre_visit", _("Visit to the centre")
-        GROUP_SESSION = "group_session", _("Group session")
-        FAMILY_CONSULTATION = "family_consultation", _("Family consultation")
+    Channel = Channel  # the one channel vocabulary, defined with people
 
     class Reached(models.TextChoices):
         PERSON = "person", _("The person")
@@ -85,7 +75,7 @@ class Contact(TenantModel):
         related_name="+",
         verbose_name=_("second staff member"),
     )
-    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=30, choices=LOGGED_CHANNELS)
     reached = models.CharField(
         _("who was reached"), max_length=10, choices=Reached.choices, default=Reached.NOBODY
     )
@@ -205,7 +195,7 @@ class OutreachSettings(Backoff):
     default_channel = models.CharField(
         _("first way of reaching out on a new case"),
         max_length=30,
-        choices=Contact.Channel.choices,
+        choices=LOGGED_CHANNELS,
         default=Contact.Channel.LETTER,
     )
     default_every_days = models.PositiveSmallIntegerField(
@@ -343,7 +333,7 @@ class Cadence(TenantModel):
     """One channel of a plan, e.g. a letter every 14 days, with its backoff state."""
 
     plan = models.ForeignKey(OutreachPlan, on_delete=models.CASCADE, related_name="cadences")
-    channel = models.CharField(_("channel"), max_length=30, choices=Contact.Channel.choices)
+    channel = models.CharField(_("channel"), max_length=30, choices=LOGGED_CHANNELS)
     every_days = models.PositiveSmallIntegerField(
         _("every (days)"), validators=[MinValueValidator(1), MaxValueValidator(366)]
     )
@@ -399,9 +389,6 @@ class QuietPeriod(TenantModel):
     def effective_until(self) -> dt.date:
         return min(self.until, self.ended_on) if self.ended_on else self.until
 
-    def is_current(self, today: dt.date) -> bool:
-        return self.starts_on <= today < self.effective_until
-
     def as_data(self) -> rules.QuietPeriod | None:
         if self.effective_until <= self.starts_on:
             return None
@@ -410,7 +397,7 @@ class QuietPeriod(TenantModel):
         )
 
     def continuing_labels(self) -> list[str]:
-        labels = dict(Contact.Channel.choices)
+        labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.continuing_channels]
 
 
@@ -432,6 +419,30 @@ class ContactRevision(TenantModel):
         return dict(json.loads(self.previous))
 
 
+class WithdrawnContact(TenantModel):
+    """A contact taken away because the record it stood for changed (an attendance corrected
+    to absent): its last version kept whole and encrypted, with who withdrew it and why. A
+    contact deleted as recorded in error leaves no such copy, only its audit entry."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="withdrawn_contacts"
+    )
+    contact_code = models.UUIDField()
+    previous = EncryptedTextField()
+    reason = models.CharField(max_length=100)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("withdrawn contact")
+        verbose_name_plural = _("withdrawn contacts")
+        ordering = ["-created_at", "-id"]
+
+    def previous_values(self) -> dict[str, Any]:
+        return dict(json.loads(self.previous))
+
+
 class CloseReason(models.TextChoices):
     # "No response" is deliberately absent: nobody is closed for not answering.
     OWN_DECISION = "own_decision", _("The person's own decision after support")
@@ -442,17 +453,23 @@ class CloseReason(models.TextChoices):
 
 
 class Closure(TenantModel):
-    """A request to close a case, its coordinator's decision, and a later reopening."""
+    """A request to close a case, its coordinator's decision, an organisation admin's second
+    approval when the person has had no two-way contact within the at-risk window, and a later
+    reopening."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
+        AWAITING_SECOND = "awaiting_second", _("Waiting for a second approval")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
+
+    # Still undecided: at most one per case, shown on the approvers' Today.
+    UNDECIDED = (Status.PENDING, Status.AWAITING_SECOND)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
     reason = models.CharField(_("reason"), max_length=20, choices=CloseReason.choices)
     reason_text = EncryptedTextField(_("details"), blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -460,6 +477,10 @@ class Closure(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    second_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_decided_at = models.DateTimeField(null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -474,10 +495,14 @@ class Closure(TenantModel):
             *TenantModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["organisation", "case"],
-                condition=Q(status="pending"),
-                name="one_pending_closure",
+                condition=Q(status__in=["pending", "awaiting_second"]),
+                name="one_undecided_closure",
             ),
         ]
+
+    @property
+    def is_undecided(self) -> bool:
+        return self.status in self.UNDECIDED
 
 
 class Handover(TenantModel):

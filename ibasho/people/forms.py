@@ -9,8 +9,8 @@ from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.lib.japanese import normalise_kana
 from ibasho.people.models import (
+    PREFERABLE_CHANNELS,
     Consent,
-    ContactChannel,
     FamilyMember,
     Gender,
     Household,
@@ -51,7 +51,7 @@ class DateInput(forms.DateInput):
 class PersonForm(forms.ModelForm):
     preferred_channels = forms.MultipleChoiceField(
         label=_("preferred contact channels"),
-        choices=ContactChannel.choices,
+        choices=PREFERABLE_CHANNELS,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

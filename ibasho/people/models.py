@@ -19,8 +19,11 @@ class Gender(models.TextChoices):
     NOT_STATED = "not_stated", _("Not stated")
 
 
-class ContactChannel(models.TextChoices):
-    """Channels a person may prefer; the contact log uses the same words."""
+class Channel(models.TextChoices):
+    """The one vocabulary of ways to reach someone: a person's preferred channels, the contact
+    log and the outreach cadences use these words. Two kinds are one-sided: a person may prefer
+    to be reached through the family, which is not itself a contact; group sessions and family
+    consultations are logged, but nobody is asked to prefer them."""
 
     LETTER = "letter", _("Letter")
     POSTCARD = "postcard", _("Postcard")
@@ -30,7 +33,17 @@ class ContactChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     VIDEO_CALL = "video_call", _("Video call")
     CENTRE_VISIT = "centre_visit", _("Visit to the centre")
+    GROUP_SESSION = "group_session", _("Group session")
+    FAMILY_CONSULTATION = "family_consultation", _("Family consultation")
     VIA_FAMILY = "via_family", _("Through the family")
+
+
+PREFERABLE_CHANNELS = [
+    (c.value, c.label)
+    for c in Channel
+    if c not in (Channel.GROUP_SESSION, Channel.FAMILY_CONSULTATION)
+]
+LOGGED_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.VIA_FAMILY]
 
 
 class Household(TenantModel):
@@ -251,7 +264,7 @@ class Person(TenantModel):
         super().save(*args, **kwargs)
 
     def preferred_channel_labels(self) -> list[str]:
-        labels = dict(ContactChannel.choices)
+        labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.preferred_channels]
 
 

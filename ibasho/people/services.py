@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ibasho.audit.services import record_audit
 from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Household, Person
+from ibasho.people.signals import case_opened
 
 
 @transaction.atomic
@@ -29,12 +30,16 @@ def create_person(form: ModelForm, *, by: Any, organisation: Any, assign: Any = 
     return person
 
 
+@transaction.atomic
 def open_case(person: Person, *, by: Any, worker: Any = None) -> Case:
+    """Open a case for a person; apps that keep something per case (the outreach plan) add
+    it on `case_opened`, in this transaction."""
     case = Case.objects.create(organisation_id=person.organisation_id, person=person)
     if worker is not None:
         CaseAssignment.objects.create(
             organisation_id=person.organisation_id, case=case, worker=worker
         )
+    case_opened.send(sender=Case, case=case, by=by)
     return case
 
 

@@ -118,7 +118,10 @@ class EnrolForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    status = forms.ChoiceField(label=_("attendance"), choices=Attendance.Status.choices)
+    # Without a status only the note is saved.
+    status = forms.ChoiceField(
+        label=_("attendance"), choices=Attendance.Status.choices, required=False
+    )
     minutes = forms.IntegerField(label=_("minutes"), min_value=1, max_value=1440, required=False)
     note = forms.CharField(
         label=_("note / homework"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -13,11 +13,6 @@ from ibasho.programmes import matching
 from ibasho.programmes.courses import TEMPLATES
 
 
-class ProgrammeQuerySet(TenantQuerySet):
-    def accepting(self):  # type: ignore[no-untyped-def]
-        return self.filter(is_open=True)
-
-
 class Programme(TenantModel):
     """One of the many doors: a group, a course, a camp, a work trial, a peer group."""
 
@@ -76,9 +71,6 @@ class Programme(TenantModel):
         choices=[(code, t.name_en) for code, t in TEMPLATES.items()],
     )
     is_open = models.BooleanField(_("open for enrolment"), default=True)
-
-    objects = TenantManager.from_queryset(ProgrammeQuerySet)()  # type: ignore[misc,assignment]
-    unscoped = ProgrammeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta(TenantModel.Meta):
         verbose_name = _("programme")
@@ -272,6 +264,3 @@ class MeasurementPoint(TenantModel):
                 fields=["organisation", "programme", "kind"], name="one_point_per_kind"
             ),
         ]
-
-    def is_due(self, day: dt.date) -> bool:
-        return self.done_on is None and self.window_start <= day

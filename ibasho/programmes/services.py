@@ -1,7 +1,8 @@
 """Writes to programmes: enrolment, sessions and attendance, each atomic and audited.
 
 Attendance is two-way contact time with the person, so every attendance that counts has a
-contact-log entry, created, changed and removed together with it."""
+contact-log entry, created, changed and withdrawn together with it, always through the
+outreach services (the only writer of contacts)."""
 
 import datetime as dt
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
 from ibasho.outreach.models import Contact
-from ibasho.outreach.services import record_contact
+from ibasho.outreach.services import sync_contact, withdraw_contact
 from ibasho.programmes.courses import TEMPLATES, lay_out
 from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme, Session
 
@@ -187,6 +188,33 @@ def record_attendance(
     return attendance
 
 
+@transaction.atomic
+def save_attendance_note(
+    session: Session, enrolment: Enrolment, *, note: str, by: Any
+) -> Attendance:
+    """Save the note of an attendance already recorded, and nothing else: a status is only
+    ever changed by choosing one."""
+    attendance = (
+        Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
+    )
+    if attendance is None:
+        raise ValidationError(
+            {"status": _("Choose how they attended first; the note is saved with it.")}
+        )
+    if note != attendance.note:
+        attendance.note = note
+        attendance.save(update_fields=["note", "updated_at"])
+        record_audit(
+            "programmes.attendance.recorded",
+            by=by,
+            organisation=session.organisation,
+            target=attendance,
+            person=enrolment.person,
+            fields=["note"],
+        )
+    return attendance
+
+
 def attendance_minutes(session: Session, status: str, minutes: int | None) -> int:
     """Absent counts 0; whole attendance defaults to the session's length; part attendance
     needs the minutes actually spent."""
@@ -204,50 +232,39 @@ def attendance_minutes(session: Session, status: str, minutes: int | None) -> in
 
 
 def _sync_contact(attendance: Attendance, *, by: Any) -> Contact | None:
+    """Keep the attendance's contact in step through the outreach services, which keep the
+    previous version and replay the person's plan."""
     enrolment, session = attendance.enrolment, attendance.session
     contact = attendance.contact
     if not attendance.is_present:
         if contact is not None:
-            record_audit(
-                "outreach.contact.deleted",
-                by=by,
-                organisation=session.organisation,
-                target=contact,
-                person=enrolment.person,
-            )
-            contact.delete()
+            withdraw_contact(contact, by=by, reason=f"programmes.attendance.{attendance.status}")
         return None
-    fields = {
-        "occurred_at": session.starts(),
-        "channel": Contact.Channel.GROUP_SESSION,
-        "reached": Contact.Reached.FAMILY if enrolment.is_family else Contact.Reached.PERSON,
-        "family_member": enrolment.family_member,
-        "outcome": Contact.Outcome.ATTENDED,
-        "duration_minutes": attendance.minutes,
-    }
-    if contact is None:
-        return record_contact(enrolment.person, by=by, **fields)
-    changed = [name for name, value in fields.items() if getattr(contact, name) != value]
-    if changed:
-        for name, value in fields.items():
-            setattr(contact, name, value)
-        contact.save()
-        record_audit(
-            "outreach.contact.changed",
-            by=by,
-            organisation=session.organisation,
-            target=contact,
-            person=enrolment.person,
-            fields=changed,
-        )
-    return contact
+    return sync_contact(
+        enrolment.person,
+        contact,
+        by=by,
+        occurred_at=session.starts(),
+        channel=Contact.Channel.GROUP_SESSION,
+        reached=Contact.Reached.FAMILY if enrolment.is_family else Contact.Reached.PERSON,
+        family_member=enrolment.family_member,
+        outcome=Contact.Outcome.ATTENDED,
+        duration_minutes=attendance.minutes,
+    )
 
 
 @transaction.atomic
 def reschedule_contacts(session: Session, *, by: Any) -> int:
     """After a session's date or time changed, move its attendance contacts with it."""
+    attendances = session.attendances.select_related(
+        "contact", "enrolment__person", "enrolment__family_member"
+    )
+    if session.starts() > timezone.now() and any(a.contact_id for a in attendances):
+        raise ValidationError(
+            {"date": _("People attended this session: it cannot move into the future.")}
+        )
     moved = 0
-    for attendance in session.attendances.select_related("contact", "enrolment__person"):
+    for attendance in attendances:
         attendance.session = session
         if attendance.contact is not None and attendance.contact.occurred_at != session.starts():
             _sync_contact(attendance, by=by)

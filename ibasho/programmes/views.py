@@ -189,7 +189,18 @@ def _rows(session: Session) -> list[dict[str, Any]]:
             )
         )
     )
-    return [{"enrolment": e, "attendance": (e.here or [None])[0]} for e in enrolments]
+    rows = []
+    for enrolment in enrolments:
+        attendance = (enrolment.here or [None])[0]
+        rows.append(
+            {
+                "enrolment": enrolment,
+                "attendance": attendance,
+                "note": attendance.note if attendance else "",
+                "minutes": attendance.minutes if attendance and attendance.minutes else "",
+            }
+        )
+    return rows
 
 
 @member_required()
@@ -209,6 +220,8 @@ def session_detail(request: MemberRequest, code: str) -> HttpResponse:
 @member_required()
 @require_POST
 def attendance_record(request: MemberRequest, code: str, enrolment: str) -> HttpResponse:
+    """A status button saves the status with the note and minutes beside it; the note's own
+    save (also what Enter in a field submits) saves the note alone and never a status."""
     session = _session(request, code)
     found = get_object_or_404(
         session.programme.enrolments.current().select_related("person", "family_member"),  # type: ignore[attr-defined]
@@ -217,8 +230,12 @@ def attendance_record(request: MemberRequest, code: str, enrolment: str) -> Http
     form = AttendanceForm(request.POST)
     error = ""
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.record_attendance(session, found, by=request.user, **form.cleaned_data)
+            if data["status"]:
+                services.record_attendance(session, found, by=request.user, **data)
+            else:
+                services.save_attendance_note(session, found, note=data["note"], by=request.user)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
@@ -227,6 +244,9 @@ def attendance_record(request: MemberRequest, code: str, enrolment: str) -> Http
         )
     if request.headers.get("HX-Request"):
         row = next(r for r in _rows(session) if r["enrolment"].pk == found.pk)
+        if error:  # what was typed stays on screen to be corrected
+            row["note"] = request.POST.get("note", "")
+            row["minutes"] = request.POST.get("minutes", "")
         return render(
             request,
             "programmes/_attendance_row.html",
@@ -243,18 +263,23 @@ def session_edit(request: MemberRequest, code: str) -> HttpResponse:
     session = _session(request, code)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record_audit(
-                "programmes.session.changed",
-                by=request.user,
-                organisation=session.organisation,
-                target=session,
-                fields=form.changed_data,
-            )
-            if {"date", "starts_at"} & set(form.changed_data):
-                services.reschedule_contacts(session, by=request.user)
-        return redirect("programmes:session_detail", code=session.code)
+        try:
+            with transaction.atomic():
+                form.save()
+                record_audit(
+                    "programmes.session.changed",
+                    by=request.user,
+                    organisation=session.organisation,
+                    target=session,
+                    fields=form.changed_data,
+                )
+                if {"date", "starts_at"} & set(form.changed_data):
+                    services.reschedule_contacts(session, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("programmes:session_detail", code=session.code)
     return render(
         request,
         "form_page.html",

@@ -11,7 +11,8 @@ def test_coordinator_sees_a_fresh_hospitalisation_first_and_updates_the_plan(
 ):
     from ibasho.families.models import ContingencyPlan, HouseholdCircumstances
     from ibasho.families.services import update_health
-    from ibasho.people.models import Case, FamilyMember, Household, Person
+    from ibasho.people.models import FamilyMember, Household, Person
+    from ibasho.people.services import open_case
 
     # A household with more signals, but nothing sudden: it must come second.
     HouseholdCircumstances.objects.create(
@@ -32,7 +33,7 @@ def test_coordinator_sees_a_fresh_hospitalisation_first_and_updates_the_plan(
         family_name_kana="すずき",
         household=household,
     )
-    Case.objects.create(organisation=org_a, person=person)
+    open_case(person, by=None)
     update_health(father, health="hospitalised", by=coordinator_a.user)
 
     page = browser_page
@@ -63,7 +64,8 @@ def test_coordinator_sees_a_fresh_hospitalisation_first_and_updates_the_plan(
 
 def test_worker_takes_attendance_on_a_phone(browser_page, log_in, worker_a, person_a, org_a):
     from ibasho.outreach.models import Contact
-    from ibasho.people.models import Case, Person
+    from ibasho.people.models import Person
+    from ibasho.people.services import open_case
     from ibasho.programmes.models import Attendance, Programme, Session
     from ibasho.programmes.services import enrol
 
@@ -86,7 +88,7 @@ def test_worker_takes_attendance_on_a_phone(browser_page, log_in, worker_a, pers
     other = Person.objects.create(
         organisation=org_a, family_name="佐藤", given_name="陽子", family_name_kana="さとう"
     )
-    Case.objects.create(organisation=org_a, person=other)
+    open_case(other, by=None)
     mine = enrol(programme, person=person_a, by=worker_a.user)
     theirs = enrol(programme, person=other, by=worker_a.user)
 

@@ -4,7 +4,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_worker_finds_a_person_by_kana_in_japanese(browser_page, log_in, worker_a, person_a, org_a):
-    from ibasho.people.models import Case, Person
+    from ibasho.people.models import Person
+    from ibasho.people.services import open_case
 
     other = Person.objects.create(
         organisation=org_a,
@@ -13,7 +14,7 @@ def test_worker_finds_a_person_by_kana_in_japanese(browser_page, log_in, worker_
         family_name_kana="さとう",
         given_name_kana="ようこ",
     )
-    Case.objects.create(organisation=org_a, person=other)
+    open_case(other, by=None)
     page = browser_page
     log_in(page, "worker_a")
     page.get_by_role("link", name="本人一覧").click()

@@ -84,25 +84,33 @@ class TestLogin:
 
 
 @pytest.mark.django_db
-class TestAdmin:
-    def test_org_admin_sees_only_own_people_in_admin(self, client_for, admin_a, person_a, org_b):
-        from ibasho.people.models import Person
+class TestPasswordChange:
+    def test_a_member_changes_their_password(self, client_for, worker_a):
+        from conftest import PASSWORD
 
-        Person.objects.create(organisation=org_b, family_name="他人", family_name_kana="タニン")
-        response = client_for(admin_a).get(reverse("admin:people_person_changelist"))
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert "山田" in html and "他人" not in html
-
-    def test_org_admin_cannot_open_another_organisations_record(self, client_for, admin_a, org_b):
-        from ibasho.people.models import Person
-
-        other = Person.objects.create(
-            organisation=org_b, family_name="他人", family_name_kana="タニン"
+        client = client_for(worker_a)
+        assert client.get(reverse("password_change")).status_code == 200
+        new = "a much longer passphrase 42"
+        response = client.post(
+            reverse("password_change"),
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+            follow=True,
         )
-        url = reverse("admin:people_person_change", args=[other.pk])
-        assert client_for(admin_a).get(url).status_code in (302, 404)
+        assert "Your password has been changed" in response.content.decode()
+        worker_a.user.refresh_from_db()
+        assert worker_a.user.check_password(new)
 
-    def test_worker_has_no_admin(self, client_for, worker_a):
-        response = client_for(worker_a).get(reverse("admin:index"))
-        assert response.status_code == 302
+    def test_a_wrong_old_password_changes_nothing(self, client_for, worker_a):
+        from conftest import PASSWORD
+
+        new = "a much longer passphrase 42"
+        response = client_for(worker_a).post(
+            reverse("password_change"),
+            {"old_password": "wrong", "new_password1": new, "new_password2": new},
+        )
+        assert response.status_code == 200 and response.context["form"].errors
+        worker_a.user.refresh_from_db()
+        assert worker_a.user.check_password(PASSWORD)
+
+    def test_signed_out_goes_to_login(self, client):
+        assert client.get(reverse("password_change")).status_code == 302

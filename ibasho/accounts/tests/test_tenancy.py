@@ -1,6 +1,8 @@
 """Tenancy is a guard: a query on a personal-data model answers only inside one organisation's
 scope, which the web opens from the signed-in membership and the API from the token."""
 
+import json
+
 import pytest
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
@@ -13,13 +15,15 @@ from ibasho.accounts.middleware import ActiveMembershipMiddleware
 from ibasho.accounts.models import ApiToken, User
 from ibasho.accounts.tenancy import TenantManager, organisation_scope
 from ibasho.ops import bulk
+from ibasho.outcomes import scoring
+from ibasho.outcomes.models import InstrumentDefinition
 from ibasho.people.models import Person
-from ibasho.programmes.models import Programme
 
 # Organisation-keyed tables that are not personal data, or that must be read to find the scope.
 NOT_SCOPED = {
     "accounts.Membership": "read to find the membership, and so the scope, of a request",
     "accounts.ApiToken": "read to find the membership of an API request",
+    "accounts.Invitation": "addressed to an account across organisations, read before joining",
     "audit.AuditEntry": "written by every service; read by admins through its own guard",
     "outreach.OutreachSettings": "the organisation's settings; no one's personal data",
 }
@@ -138,11 +142,17 @@ def test_bulk_loading_counts_ids_across_organisations(org_a, person_a, person_b)
 
 
 def test_a_platform_superuser_manages_every_organisation_in_the_admin(client, org_a, org_b):
+    definition = json.loads((scoring.BUILTIN_DIR / "k6.json").read_text(encoding="utf-8"))
     for organisation in (org_a, org_b):
-        Programme.objects.create(organisation=organisation, name_ja=f"{organisation.pk}の居場所")
+        InstrumentDefinition.objects.create(
+            organisation=organisation,
+            instrument_code=f"own-{organisation.pk}",
+            version="1",
+            definition=definition,
+        )
     superuser = User.objects.create_superuser(username="platform", password="x" * 12)
     client.force_login(superuser)
-    response = client.get(reverse("admin:programmes_programme_changelist"))
+    response = client.get(reverse("admin:outcomes_instrumentdefinition_changelist"))
     assert response.status_code == 200
-    assert f"{org_a.pk}の居場所" in response.content.decode()
-    assert f"{org_b.pk}の居場所" in response.content.decode()
+    assert f"own-{org_a.pk}" in response.content.decode()
+    assert f"own-{org_b.pk}" in response.content.decode()

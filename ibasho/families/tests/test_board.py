@@ -6,6 +6,7 @@ from django.utils import timezone
 from ibasho.families import board, risk
 from ibasho.families.models import HouseholdCircumstances, RiskSettings
 from ibasho.families.services import raise_safety_event
+from ibasho.outreach.services import ensure_plan
 from ibasho.people.models import Case, FamilyMember, Household, Person
 
 
@@ -31,11 +32,12 @@ def make_household(
         household=household,
         withdrawal_since=withdrawn_since,
     )
-    Case.objects.create(
+    case = Case.objects.create(
         organisation=org,
         person=person,
         status=Case.Status.OPEN if open_case else Case.Status.CLOSED,
     )
+    ensure_plan(case)  # as every loader of cases does
     return household
 
 

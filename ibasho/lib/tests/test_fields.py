@@ -3,8 +3,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from ibasho.lib import fields
 from ibasho.accounts.keycheck import verify_field_keys
+from ibasho.lib import fields
 from ibasho.people.models import Person
 
 

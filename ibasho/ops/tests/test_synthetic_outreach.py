@@ -3,9 +3,8 @@ import random
 from ibasho.ops.synthetic.outreach import populate
 from ibasho.outreach import services, trust
 from ibasho.outreach.models import Contact, OutreachPlan, OutreachSettings, QuietPeriod
-from ibasho.people.models import Case, Person
-
 from ibasho.outreach.tests.test_today import make_person
+from ibasho.people.models import Case, Person
 
 
 def test_demo_histories_cover_the_hard_cases(org_a, worker_a):

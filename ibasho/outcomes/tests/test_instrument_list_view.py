@@ -28,6 +28,20 @@ def test_a_broken_definition_names_the_fault(client_for, admin_a, org_definition
     assert not InstrumentDefinition.objects.exists()
 
 
+def test_a_wrongly_typed_or_unknown_value_is_named(client_for, admin_a, org_definition):
+    raw = org_definition()
+    raw["band_sets"][0]["bands"][1]["min"] = "5"
+    raw["items"][0]["reversed"] = False
+    response = client_for(admin_a).post(reverse(URL), {"definition": json.dumps(raw)})
+    assert "items[0].reversed: is not a known key" in response.content.decode()
+    raw["items"][0].pop("reversed")
+    response = client_for(admin_a).post(reverse(URL), {"definition": json.dumps(raw)})
+    assert "band_sets[0].bands[1].min: must be a whole number, not &quot;5&quot;" in (
+        response.content.decode()
+    )
+    assert not InstrumentDefinition.objects.exists()
+
+
 def test_invalid_json_is_refused(client_for, admin_a):
     response = client_for(admin_a).post(reverse(URL), {"definition": "{oops"})
     assert "Not valid JSON" in response.content.decode()

@@ -124,6 +124,34 @@ def test_default_cutoffs(code, cutoffs):
     assert DEFS[code].band_set().cutoffs() == cutoffs
 
 
+@pytest.mark.parametrize(
+    ("code", "scale", "higher_is", "reversed_items"),
+    [
+        ("k6", (0, 4), "worse", set()),
+        ("ucla3", (1, 3), "worse", set()),
+        ("lsns6", (0, 5), "better", set()),  # below 12 is the risk of isolation
+        ("phq9", (0, 3), "worse", set()),
+        ("hq25", (0, 4), "worse", {4, 7, 10, 15, 21, 25}),
+    ],
+)
+def test_every_item_uses_the_published_scale(code, scale, higher_is, reversed_items):
+    definition = DEFS[code]
+    assert [item.number for item in definition.items] == list(range(1, len(definition.items) + 1))
+    values = list(range(scale[0], scale[1] + 1))
+    assert all([option.value for option in item.options] == values for item in definition.items)
+    assert definition.higher_is == higher_is
+    assert {item.number for item in definition.items if item.reverse} == reversed_items
+
+
+@pytest.mark.parametrize("code", sorted(DEFS))
+def test_every_band_set_covers_every_possible_total_once(code):
+    definition = DEFS[code]
+    for band_set in definition.band_sets:
+        totals = [total for band in band_set.bands for total in range(band.low, band.high + 1)]
+        assert totals == list(range(definition.min_total, definition.max_total + 1))
+    assert definition.band_set().key == definition.default_band_set
+
+
 def test_hq25_offers_both_published_cutoffs_with_sources():
     band_sets = {bs.key: bs for bs in DEFS["hq25"].band_sets}
     assert band_sets["teo_2018"].cutoffs() == (42,)
@@ -269,6 +297,110 @@ def test_a_broken_definition_names_where_it_is_broken(change, where):
     with pytest.raises(DefinitionError) as caught:
         parse_definition(_broken(change))
     assert caught.value.where == where
+
+
+def _prorating(max_missing):
+    return lambda d: d.update(missing_answers={"rule": "prorate", "max_missing": max_missing})
+
+
+def _own_options(d):
+    d["items"][3]["options"] = copy.deepcopy(d["response_options"])
+    d["items"][3]["options"]["choices"][1]["value"] = "1"
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "reason"),
+    [
+        (lambda d: d.update(colour="blue"), "colour", "is not a known key"),
+        (lambda d: d["items"][3].update(reversed=True), "items[3].reversed", "is not a known key"),
+        (lambda d: d["name"].update(fr="K6"), "name.fr", "is not a known key"),
+        (
+            lambda d: d["response_options"]["choices"][1].update(value="1"),
+            "response_options.choices[1].value",
+            'must be a whole number, not "1"',
+        ),
+        (_own_options, "items[3].options.choices[1].value", 'must be a whole number, not "1"'),
+        (
+            lambda d: d["response_options"]["choices"][1].update(value=True),
+            "response_options.choices[1].value",
+            "must be a whole number, not true",
+        ),
+        (
+            lambda d: d["response_options"]["choices"][4].update(value=4.0),
+            "response_options.choices[4].value",
+            "must be a whole number, not 4.0",
+        ),
+        (
+            lambda d: d["band_sets"][0]["bands"][1].update(min=4),
+            "band_sets[0].bands[1]",
+            "starts at 4 but should start at 5 (gap or overlap)",
+        ),
+        (
+            lambda d: d["band_sets"][1]["bands"][2].update(min=11),
+            "band_sets[1].bands[2]",
+            "starts at 11 but should start at 10 (gap or overlap)",
+        ),
+        (
+            lambda d: d["band_sets"][0]["bands"][0].update(min=1),
+            "band_sets[0].bands[0]",
+            "starts at 1 but should start at 0 (gap or overlap)",
+        ),
+        (
+            lambda d: d["band_sets"][0]["bands"][2].update(max=30),
+            "band_sets[0].bands",
+            "bands end at 30 but totals reach 24",
+        ),
+        (
+            lambda d: d["band_sets"][0]["bands"][1].update(max=3),
+            "band_sets[0].bands[1]",
+            "max is below min",
+        ),
+        (
+            lambda d: d["band_sets"][1].update(key="japan_2011"),
+            "band_sets",
+            "band set keys must be unique",
+        ),
+        (
+            lambda d: d["items"][0].update(reverse=1),
+            "items[0].reverse",
+            "must be true or false, not 1",
+        ),
+        (lambda d: d["licence"].update(ja="  "), "licence.ja", "must not be empty"),
+        (lambda d: d["name"].update(en=None), "name.en", "must be a string, not null"),
+        (lambda d: d.update(items=[]), "items", "is too short (at least 1 needed)"),
+        (lambda d: d.update(sources="Kessler"), "sources", 'must be a list, not "Kessler"'),
+        (lambda d: d.pop("missing_answers"), "missing_answers", "is required"),
+        (
+            lambda d: d.update(code="K6"),
+            "code",
+            'must be a lower-case letter and up to 39 more of a-z, 0-9, - or _, not "K6"',
+        ),
+        (
+            lambda d: d.update(flags=[{**_flag(), "above": 4}]),
+            "flags[0].above",
+            "must be from 0 to 3 for item 1",
+        ),
+        (_prorating(6), "missing_answers.max_missing", "must be between 1 and 5"),
+        (_prorating(None), "missing_answers.max_missing", "must be between 1 and 5"),
+    ],
+)
+def test_a_refusal_says_where_and_what_is_wrong(change, where, reason):
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(_broken(change))
+    assert (caught.value.where, caught.value.reason) == (where, reason)
+    assert str(caught.value) == f"{where}: {reason}"
+
+
+@pytest.mark.parametrize("data", [[], "k6", None])
+def test_a_document_that_is_not_an_object_is_refused(data):
+    with pytest.raises(DefinitionError, match="^definition: must be an object"):
+        parse_definition(data)
+
+
+def test_the_annotations_the_shipped_files_use_are_known_keys():
+    raw = _broken(lambda d: d["items"][0].update(reverse_source="s", review_note="n"))
+    raw["missing_answers"]["note"] = "n"
+    assert parse_definition(raw).item(1).text == DEFS["k6"].item(1).text
 
 
 def _flag():

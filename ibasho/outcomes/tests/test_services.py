@@ -3,9 +3,15 @@ import datetime as dt
 import pytest
 
 from ibasho.audit.models import AuditEntry
+from ibasho.families.models import SafetyEvent
 from ibasho.outcomes import kato, recovery, scoring, services
-from ibasho.outcomes.models import Administration, KatoAssessment, PreviousScore, RecoveryRating
-from ibasho.outcomes.signals import safety_flag_raised
+from ibasho.outcomes.models import (
+    Administration,
+    InstrumentDefinition,
+    KatoAssessment,
+    PreviousScore,
+    RecoveryRating,
+)
 from ibasho.outcomes.tests.conftest import K6_LOW
 
 pytestmark = pytest.mark.django_db
@@ -28,30 +34,21 @@ def test_invalid_answers_store_nothing(person_a, k6, record):
     assert not Administration.objects.exists() and not AuditEntry.objects.exists()
 
 
-def test_phq9_item9_flags_audits_and_signals_after_commit(
+def test_phq9_item9_flags_audits_and_raises_a_safety_event_after_commit(
     person_a, phq9, record, django_capture_on_commit_callbacks
 ):
-    received = []
-
-    def listener(sender, **kwargs):
-        received.append(kwargs)
-
-    safety_flag_raised.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            administration = record(person_a, phq9, [0] * 8 + [1])
-        assert received == []  # nothing is announced before the commit
-        for callback in callbacks:
-            callback()
-    finally:
-        safety_flag_raised.disconnect(listener)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        administration = record(person_a, phq9, [0] * 8 + [1])
+    assert not SafetyEvent.objects.exists()  # nothing is raised before the commit
+    for callback in callbacks:
+        callback()
     assert administration.safety and administration.flags == ["phq9_item9"]
-    assert received == [{"signal": safety_flag_raised, "person": person_a,
-                         "administration": administration, "reason": "phq9_item9"}]  # fmt: skip
+    event = SafetyEvent.objects.get()
+    assert (event.person, event.kind, event.source) == (person_a, "suicide_risk", "phq9_item9")
     assert AuditEntry.objects.filter(action="outcomes.safety_flag.raised").count() == 1
 
 
-def test_no_signal_without_a_flag(person_a, phq9, record, django_capture_on_commit_callbacks):
+def test_no_safety_event_without_a_flag(person_a, phq9, record, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         record(person_a, phq9, [3] * 8 + [0])
     assert callbacks == []
@@ -119,16 +116,40 @@ def test_organisation_instruments_are_theirs_alone(org_a, org_b, worker_a, org_d
 
 @pytest.mark.parametrize(
     ("change", "where"),
-    [({"code": "k6"}, "code"), ({"band_sets": []}, "band_sets")],
+    [
+        ({"code": "k6"}, "code"),
+        ({"band_sets": []}, "band_sets"),
+        ({"licence_url": "https://example.org"}, "licence_url"),
+        ({"higher_is": True}, "higher_is"),
+    ],
 )
 def test_a_bad_organisation_instrument_is_refused(org_a, worker_a, org_definition, change, where):
     raw = {**org_definition(), **change}
     with pytest.raises(scoring.DefinitionError) as caught:
         services.save_instrument_definition(org_a, raw, by=worker_a.user)
     assert caught.value.where == where
+    assert not InstrumentDefinition.objects.exists()
 
 
 def test_the_same_version_twice_is_refused(org_a, worker_a, org_definition):
     services.save_instrument_definition(org_a, org_definition(), by=worker_a.user)
     with pytest.raises(scoring.DefinitionError, match="already exists"):
         services.save_instrument_definition(org_a, org_definition(), by=worker_a.user)
+
+
+def test_a_stored_definition_that_no_longer_loads_is_left_out_not_fatal(
+    person_a, org_definition, worker_a
+):
+    services.save_instrument_definition(
+        person_a.organisation, org_definition("1"), by=worker_a.user
+    )
+    broken = org_definition("2")
+    broken["unknown_key"] = "saved before the schema refused unknown keys"
+    InstrumentDefinition.objects.create(
+        organisation=person_a.organisation,
+        instrument_code="org-k6",
+        version="2",
+        definition=broken,
+    )
+    found = services.available_instruments(person_a.organisation)
+    assert found["org-k6"].version == "1" and "k6" in found

@@ -3,15 +3,19 @@
 and `reads` (history and trust figures). Callers may import the topic module or these names."""
 
 from ibasho.outreach.services.cases import (
+    ClosureReview,
     HandoverItem,
     acknowledge_handover,
+    can_decide,
     change_stage,
     current_stage,
     decide_closure,
     hand_over,
+    needs_second_approval,
     plan_for_new_case,
     reopen_case,
     request_closure,
+    review_closure,
 )
 from ibasho.outreach.services.contacts import (
     CONTACT_FIELDS,
@@ -20,6 +24,8 @@ from ibasho.outreach.services.contacts import (
     edit_contact,
     log_attempt,
     record_contact,
+    sync_contact,
+    withdraw_contact,
 )
 from ibasho.outreach.services.plans import (
     current_quiet,
@@ -32,6 +38,7 @@ from ibasho.outreach.services.plans import (
 )
 from ibasho.outreach.services.reads import (
     History,
+    last_two_way_on,
     person_history,
     trust_summary,
     trust_totals,
@@ -39,10 +46,11 @@ from ibasho.outreach.services.reads import (
 )
 
 __all__ = [
-    "CONTACT_FIELDS", "QUICK_ATTEMPT", "History", "HandoverItem", "acknowledge_handover",
-    "change_stage", "current_quiet", "current_stage", "decide_closure", "delete_contact",
-    "edit_contact", "end_quiet_period", "ensure_plan", "hand_over", "log_attempt",
-    "person_history", "plan_for_new_case", "record_contact", "refresh_plan", "refresh_plans_for",
-    "reopen_case", "request_closure", "set_plan", "start_quiet_period", "trust_summary",
-    "trust_totals", "trust_windows",
+    "CONTACT_FIELDS", "QUICK_ATTEMPT", "ClosureReview", "History", "HandoverItem",
+    "acknowledge_handover", "can_decide", "change_stage", "current_quiet", "current_stage",
+    "decide_closure", "delete_contact", "edit_contact", "end_quiet_period", "ensure_plan",
+    "hand_over", "last_two_way_on", "log_attempt", "needs_second_approval", "person_history",
+    "plan_for_new_case", "record_contact", "refresh_plan", "refresh_plans_for", "review_closure",
+    "reopen_case", "request_closure", "set_plan", "start_quiet_period", "sync_contact",
+    "trust_summary", "trust_totals", "trust_windows", "withdraw_contact",
 ]  # fmt: skip

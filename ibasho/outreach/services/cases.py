@@ -1,4 +1,5 @@
-"""A case's life: stages, closure with approval, reopening and handover between workers."""
+"""A case's life: stages, closure with one or two approvals, reopening and handover between
+workers."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -9,16 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ibasho.accounts.models import CASE_ROLES, SUPERVISOR_ROLES, Membership
+from ibasho.accounts.models import CASE_ROLES, SUPERVISOR_ROLES, Membership, Role
 from ibasho.audit.services import record_audit
 from ibasho.outreach.models import (
     CloseReason,
     Closure,
     Handover,
+    OutreachSettings,
     Stage,
     StageChange,
 )
 from ibasho.outreach.services.plans import ensure_plan, refresh_plan
+from ibasho.outreach.services.reads import last_two_way_on, trust_summary
 from ibasho.people.models import Case, CaseAssignment, Person
 
 # -- stages -------------------------------------------------------------------------------
@@ -57,25 +60,75 @@ def change_stage(
 # -- case lifecycle -----------------------------------------------------------------------
 
 
-def _require_supervisor(user: Any, organisation_id: int) -> None:
-    if (
-        not Membership.objects.active()
-        .filter(user=user, organisation_id=organisation_id, role__in=SUPERVISOR_ROLES)
+def _has_role(user: Any, organisation_id: int, roles: tuple[str, ...]) -> bool:
+    return (
+        Membership.objects.active()
+        .filter(user=user, organisation_id=organisation_id, role__in=roles)
         .exists()
-    ):
+    )
+
+
+def _require_supervisor(user: Any, organisation_id: int) -> None:
+    if not _has_role(user, organisation_id, SUPERVISOR_ROLES):
         raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class ClosureReview:
+    """What an approver reads before closing a case: how hard the person was reached for,
+    when they last answered, the time spent with them and where they stand."""
+
+    attempts: int
+    last_two_way_on: dt.date | None
+    days_since_two_way: int | None
+    two_way_hours: float
+    stage: StageChange | None
+    window_days: int
+
+    @property
+    def needs_second_approval(self) -> bool:
+        return _silent(self.days_since_two_way, self.window_days)
+
+
+def _silent(days_since_two_way: int | None, window_days: int) -> bool:
+    """No two-way contact within the organisation's at-risk window, or never: whatever the
+    reason given, closing might be dropping a person for not answering."""
+    return days_since_two_way is None or days_since_two_way > window_days
+
+
+def review_closure(case: Case) -> ClosureReview:
+    organisation = case.organisation
+    today = organisation.today()
+    summary = trust_summary(case.person, today)
+    last = last_two_way_on(case.person)
+    return ClosureReview(
+        attempts=summary.attempts,
+        last_two_way_on=last,
+        days_since_two_way=(today - last).days if last else None,
+        two_way_hours=summary.two_way_hours,
+        stage=current_stage(case.person),
+        window_days=OutreachSettings.for_organisation(organisation).no_two_way_days,
+    )
+
+
+def needs_second_approval(case: Case) -> bool:
+    organisation = case.organisation
+    last = last_two_way_on(case.person)
+    window = OutreachSettings.for_organisation(organisation).no_two_way_days
+    return _silent((organisation.today() - last).days if last else None, window)
 
 
 @transaction.atomic
 def request_closure(case: Case, *, reason: str, reason_text: str = "", by: Any) -> Closure:
-    """Ask to close a case. Not answering is never a reason: there is no such choice."""
+    """Ask to close a case. Not answering is never a reason: there is no such choice, and
+    a person who has not answered within the at-risk window needs a second approver."""
     if not case.is_open:
         raise ValidationError({"case": _("The case is already closed.")})
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose one of the listed reasons.")})
     if reason == CloseReason.OTHER and not reason_text.strip():
         raise ValidationError({"reason_text": _("Explain the reason.")})
-    if case.closures.filter(status=Closure.Status.PENDING).exists():
+    if case.closures.filter(status__in=Closure.UNDECIDED).exists():
         raise ValidationError({"case": _("A closure is already waiting for approval.")})
     closure = Closure.objects.create(
         organisation_id=case.organisation_id,
@@ -94,22 +147,69 @@ def request_closure(case: Case, *, reason: str, reason_text: str = "", by: Any) 
     return closure
 
 
+def can_decide(closure: Closure, user: Any, organisation_id: int) -> bool:
+    """Whether `user` may decide the closure now (for the page's buttons; the service checks
+    again)."""
+    if closure.status == Closure.Status.PENDING:
+        return _has_role(user, organisation_id, SUPERVISOR_ROLES)
+    if closure.status == Closure.Status.AWAITING_SECOND:
+        return _has_role(user, organisation_id, (Role.ADMIN,)) and user.pk not in (
+            closure.requested_by_id,
+            closure.decided_by_id,
+        )
+    return False
+
+
 @transaction.atomic
 def decide_closure(closure: Closure, *, approve: bool, by: Any) -> Closure:
+    """A coordinator's (or admin's) decision on a closure request. When the person has had no
+    two-way contact within the at-risk window, an approval only moves the request on to an
+    organisation admin, who must be neither the requester nor the first approver; both
+    approvals are recorded. Free text is never read for this: the rule holds whatever the
+    reason says."""
     _require_supervisor(by, closure.organisation_id)
-    if closure.status != Closure.Status.PENDING:
+    # Two approvers at once: the second waits here and then sees the first one's decision.
+    closure = (
+        Closure.objects.select_for_update(of=("self",))
+        .select_related("case__organisation", "case__person")
+        .get(pk=closure.pk)
+    )
+    if not closure.is_undecided:
         raise ValidationError({"closure": _("This closure has already been decided.")})
-    closure.status = Closure.Status.APPROVED if approve else Closure.Status.DECLINED
-    closure.decided_by = by
-    closure.decided_at = timezone.now()
+    case, now = closure.case, timezone.now()
+    if closure.status == Closure.Status.PENDING:
+        closure.decided_by, closure.decided_at = by, now
+        if not approve:
+            closure.status = Closure.Status.DECLINED
+        elif needs_second_approval(case):
+            closure.status = Closure.Status.AWAITING_SECOND
+        else:
+            closure.status = Closure.Status.APPROVED
+    else:
+        if not _has_role(by, closure.organisation_id, (Role.ADMIN,)):
+            raise PermissionDenied
+        if by.pk in (closure.requested_by_id, closure.decided_by_id):
+            raise ValidationError(
+                {
+                    "closure": _(
+                        "The second approval must come from an organisation admin other "
+                        "than the person who asked and the one who approved first."
+                    )
+                }
+            )
+        closure.second_decided_by, closure.second_decided_at = by, now
+        closure.status = Closure.Status.APPROVED if approve else Closure.Status.DECLINED
     closure.save()
-    case = closure.case
-    if approve:
+    if closure.status == Closure.Status.APPROVED:
         case.status = Case.Status.CLOSED
         case.closed_on = case.organisation.today()
         case.save(update_fields=["status", "closed_on", "updated_at"])
         refresh_plan(ensure_plan(case))
-    action = "outreach.case.closed" if approve else "outreach.case.closure_declined"
+    action = {
+        Closure.Status.APPROVED: "outreach.case.closed",
+        Closure.Status.DECLINED: "outreach.case.closure_declined",
+        Closure.Status.AWAITING_SECOND: "outreach.case.closure_first_approved",
+    }[Closure.Status(closure.status)]
     record_audit(
         action,
         by=by,
@@ -217,9 +317,6 @@ def acknowledge_handover(handover: Handover, *, by: Any) -> Handover:
     return handover
 
 
-def plan_for_new_case(
-    sender: Any, instance: Case, created: bool, raw: bool = False, **kwargs: Any
-) -> None:
-    """Give each new case its plan (connected in the app config)."""
-    if created and not raw:
-        ensure_plan(instance)
+def plan_for_new_case(sender: Any, case: Case, **kwargs: Any) -> None:
+    """Give a newly opened case its plan (receives `people.signals.case_opened`)."""
+    ensure_plan(case)

@@ -1,5 +1,7 @@
-"""The one door for writing `Contact` rows: recording, editing, deleting. Every write runs the
-same checks, keeps a revision and ends in the plan refresh."""
+"""The one door for writing `Contact` rows: recording, editing, withdrawing, deleting. Every
+write runs the same checks, keeps the previous version and ends in the plan refresh. Other
+apps whose records stand for a contact (an attendance) keep it in step through
+`sync_contact` and `withdraw_contact`; nothing outside this module saves or deletes one."""
 
 import datetime as dt
 import json
@@ -17,6 +19,7 @@ from ibasho.outreach.models import (
     Cadence,
     Contact,
     ContactRevision,
+    WithdrawnContact,
 )
 from ibasho.outreach.services.plans import refresh_plans_for
 from ibasho.people.models import Person
@@ -40,11 +43,13 @@ QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
 }
 
 
-def _check_contact(contact: Contact) -> None:
-    """Cross-record rules a form alone cannot see: people and staff of this organisation."""
+def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_staff")) -> None:
+    """Cross-record rules a form alone cannot see: people and staff of this organisation.
+    Only the `staff` fields named are checked against current memberships: a contact made by
+    a worker who has since left can still be corrected."""
     errors: dict[str, str] = {}
     org_id = contact.organisation_id
-    for name in ("staff", "second_staff"):
+    for name in staff:
         user_id = getattr(contact, f"{name}_id")
         if (
             user_id
@@ -123,7 +128,9 @@ def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
     if not changed:
         return contact
     contact.full_clean()
-    _check_contact(contact)
+    _check_contact(
+        contact, staff=tuple(name for name in ("staff", "second_staff") if name in changed)
+    )
     contact.save()
     ContactRevision.objects.create(
         organisation_id=contact.organisation_id,
@@ -137,6 +144,41 @@ def edit_contact(contact: Contact, *, by: Any, **changes: Any) -> Contact:
     )
     refresh_plans_for(contact.person)
     return contact
+
+
+def sync_contact(person: Person, contact: Contact | None, *, by: Any, **fields: Any) -> Contact:
+    """Keep the contact another record stands for in step with it: recorded the first time,
+    afterwards changed through `edit_contact`, so its previous version is kept."""
+    if contact is None:
+        return record_contact(person, by=by, **fields)
+    if contact.person_id != person.pk:
+        raise ValidationError({"person": _("This contact belongs to someone else.")})
+    return edit_contact(contact, by=by, **fields)
+
+
+@transaction.atomic
+def withdraw_contact(contact: Contact, *, by: Any, reason: str) -> WithdrawnContact:
+    """Take away a contact because the record it stood for no longer holds (an attendance
+    corrected to absent). Not the admins' deletion of a contact recorded in error: the
+    contact's last version is kept, encrypted, with who withdrew it and `reason` (a short
+    code naming the change, e.g. "programmes.attendance.absent"); the plan is replayed."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the contact is withdrawn.")})
+    person = contact.person
+    trace = WithdrawnContact.objects.create(
+        organisation_id=contact.organisation_id,
+        person=person,
+        contact_code=contact.code,
+        previous=json.dumps(_snapshot(contact), default=str, ensure_ascii=False),
+        reason=reason,
+        withdrawn_by=by if getattr(by, "pk", None) else None,
+    )
+    record_audit(
+        "outreach.contact.withdrawn", by=by, person=person, target=contact, fields=CONTACT_FIELDS
+    )
+    contact.delete()
+    refresh_plans_for(person)
+    return trace
 
 
 @transaction.atomic

@@ -5,20 +5,19 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     Cadence,
-    Contact,
     OutreachPlan,
     OutreachSettings,
     QuietPeriod,
 )
 from ibasho.outreach.services.reads import History, person_history
-from ibasho.people.models import Case, Person
+from ibasho.people.models import LOGGED_CHANNELS, Case, Person
 
 
 def ensure_plan(case: Case) -> OutreachPlan:
@@ -53,17 +52,45 @@ def current_quiet(plan: OutreachPlan, today: dt.date) -> QuietPeriod | None:
     return None
 
 
-def refresh_plan(
-    plan: OutreachPlan, history: History | None = None, *, appended: rules.Attempt | None = None
-) -> None:
-    """Recompute each cadence's backoff state and due date and the plan's summary dates. Runs on
-    every write that could change them. A contact `appended` after every other one moves the
-    stored states on by one attempt; anything else (back-dated, edited, deleted contacts)
-    replays the person's history, which keeps those cases correct."""
+def refresh_plan(plan: OutreachPlan) -> None:
+    """Recompute a plan's due dates by replaying the person's history, with its row locked."""
+    with transaction.atomic(savepoint=False):
+        if connection.features.has_select_for_update:
+            OutreachPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+        _recompute(plan, person_history(plan.case.person))
+
+
+def refresh_plans_for(person: Person, *, appended: rules.Attempt | None = None) -> None:
+    """Recompute the plans of every case of the person after their contacts changed. The plan
+    rows are locked before the stored state is read (`of=self`: the case, person and
+    organisation joined in stay free), in a fixed order: two contacts recorded at once for one
+    person take turns instead of both moving the same stored state on by one."""
+    with transaction.atomic(savepoint=False):
+        plans = list(
+            OutreachPlan.objects.filter(case__person=person)
+            .select_related("case__organisation", "case__person")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        history = None
+        for plan in plans:
+            if appended is not None and comes_last(plan, appended):
+                _recompute(plan, appended)
+            else:
+                history = history or person_history(person)
+                _recompute(plan, history)
+
+
+def _recompute(plan: OutreachPlan, source: History | rules.Attempt) -> None:
+    """Recompute each cadence's backoff state and due date and the plan's summary dates: from
+    the stored state moved on by one attempt when the contact comes after every other one,
+    else by replaying the history (back-dated, edited and withdrawn contacts replay, which
+    keeps them correct). The caller holds the plan's row lock."""
     case = plan.case
     today = case.organisation.today()
     cadences = list(plan.cadences.all())
-    if appended is not None and comes_last(plan, appended):
+    if isinstance(source, rules.Attempt):
+        appended = source
         plan.last_contact_on = appended.on
         if appended.answered:
             plan.last_two_way_on = appended.on
@@ -74,8 +101,8 @@ def refresh_plan(
             for item in cadences
         }
     else:
+        history = source
         zone = case.organisation.zone
-        history = history or person_history(case.person)
         local = [(r.occurred_at.astimezone(zone).date(), r.two_way) for r in history.records]
         plan.last_contact_on = max((day for day, _ in local), default=None)
         plan.last_two_way_on = max((day for day, two_way in local if two_way), default=None)
@@ -102,14 +129,6 @@ def comes_last(plan: OutreachPlan, attempt: rules.Attempt) -> bool:
     replay orders by day, answered contacts last within a day)."""
     last = plan.last_contact_on
     return last is None or attempt.on > last or (attempt.on == last and attempt.answered)
-
-
-def refresh_plans_for(person: Person, *, appended: rules.Attempt | None = None) -> None:
-    history = None if appended else person_history(person)
-    for plan in OutreachPlan.objects.filter(case__person=person).select_related(
-        "case__organisation", "case__person"
-    ):
-        refresh_plan(plan, history, appended=appended)
 
 
 @transaction.atomic
@@ -159,7 +178,7 @@ def start_quiet_period(
     today = plan.organisation.today()
     if until <= today:
         raise ValidationError({"until": _("The quiet period must end after today.")})
-    unknown = set(continuing) - set(Contact.Channel.values)
+    unknown = set(continuing) - {value for value, _label in LOGGED_CHANNELS}
     if unknown:
         raise ValidationError({"continuing_channels": _("Unknown channel.")})
     for earlier in plan.quiet_periods.filter(ended_on__isnull=True, until__gt=today):

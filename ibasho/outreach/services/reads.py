@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Sum
 
 from ibasho.outreach import cadence as rules
 from ibasho.outreach import trust
@@ -36,6 +36,14 @@ def person_history(person: Person) -> History:
         records.append(trust.ContactRecord(at, minutes, reached, two_way))
         attempts.append(rules.Attempt(at.astimezone(zone).date(), channel, two_way))
     return History(records, attempts)
+
+
+def last_two_way_on(person: Person) -> dt.date | None:
+    """The day (in the organisation's zone) the person last answered, or None if never."""
+    last = Contact.objects.filter(
+        TWO_WAY_CONTACTS, organisation_id=person.organisation_id, person_id=person.pk
+    ).aggregate(last=Max("occurred_at"))["last"]
+    return last.astimezone(person.organisation.zone).date() if last else None
 
 
 FAMILY = ~TWO_WAY_CONTACTS & Q(reached=Contact.Reached.FAMILY)

@@ -146,7 +146,8 @@ def _queries(call):
 def test_queue_and_contact_creation_do_not_grow_with_caseload_or_history(
     api_client_for, worker_a, person_a, org_a
 ):
-    from ibasho.people.models import Case, CaseAssignment, Person
+    from ibasho.people.models import Person
+    from ibasho.people.services import open_case
 
     client = api_client_for(worker_a)
     today = org_a.today().isoformat()
@@ -165,8 +166,7 @@ def test_queue_and_contact_creation_do_not_grow_with_caseload_or_history(
         other = Person.objects.create(
             organisation=org_a, family_name=f"人{n}", family_name_kana="ヒト"
         )
-        case = Case.objects.create(organisation=org_a, person=other)
-        CaseAssignment.objects.create(organisation=org_a, case=case, worker=worker_a.user)
+        open_case(other, by=worker_a.user, worker=worker_a.user)
     for _ in range(20):
         create()
     assert len(queue().json()["items"]) == 8  # the new people; person_a was just written to

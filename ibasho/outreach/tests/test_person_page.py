@@ -169,14 +169,16 @@ def test_edit_history_is_shown_and_delete_is_for_admins(client_for, worker_a, ad
     assert AuditEntry.objects.filter(action="outreach.contact.deleted").exists()
 
 
-def test_closure_approval_on_the_person_page(client_for, worker_a, coordinator_a, person_a):
+def test_closure_approval_from_the_person_page(client_for, worker_a, coordinator_a, person_a):
     case = person_a.cases.get()
+    add_history(person_a, worker_a.user, 1)  # answered last week: one approval is enough
     response = client_for(worker_a).post(
         reverse("outreach:closure_request", args=[case.code]), {"reason": CloseReason.MOVED_AWAY}
     )
     assert response.status_code == 302
     closure = Closure.objects.get()
-    decide = reverse("outreach:closure_decide", args=[closure.code])
+    decide = reverse("outreach:closure_detail", args=[closure.code])
+    assert decide in client_for(coordinator_a).get(detail(person_a)).content.decode()
     assert client_for(worker_a).post(decide, {"decision": "approve"}).status_code == 404
     assert client_for(coordinator_a).post(decide, {"decision": "approve"}).status_code == 302
     case.refresh_from_db()
@@ -209,7 +211,7 @@ def test_outsider_gets_404_on_actions(client_for, worker_a, coordinator_a, worke
     outsider = client_for(worker_b)
     for url in (
         reverse("outreach:quiet_end", args=[quiet.code]),
-        reverse("outreach:closure_decide", args=[closure.code]),
+        reverse("outreach:closure_detail", args=[closure.code]),
         reverse("outreach:handover_seen", args=[handover.code]),
     ):
         assert outsider.post(url, {"decision": "approve"}).status_code == 404, url

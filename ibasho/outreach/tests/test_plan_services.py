@@ -95,7 +95,9 @@ def test_closing_needs_a_coordinator_and_reopening_keeps_history(
     person_a, worker_a, coordinator_a, plan
 ):
     case = person_a.cases.get()
-    services.record_contact(person_a, by=worker_a.user, channel=C.LETTER, outcome=OC.LETTER_LEFT)
+    services.record_contact(
+        person_a, by=worker_a.user, channel=C.PHONE, reached=R.PERSON, outcome=OC.SPOKE_BY_PHONE
+    )
     closure = services.request_closure(case, reason=CloseReason.MOVED_AWAY, by=worker_a.user)
     case.refresh_from_db()
     assert case.is_open  # a request alone closes nothing
@@ -215,6 +217,26 @@ def test_a_closed_case_is_never_due_and_an_open_one_always_is(person_a, worker_a
     from conftest import make_member
 
     coordinator = make_member(case.organisation, "coord", "coordinator")
+    admin = make_member(case.organisation, "admin", "admin")
     services.decide_closure(closure, approve=True, by=coordinator.user)
     plan.refresh_from_db()
+    assert plan.next_due_on is not None  # never answered: an admin approves as well
+    services.decide_closure(closure, approve=True, by=admin.user)
+    plan.refresh_from_db()
     assert plan.next_due_on is None and plan.cadences.get().next_due_on is None
+
+
+def test_the_service_that_opens_a_case_gives_it_its_plan(org_a, worker_a):
+    from ibasho.people.models import Person
+    from ibasho.people.services import open_case
+
+    def someone(name: str) -> Person:
+        return Person.objects.create(organisation=org_a, family_name=name, family_name_kana="て")
+
+    # A row written without the service (the bulk loaders) gets no plan by a side effect:
+    # loaders compute their plans themselves.
+    written = Case.objects.create(organisation=org_a, person=someone("一"))
+    assert not OutreachPlan.objects.filter(case=written).exists()
+    opened = open_case(someone("二"), by=worker_a.user, worker=worker_a.user)
+    plan = OutreachPlan.objects.get(case=opened)
+    assert plan.next_due_on == org_a.today() and plan.cadences.count() == 1

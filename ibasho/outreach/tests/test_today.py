@@ -9,9 +9,9 @@ from ibasho.people.models import Case, CaseAssignment, Person
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
-# 11 for the outreach queue, its count and coordinator lists, 4 for the families panel, 1 to
-# audit the read.
-COORDINATOR_TODAY_QUERIES = 16
+# 12 for the outreach queue, its count and coordinator lists (closures waiting for a decision
+# among them), 4 for the families panel, 1 to audit the read.
+COORDINATOR_TODAY_QUERIES = 17
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
@@ -23,6 +23,7 @@ def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
     )
     opened = org.today() - dt.timedelta(days=opened_days_ago)
     case = Case.objects.create(organisation=org, person=person, opened_on=opened)
+    services.ensure_plan(case)  # as a loader of older cases does
     if worker is not None:
         CaseAssignment.objects.create(organisation=org, case=case, worker=worker.user)
     return person

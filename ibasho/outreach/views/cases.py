@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
-from ibasho.audit.services import audit_list, audit_read
+from ibasho.audit.services import audit_list, audit_read, record_audit
 from ibasho.lib.web import saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import (
@@ -128,21 +128,40 @@ def closure_request(request: MemberRequest, code: str) -> HttpResponse:
 
 
 @member_required(*SUPERVISOR_ROLES)
-@require_POST
-def closure_decide(request: MemberRequest, code: str) -> HttpResponse:
+def closure_detail(request: MemberRequest, code: str) -> HttpResponse:
+    """The approval screen: the request beside the person's outreach record (attempts, last
+    two-way contact, hours, stage), and the decision."""
+    membership = request.membership
     closure = get_object_or_404(
-        Closure.objects.visible_to(request.membership).select_related("case__person"),
+        Closure.objects.visible_to(membership).select_related(
+            "case__person", "case__organisation", "requested_by", "decided_by", "second_decided_by"
+        ),
         code=code,
     )
-    try:
-        services.decide_closure(
-            closure, approve=request.POST.get("decision") == "approve", by=request.user
-        )
-    except ValidationError:
-        pass  # already decided by someone else: the page shows the current state
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    return redirect("people:person_detail", code=closure.case.person.code)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.decide_closure(
+                closure, approve=request.POST.get("decision") == "approve", by=request.user
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            return redirect("outreach:closure_detail", code=closure.code)
+        closure.refresh_from_db()
+    record_audit(
+        "outreach.closure.viewed", by=request.user, person=closure.case.person, target=closure
+    )
+    context = {
+        "closure": closure,
+        "person": closure.case.person,
+        "review": services.review_closure(closure.case),
+        "can_decide": services.can_decide(closure, request.user, membership.organisation_id),
+        "error": error,
+    }
+    return render(request, "outreach/closure_detail.html", context)
 
 
 @member_required()

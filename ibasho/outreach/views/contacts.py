@@ -19,7 +19,7 @@ from ibasho.outreach.forms import (
 from ibasho.outreach.models import (
     Contact,
 )
-from ibasho.people.models import Person
+from ibasho.people.models import LOGGED_CHANNELS, Person
 
 
 @member_required()
@@ -27,7 +27,7 @@ def contact_create(request: MemberRequest, code: str) -> HttpResponse:
     membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     initial: dict[str, Any] = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
-    if request.GET.get("channel") in Contact.Channel.values:
+    if request.GET.get("channel") in dict(LOGGED_CHANNELS):
         initial["channel"] = request.GET["channel"]
     form = ContactForm(request.POST or None, person=person, initial=initial)
     audit_read(request, "outreach.contact_form.viewed", person, person=person)

@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
-from ibasho.outreach import charts, services, trust
+from ibasho.lib import charts
+from ibasho.outreach import services, trust
 from ibasho.outreach.models import (
     Closure,
     Handover,
@@ -27,7 +28,7 @@ def person_panel(request: MemberRequest, person: Person) -> dict[str, Any] | Non
     summary = services.trust_summary(person, day)
     pending = Prefetch(
         "case__closures",
-        queryset=Closure.objects.filter(status=Closure.Status.PENDING),
+        queryset=Closure.objects.filter(status__in=Closure.UNDECIDED),
         to_attr="pending_closures",
     )
     plans = (
@@ -64,8 +65,8 @@ def hours_chart(summary: trust.TrustSummary, chart_id: str) -> str:
         get_language() or "ja",
     )
     series = [
-        charts.Series(str(_("with the person")), "#2a6f97"),
-        charts.Series(str(_("family support")), "#9cc9d9"),
+        charts.BarSeries(str(_("with the person")), "#2a6f97"),
+        charts.BarSeries(str(_("family support")), "#9cc9d9"),
     ]
     svg = charts.bar_chart_svg(
         bars, series, title=str(_("Hours per month")), unit=str(_("h")), chart_id=chart_id

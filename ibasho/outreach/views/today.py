@@ -20,14 +20,14 @@ from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
 from ibasho.outreach.models import (
     Cadence,
-    Contact,
+    Closure,
     Handover,
     OutreachPlan,
     OutreachSettings,
     QueuePerson,
     QueueRow,
 )
-from ibasho.people.models import Case
+from ibasho.people.models import LOGGED_CHANNELS, Case
 
 
 def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
@@ -57,8 +57,18 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         .select_related("person")
         .order_by("opened_on")[:100]
     )
+    # Closure requests wait for a coordinator; those a coordinator approved for a person with
+    # no recent two-way contact wait for an organisation admin as well.
+    waiting = Closure.UNDECIDED if membership.is_admin else (Closure.Status.PENDING,)
+    closures = list(
+        Closure.objects.visible_to(membership)
+        .filter(status__in=waiting)
+        .select_related("case__person", "requested_by")
+        .order_by("created_at")[:100]
+    )
     return {
         "config": config,
+        "closures": closures,
         "at_risk": [(plan, plan.risk(today, config)) for plan in at_risk],
         "overdue_by_worker": [
             (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
@@ -106,7 +116,7 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     person_url = link_by_code("people:person_detail")
     log_url = link_by_code("outreach:log_attempt")
     record_url = link_by_code("outreach:contact_create")
-    channels = {value: str(label) for value, label in Contact.Channel.choices}
+    channels = {value: str(label) for value, label in LOGGED_CHANNELS}
     rows = []
     for item in items:
         person, tries, late = item.person, item.unanswered, item.days_overdue(day)

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from ibasho.audit.models import AuditEntry
 from ibasho.people.models import Case, Person
+from ibasho.people.services import open_case
 
 
 def detail_url(person):
@@ -63,8 +64,8 @@ class TestPersonList:
                 family_name_kana=kana,
                 given_name_kana="はなこ",
             )
-        for person in Person.objects.filter(organisation=org_a):
-            Case.objects.get_or_create(organisation=org_a, person=person)
+        for person in Person.objects.filter(organisation=org_a, cases__isnull=True):
+            open_case(person, by=None)
         return org_a
 
     def names_on(self, response):
@@ -104,7 +105,7 @@ class TestPersonList:
             person = Person.objects.create(
                 organisation=org_a, family_name=f"者{i}", family_name_kana="モノ"
             )
-            Case.objects.create(organisation=org_a, person=person)
+            open_case(person, by=None)
         with django_assert_max_num_queries(8):
             client.get(reverse("people:person_list"))
 

@@ -1,6 +1,7 @@
 import json
 
-from ibasho.outreach.models import Contact
+from ibasho.outreach.models import Contact, OutreachPlan
+from ibasho.outreach.tests.replay import assert_plans_equal_replay
 from ibasho.programmes.tests.factories import make_programme
 
 
@@ -54,6 +55,17 @@ class TestAttendance:
         assert Contact.objects.get().duration_minutes == 40
         listed = client.get(url).json()
         assert [(a["enrolment"], a["status"]) for a in listed] == [(str(enrolment.code), "part")]
+
+    def test_absent_after_attended_leaves_the_plan_as_a_replay_would(
+        self, api_client_for, worker_a, session, enrolment
+    ):
+        client = api_client_for(worker_a)
+        url = f"/api/v1/programmes/sessions/{session.code}/attendance/{enrolment.code}"
+        assert put(client, url, {"status": "attended"}).status_code == 200
+        assert put(client, url, {"status": "absent"}).status_code == 200
+        plan = OutreachPlan.objects.get(case__person=enrolment.person)
+        assert (plan.last_contact_on, plan.last_two_way_on) == (None, None)
+        assert_plans_equal_replay(enrolment.person)
 
     def test_bad_input_is_422_with_the_field(self, api_client_for, worker_a, session, enrolment):
         url = f"/api/v1/programmes/sessions/{session.code}/attendance/{enrolment.code}"

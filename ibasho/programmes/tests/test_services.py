@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ibasho.audit.models import AuditEntry
-from ibasho.outreach.models import Contact
+from ibasho.outreach.models import Contact, ContactRevision, OutreachPlan
+from ibasho.outreach.tests.replay import assert_plans_equal_replay
 from ibasho.people.models import FamilyMember, Household, Person
 from ibasho.programmes import services
 from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme
@@ -146,7 +147,7 @@ class TestAttendance:
         actions = list(AuditEntry.objects.values_list("action", flat=True))
         for action in (
             "outreach.contact.changed",
-            "outreach.contact.deleted",
+            "outreach.contact.withdrawn",
             "programmes.attendance.recorded",
         ):
             assert action in actions
@@ -202,6 +203,87 @@ class TestAttendance:
         session.save()
         assert services.reschedule_contacts(session, by=worker_a.user) == 1
         assert Contact.objects.get().occurred_at == session.starts()
+
+    def test_absent_after_attended_takes_the_two_way_contact_off_the_plan(
+        self, session, enrolment, worker_a
+    ):
+        person = enrolment.person
+        plan = OutreachPlan.objects.get(case__person=person)
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        plan.refresh_from_db()
+        assert plan.last_two_way_on == session.date
+        services.record_attendance(session, enrolment, status="absent", by=worker_a.user)
+        plan.refresh_from_db()
+        assert (plan.last_contact_on, plan.last_two_way_on) == (None, None)
+        assert_plans_equal_replay(person)
+
+    def test_a_withdrawn_attendance_contact_leaves_its_previous_version(
+        self, session, enrolment, worker_a
+    ):
+        from ibasho.outreach.models import WithdrawnContact
+
+        first = services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        code = first.contact.code
+        services.record_attendance(session, enrolment, status="absent", by=worker_a.user)
+        trace = WithdrawnContact.objects.get()
+        assert (trace.contact_code, trace.person, trace.withdrawn_by) == (
+            code,
+            enrolment.person,
+            worker_a.user,
+        )
+        assert trace.reason == "programmes.attendance.absent"
+        assert trace.previous_values()["duration_minutes"] == 120
+        entry = AuditEntry.objects.get(action="outreach.contact.withdrawn")
+        assert entry.target_code == str(code) and entry.actor == worker_a.user
+
+    def test_changing_minutes_goes_through_the_contact_edit(self, session, enrolment, worker_a):
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        services.record_attendance(session, enrolment, status="part", minutes=40, by=worker_a.user)
+        revision = ContactRevision.objects.get()
+        assert revision.changed_fields == ["duration_minutes"]
+        assert revision.previous_values()["duration_minutes"] == 120
+        assert_plans_equal_replay(enrolment.person)
+
+    def test_attendance_recorded_by_someone_who_has_left_can_be_corrected(
+        self, session, enrolment, worker_a, coordinator_a
+    ):
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        worker_a.is_active = False
+        worker_a.save()
+        services.record_attendance(
+            session, enrolment, status="part", minutes=60, by=coordinator_a.user
+        )
+        assert Contact.objects.get().duration_minutes == 60
+
+    def test_moving_a_session_moves_the_plan_with_its_contacts(self, session, enrolment, worker_a):
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        session.date = dt.date(2026, 5, 20)
+        session.save()
+        services.reschedule_contacts(session, by=worker_a.user)
+        plan = OutreachPlan.objects.get(case__person=enrolment.person)
+        assert plan.last_two_way_on == dt.date(2026, 5, 20)
+        assert ContactRevision.objects.get().changed_fields == ["occurred_at"]
+        assert_plans_equal_replay(enrolment.person)
+
+    def test_a_note_is_saved_on_its_own_and_never_changes_the_status(
+        self, session, enrolment, worker_a
+    ):
+        services.record_attendance(session, enrolment, status="absent", by=worker_a.user)
+        attendance = services.save_attendance_note(
+            session, enrolment, note="体調不良で欠席と連絡あり", by=worker_a.user
+        )
+        attendance.refresh_from_db()
+        assert (attendance.status, attendance.minutes, attendance.contact) == ("absent", 0, None)
+        assert attendance.note == "体調不良で欠席と連絡あり"
+        assert not Contact.objects.exists()
+        entry = AuditEntry.objects.filter(action="programmes.attendance.recorded").first()
+        assert entry is not None and entry.fields == ["note"]
+
+    def test_a_note_needs_an_attendance_first(self, session, enrolment, worker_a):
+        with pytest.raises(ValidationError) as caught:
+            services.save_attendance_note(session, enrolment, note="メモ", by=worker_a.user)
+        assert "status" in caught.value.error_dict
+        assert not Attendance.objects.exists()
 
 
 class TestSessions:

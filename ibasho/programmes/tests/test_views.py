@@ -216,6 +216,76 @@ class TestAttendanceViews:
         )
         assert not Attendance.objects.exists()
 
+    def test_a_note_saved_on_its_own_keeps_the_status(
+        self, client_for, worker_a, session, enrolment
+    ):
+        url = reverse("programmes:attendance_record", args=[session.code, enrolment.code])
+        client = client_for(worker_a)
+        client.post(url, {"status": "absent", "note": ""}, HTTP_HX_REQUEST="true")
+        response = client.post(
+            url, {"save": "note", "note": "風邪で休むと連絡あり", "minutes": ""},
+            HTTP_HX_REQUEST="true",
+        )  # fmt: skip
+        assert response.status_code == 200
+        attendance = Attendance.objects.get()
+        assert (attendance.status, attendance.minutes) == ("absent", 0)
+        assert attendance.note == "風邪で休むと連絡あり"
+        assert not Contact.objects.exists()
+        assert 'data-status="absent"' in response.content.decode()
+
+    def test_a_status_and_the_note_typed_with_it_are_saved_together(
+        self, client_for, worker_a, session, enrolment
+    ):
+        url = reverse("programmes:attendance_record", args=[session.code, enrolment.code])
+        client_for(worker_a).post(
+            url, {"status": "part", "minutes": "45", "note": "途中から参加"}, HTTP_HX_REQUEST="true"
+        )
+        attendance = Attendance.objects.get()
+        assert (attendance.status, attendance.minutes, attendance.note) == (
+            "part",
+            45,
+            "途中から参加",
+        )
+
+    def test_a_note_before_any_status_is_refused_and_kept_on_screen(
+        self, client_for, worker_a, session, enrolment
+    ):
+        url = reverse("programmes:attendance_record", args=[session.code, enrolment.code])
+        response = client_for(worker_a).post(
+            url, {"save": "note", "note": "先に書いたメモ"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 422
+        assert 'value="先に書いたメモ"' in response.content.decode()
+        assert not Attendance.objects.exists()
+
+    def test_enter_in_the_note_submits_the_note_not_a_status(
+        self, client_for, worker_a, session, enrolment
+    ):
+        """Pressing Enter in a field submits the form with its first submit button."""
+        import re
+
+        html = (
+            client_for(worker_a)
+            .get(reverse("programmes:session_detail", args=[session.code]))
+            .content.decode()
+        )
+        row = html[html.index(f'id="row-{enrolment.code}"') :]
+        first = re.search(r"<button[^>]*>", row)
+        assert first is not None
+        assert 'name="save"' in first.group(0) and 'value="note"' in first.group(0)
+
+    def test_a_session_moved_into_the_future_after_attendance_is_refused(
+        self, client_for, worker_a, session, enrolment
+    ):
+        services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
+        url = reverse("programmes:session_edit", args=[session.code])
+        later = dt.date.today() + dt.timedelta(days=30)
+        data = {"date": later.isoformat(), "starts_at": "13:00", "duration_minutes": 120}
+        response = client_for(worker_a).post(url, data)
+        assert response.status_code == 200 and response.context["form"].errors
+        session.refresh_from_db()
+        assert session.date == dt.date(2026, 5, 13)
+
     def test_editing_the_date_moves_contacts(self, client_for, worker_a, session, enrolment):
         services.record_attendance(session, enrolment, status="attended", by=worker_a.user)
         url = reverse("programmes:session_edit", args=[session.code])

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from ibasho.lib.dbstats import refresh_planner_statistics
 from ibasho.accounts.keycheck import verify_field_keys
+from ibasho.lib.dbstats import refresh_planner_statistics
 
 
 def gunicorn_command(bind: str, workers: int, threads: int) -> list[str]:

@@ -3,7 +3,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from ibasho.outreach.charts import Bar, Series, bar_chart_svg, month_bars, month_label
+from ibasho.lib.charts import Bar, bar_chart_svg, month_bars, month_label
+from ibasho.lib.charts import BarSeries as Series
 
 SVG = "{http://www.w3.org/2000/svg}"
 SERIES = (Series("two-way", "#2a6f97"), Series("family", "#a9d6e5"))

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ibasho.outcomes.charts import (
+from ibasho.lib.charts import (
     Line,
     Point,
     Series,

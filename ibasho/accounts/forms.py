@@ -1,0 +1,33 @@
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from ibasho.accounts.models import Role
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+
+class StaffAccountForm(forms.Form):
+    username = forms.CharField(
+        label=_("username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
+    )
+    display_name = forms.CharField(label=_("display name"), max_length=100)
+    display_name_kana = forms.CharField(
+        label=_("display name reading"), max_length=100, required=False
+    )
+    email = forms.EmailField(label=_("e-mail address"), required=False)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.WORKER)
+
+
+class InvitationForm(forms.Form):
+    invited_as = forms.CharField(
+        label=_("username or e-mail address"),
+        max_length=254,
+        help_text=_("Exactly as the person uses it to sign in, or their e-mail address."),
+    )
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.WORKER)

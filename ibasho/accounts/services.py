@@ -1,0 +1,280 @@
+"""Staff management: roles, memberships and invitations. Every change writes an audit entry
+naming the fields it changed; an organisation always keeps at least one active admin."""
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ibasho.accounts.models import Invitation, Membership, Organisation, Role, User
+from ibasho.audit.services import record_audit
+from ibasho.lib.japanese import normalise_kana
+
+
+def _lock_staff(organisation: Organisation) -> None:
+    """Serialise staff changes of one organisation, so that two admins demoting each other at
+    the same moment cannot both pass the last-admin check."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values("pk"))
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")}, code="invalid_role")
+
+
+def _keeps_an_admin(membership: Membership, *, role: str, is_active: bool) -> None:
+    if role == Role.ADMIN and is_active:
+        return
+    if not (membership.is_active and membership.user.is_active and membership.is_admin):
+        return  # not an active admin now, so the change cannot lose one
+    others = Membership.objects.admins().filter(organisation_id=membership.organisation_id)
+    if not others.exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _(
+                "An organisation needs at least one active admin. Make someone else an admin "
+                "before changing this membership."
+            ),
+            code="last_admin",
+        )
+
+
+def _already_member(organisation: Organisation, user: User) -> ValidationError | None:
+    found = Membership.objects.filter(organisation=organisation, user=user).first()
+    if found is None:
+        return None
+    if found.is_active:
+        return ValidationError(
+            _("%(name)s is already a member of this organisation.") % {"name": user},
+            code="already_member",
+        )
+    return ValidationError(
+        _("%(name)s already has a deactivated membership here; reactivate it on the staff page.")
+        % {"name": user},
+        code="inactive_member",
+    )
+
+
+def add_membership(organisation: Organisation, user: User, role: str, *, by: Any) -> Membership:
+    """Seat an existing account in an organisation (operators do this in the admin site; an
+    organisation's own admins invite instead)."""
+    _check_role(role)
+    with transaction.atomic():
+        _lock_staff(organisation)
+        if error := _already_member(organisation, user):
+            raise error
+        membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+        record_audit(
+            "accounts.membership.created",
+            by=by,
+            organisation=organisation,
+            target=membership,
+            fields=["role"],
+        )
+    return membership
+
+
+def change_role(membership: Membership, role: str, *, by: Any) -> bool:
+    """Give a member another role. False when the role was already theirs."""
+    _check_role(role)
+    with transaction.atomic():
+        _lock_staff(membership.organisation)
+        membership.refresh_from_db(fields=["role", "is_active"])
+        if membership.role == role:
+            return False
+        _keeps_an_admin(membership, role=role, is_active=membership.is_active)
+        membership.role = role
+        membership.save(update_fields=["role"])
+        record_audit(
+            "accounts.membership.role_changed",
+            by=by,
+            organisation=membership.organisation,
+            target=membership,
+            fields=["role"],
+        )
+    return True
+
+
+def set_membership_active(membership: Membership, active: bool, *, by: Any) -> bool:
+    """Deactivate (the member loses access to this organisation, their API tokens stop
+    working) or reactivate a membership. False when it was already so."""
+    with transaction.atomic():
+        _lock_staff(membership.organisation)
+        membership.refresh_from_db(fields=["role", "is_active"])
+        if membership.is_active == active:
+            return False
+        _keeps_an_admin(membership, role=membership.role, is_active=active)
+        membership.is_active = active
+        membership.save(update_fields=["is_active"])
+        record_audit(
+            "accounts.membership.reactivated" if active else "accounts.membership.deactivated",
+            by=by,
+            organisation=membership.organisation,
+            target=membership,
+            fields=["is_active"],
+        )
+    return True
+
+
+# Letters and digits that cannot be mistaken for one another when read out or copied by hand.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def one_time_password(user: User) -> str:
+    """A random password (about 79 bits, in four groups) that passes the installation's
+    validators, shown to the admin once."""
+    while True:
+        password = "-".join(
+            "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4)
+        )
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+def create_staff_account(
+    organisation: Organisation,
+    *,
+    username: str,
+    display_name: str,
+    display_name_kana: str = "",
+    email: str = "",
+    role: str,
+    by: Any,
+) -> tuple[Membership, str]:
+    """A new account with a membership of `organisation`, and its one-time password (only its
+    hash is stored; the admin passes it on and the new colleague changes it)."""
+    _check_role(role)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            {"username": _("This username is taken; choose another one.")}, code="taken"
+        )
+    user = User(
+        username=username,
+        display_name=display_name,
+        display_name_kana=normalise_kana(display_name_kana),
+        email=email,
+    )
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        password = one_time_password(user)
+        user.set_password(password)
+        user.save()
+        membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+        record_audit(
+            "accounts.membership.created",
+            by=by,
+            organisation=organisation,
+            target=membership,
+            fields=["display_name", "display_name_kana", "email", "password", "role", "username"],
+        )
+    return membership, password
+
+
+def _account_for(invited_as: str) -> User | None:
+    """The one active account answering to a username or e-mail address, if there is one."""
+    found = list(
+        User.objects.filter(Q(username=invited_as) | Q(email__iexact=invited_as), is_active=True)[
+            :2
+        ]
+    )
+    exact = [user for user in found if user.username == invited_as]
+    if exact:
+        return exact[0]
+    return found[0] if len(found) == 1 else None
+
+
+def invite(organisation: Organisation, invited_as: str, role: str, *, by: Any) -> Invitation:
+    """Invite an existing account by username or e-mail address. The invitation is recorded
+    whether or not such an account exists, so the admin learns nothing about other
+    organisations' staff; only the account's owner can turn it into a membership."""
+    _check_role(role)
+    invited_as = invited_as.strip()
+    if not invited_as:
+        raise ValidationError(
+            {"invited_as": _("Enter a username or e-mail address.")}, code="required"
+        )
+    user = _account_for(invited_as)
+    with transaction.atomic():
+        _lock_staff(organisation)
+        if user is not None and (error := _already_member(organisation, user)):
+            raise error
+        pending = Invitation.objects.pending().filter(organisation=organisation)
+        if pending.filter(invited_as__iexact=invited_as).exists():
+            raise ValidationError(
+                _("There is already a pending invitation for %(who)s.") % {"who": invited_as},
+                code="already_invited",
+            )
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            invited_as=invited_as,
+            user=user,
+            role=role,
+            invited_by=by if getattr(by, "pk", None) else None,
+        )
+        record_audit(
+            "accounts.invitation.sent",
+            by=by,
+            organisation=organisation,
+            target=invitation,
+            fields=["invited_as", "role"],
+        )
+    return invitation
+
+
+def _answer(invitation: Invitation, state: str, action: str, *, by: Any) -> None:
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError(_("This invitation has already been answered."), code="answered")
+    invitation.state = state
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["state", "answered_at"])
+    record_audit(
+        action, by=by, organisation=invitation.organisation, target=invitation, fields=["state"]
+    )
+
+
+def accept_invitation(invitation: Invitation, *, by: Any) -> Membership:
+    """The invited account's owner takes the offered place."""
+    if by is None or invitation.user_id != by.pk:
+        raise ValidationError(_("This invitation is not addressed to you."), code="not_yours")
+    with transaction.atomic():
+        _lock_staff(invitation.organisation)
+        invitation.refresh_from_db(fields=["state"])
+        if error := _already_member(invitation.organisation, by):
+            raise error
+        _answer(invitation, Invitation.State.ACCEPTED, "accounts.invitation.accepted", by=by)
+        # Any other pending invitation from the same organisation is answered by this one.
+        Invitation.objects.pending().filter(
+            organisation_id=invitation.organisation_id, user=by
+        ).update(state=Invitation.State.ACCEPTED, answered_at=invitation.answered_at)
+        membership = Membership.objects.create(
+            organisation=invitation.organisation, user=by, role=invitation.role
+        )
+        record_audit(
+            "accounts.membership.created",
+            by=by,
+            organisation=invitation.organisation,
+            target=membership,
+            fields=["role"],
+        )
+    return membership
+
+
+def decline_invitation(invitation: Invitation, *, by: Any) -> None:
+    if by is None or invitation.user_id != by.pk:
+        raise ValidationError(_("This invitation is not addressed to you."), code="not_yours")
+    with transaction.atomic():
+        invitation.refresh_from_db(fields=["state"])
+        _answer(invitation, Invitation.State.DECLINED, "accounts.invitation.declined", by=by)
+
+
+def withdraw_invitation(invitation: Invitation, *, by: Any) -> None:
+    with transaction.atomic():
+        invitation.refresh_from_db(fields=["state"])
+        _answer(invitation, Invitation.State.WITHDRAWN, "accounts.invitation.withdrawn", by=by)

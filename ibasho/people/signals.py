@@ -1,0 +1,9 @@
+"""Signals other apps may listen to."""
+
+from django.dispatch import Signal
+
+# Sent by `people.services.open_case` inside the transaction that opens the case, with keyword
+# arguments case and by. Outreach gives the case its plan here, in the same transaction: an
+# open case that nobody plans for is how people get dropped. Loaders that write cases in bulk
+# send nothing and give each case its plan themselves.
+case_opened = Signal()
