@@ -1,12 +1,16 @@
 import datetime as dt
+import re
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.models import PREFECTURE_CHOICES
+from ibasho.lib import limits
 from ibasho.lib.dates import age_on
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.lib.japanese import normalise_kana, reading_sort_key, search_term, search_text
@@ -41,6 +45,37 @@ class TenantModel(models.Model):
             )
         ]
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Django's checks, then the text limits (control characters, lengths) on the rest."""
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        names = [f.name for f in self._meta.concrete_fields if f.name not in skip]
+        errors.update(limits.text_problems(self, names))
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The last guard, whatever the door: text the database would refuse or a page could
+        not show is never written (PostgreSQL refuses NUL; SQLite would store it)."""
+        problems = limits.text_problems(self, kwargs.get("update_fields"))
+        if problems:
+            raise ValidationError(problems)
+        super().save(*args, **kwargs)
+
+
+# Katakana (after normalising), the long-vowel mark and the middle dot used in foreign names.
+KANA_ONLY = re.compile(r"^[\u30a0-\u30ff]*$")
+
+
+def kana_reading(value: str) -> None:
+    """Validator: a reading in hiragana or katakana (stored as katakana)."""
+    if not KANA_ONLY.match(normalise_kana(value)):
+        raise ValidationError(_("Write the reading in hiragana or katakana."), code="kana")
+
 
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -65,7 +100,9 @@ class ContactChannel(models.TextChoices):
 
 class Household(TenantModel):
     name = models.CharField(_("household name"), max_length=100, help_text=_("e.g. 山田家"))
-    name_kana = models.CharField(_("reading"), max_length=100, blank=True)
+    name_kana = models.CharField(
+        _("reading"), max_length=100, blank=True, validators=[kana_reading]
+    )
     prefecture = models.CharField(
         _("prefecture"), max_length=2, choices=PREFECTURE_CHOICES, blank=True
     )
@@ -120,13 +157,19 @@ class FamilyMember(TenantModel):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("name"), max_length=100)
-    name_kana = models.CharField(_("reading"), max_length=100, blank=True)
+    name_kana = models.CharField(
+        _("reading"), max_length=100, blank=True, validators=[kana_reading]
+    )
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[limits.birth_year]
+    )
     health = models.CharField(
         _("health and care"), max_length=20, choices=Health.choices, default=Health.WELL
     )
-    health_changed_on = models.DateField(_("health status since"), null=True, blank=True)
+    health_changed_on = models.DateField(
+        _("health status since"), null=True, blank=True, validators=[limits.past_day]
+    )
     care_notes = EncryptedTextField(_("health and care notes"), blank=True)
     income_source = models.CharField(
         _("income source"), max_length=20, choices=Income.choices, default=Income.UNKNOWN
@@ -189,11 +232,19 @@ class Person(TenantModel):
 
     family_name = models.CharField(_("family name"), max_length=50)
     given_name = models.CharField(_("given name"), max_length=50, blank=True)
-    family_name_kana = models.CharField(_("family name reading"), max_length=50)
-    given_name_kana = models.CharField(_("given name reading"), max_length=50, blank=True)
+    family_name_kana = models.CharField(
+        _("family name reading"), max_length=50, validators=[kana_reading]
+    )
+    given_name_kana = models.CharField(
+        _("given name reading"), max_length=50, blank=True, validators=[kana_reading]
+    )
     preferred_name = models.CharField(_("how they like to be called"), max_length=50, blank=True)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("birth date"), null=True, blank=True, validators=[limits.birth_day]
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[limits.birth_year]
+    )
     gender = models.CharField(
         _("gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_STATED
     )
@@ -217,6 +268,7 @@ class Person(TenantModel):
         null=True,
         blank=True,
         help_text=_("The first day of the month or year is enough."),
+        validators=[limits.past_day],
     )
     earlier_episodes = EncryptedTextField(_("earlier episodes"), blank=True)
     own_words = EncryptedTextField(_("in their own words"), blank=True)
@@ -356,7 +408,9 @@ class Consent(TenantModel):
         blank=True,
         verbose_name=_("given by (family member as proxy)"),
     )
-    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    given_on = models.DateField(
+        _("given on"), default=timezone.localdate, validators=[limits.record_day]
+    )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 

@@ -1,13 +1,11 @@
 """The one door for writing `Contact` rows: recording, editing, deleting. Every write runs the
 same checks, keeps a revision and ends in the plan refresh."""
 
-import datetime as dt
 import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import CASE_ROLES, Membership
@@ -19,7 +17,7 @@ from ibasho.outreach.models import (
     ContactRevision,
 )
 from ibasho.outreach.services.plans import refresh_plans_for
-from ibasho.people.models import Person
+from ibasho.people.models import FamilyMember, Person
 
 # Fields a worker may set or edit on a contact.
 CONTACT_FIELDS = (
@@ -41,7 +39,10 @@ QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
 
 
 def _check_contact(contact: Contact) -> None:
-    """Cross-record rules a form alone cannot see: people and staff of this organisation."""
+    """The rules between fields and records, the same for the form, the API and other apps:
+    staff of this organisation, a family member of this person's household, and who was
+    reached agreeing with the outcome and the family member named. The single-field limits
+    (dates, lengths, text) are the model's own, run by `full_clean` first."""
     errors: dict[str, str] = {}
     org_id = contact.organisation_id
     for name in ("staff", "second_staff"):
@@ -54,14 +55,22 @@ def _check_contact(contact: Contact) -> None:
         ):
             errors[name] = _("Not a member of staff of this organisation.")
     member = contact.family_member
+    household_id = contact.person.household_id
     if member is not None and (
-        member.organisation_id != org_id or member.household_id != contact.person.household_id
+        member.organisation_id != org_id or member.household_id != household_id
     ):
         errors["family_member"] = _("Not a member of this person's household.")
+    elif member is not None and contact.reached != Contact.Reached.FAMILY:
+        errors["reached"] = _("A family member is named: choose “A family member”.")
+    elif (
+        member is None
+        and contact.reached == Contact.Reached.FAMILY
+        and household_id is not None
+        and FamilyMember.objects.filter(organisation_id=org_id, household_id=household_id).exists()
+    ):
+        errors["family_member"] = _("Which family member was reached?")
     if contact.reached == Contact.Reached.NOBODY and contact.outcome in Contact.TWO_WAY_OUTCOMES:
         errors["outcome"] = _("A conversation or reply needs someone who was reached.")
-    if contact.occurred_at and contact.occurred_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["occurred_at"] = _("A contact cannot be in the future.")
     if errors:
         raise ValidationError(errors)
 
