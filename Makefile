@@ -41,7 +41,7 @@ test-postgres:
 # PostgreSQL, the database that refuses what SQLite lets through.
 fuzz:
 	eval "$$(bash scripts/ensure-postgres)" && DATABASE_URL=$${PG_URL_OVERRIDE:-$(PG_URL)} \
-	  IBASHO_FUZZ_EXAMPLES=$${IBASHO_FUZZ_EXAMPLES:-300} $(BIN)/pytest -q tests/test_api_fuzz.py
+	  IBASHO_FUZZ_EXAMPLES=$${IBASHO_FUZZ_EXAMPLES:-200} $(BIN)/pytest -q tests/test_api_fuzz.py
 
 messages:
 	$(BIN)/ibasho makemessages -l ja --no-location -i '.venv/*' -i 'var/*' \
