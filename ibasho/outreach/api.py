@@ -16,6 +16,7 @@ from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.schemas import Code, Day, Input, Moment, OneOf, Pages, Text, line
 from ibasho.outreach import services, trust
 from ibasho.outreach.models import MAX_MINUTES, Cadence, Contact
+from ibasho.people.api import PersonOut
 from ibasho.people.models import FamilyMember, Person
 
 router = Router(tags=["outreach"])
@@ -206,3 +207,20 @@ def person_outreach(person: Person) -> dict[str, Any]:
         "stage_since": stage.changed_on if stage else None,
         "case_status": cases[0].status if cases else None,
     }
+
+
+class PersonDetailOut(PersonOut):
+    outreach: PersonOutreachOut  # trust figures, stage and case status
+
+    @staticmethod
+    def resolve_outreach(obj: Person) -> dict[str, Any]:
+        return person_outreach(obj)
+
+
+# The person with their outreach figures: served here because outreach builds on people.
+@router.get("/people/{code}", response=PersonDetailOut, tags=["people"])
+def read_person(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
+    membership = member_or_404(request)
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    audit_read(request, "people.person.viewed", person, person=person)
+    return person

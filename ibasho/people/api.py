@@ -4,16 +4,13 @@ from uuid import UUID
 
 from annotated_types import MinLen
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ibasho.accounts.api_auth import member_or_404
 from ibasho.accounts.models import PREFECTURE_CHOICES, Role
 from ibasho.audit.pagination import AuditedPagination
-from ibasho.audit.services import audit_read
 from ibasho.lib.schemas import Day, Input, OneOf, Search, line
-from ibasho.outreach.api import PersonOutreachOut, person_outreach
 from ibasho.people.models import Gender, Person
 from ibasho.people.services import create_person
 
@@ -31,14 +28,6 @@ class PersonOut(Schema):
     gender: str
     municipality: str
     created_at: dt.datetime
-
-
-class PersonDetailOut(PersonOut):
-    outreach: PersonOutreachOut  # trust figures, stage and case status
-
-    @staticmethod
-    def resolve_outreach(obj: Person) -> dict:  # type: ignore[type-arg]
-        return person_outreach(obj)
 
 
 class PersonIn(Input):
@@ -63,14 +52,6 @@ class PersonIn(Input):
 def list_people(request: HttpRequest, q: Search = ""):  # type: ignore[no-untyped-def]
     membership = member_or_404(request)
     return Person.objects.visible_to(membership).search(q)
-
-
-@router.get("/{code}", response=PersonDetailOut)
-def read_person(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
-    membership = member_or_404(request)
-    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    audit_read(request, "people.person.viewed", person, person=person)
-    return person
 
 
 @router.post("", response={201: PersonOut})
