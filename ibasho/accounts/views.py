@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         raise Http404
     if not membership.reads_personal_data:
-        return redirect("people:organisation_overview")
+        return redirect("reports:home")
     return redirect("outreach:today")
 
 
