@@ -68,8 +68,10 @@ def _row(table, row, threshold):  # type: ignore[no-untyped-def]
         "label": row.label,
         "note": row.note,
         "cells": [
-            {"value": value, "text": cell_text(value, row.state(i), threshold,
-                                               table.columns[i].kind)}  # fmt: skip
+            {
+                "value": value,
+                "text": cell_text(value, row.state(i), threshold, table.columns[i].kind),
+            }  # fmt: skip
             for i, value in enumerate(row.values)
         ],
     }
@@ -117,9 +119,7 @@ def report(request: HttpRequest, kind: str, query: Query[ReportQuery]):  # type:
         tables = [t for t in tables if t.key == query.group_by]
         if not tables:
             keys = ", ".join(t.key for t in published.tables)
-            raise HttpError(
-                422, _("group_by must be one of: %(keys)s") % {"keys": keys}
-            )
+            raise HttpError(422, _("group_by must be one of: %(keys)s") % {"keys": keys})
     threshold = published.threshold
     return {
         "kind": kind,
@@ -131,8 +131,12 @@ def report(request: HttpRequest, kind: str, query: Query[ReportQuery]):  # type:
         "suppressed": True,
         "sentences": published.sentences,
         "headlines": [
-            {"key": h.key, "label": h.label, "value": h.value,
-             "text": cell_text(h.value, h.state, threshold, h.kind)}  # fmt: skip
+            {
+                "key": h.key,
+                "label": h.label,
+                "value": h.value,
+                "text": cell_text(h.value, h.state, threshold, h.kind),
+            }  # fmt: skip
             for h in published.headlines
         ],
         "tables": [

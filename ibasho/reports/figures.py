@@ -227,9 +227,9 @@ def month_table(groups: Sequence[ContactGroup], months: Sequence[MonthFigures]) 
     return Table("month", _("By month"), "unique_people", contact_columns(), rows, total)
 
 
-def contact_headlines(groups: Sequence[ContactGroup], people: dict[int, PersonFacts]) -> list[
-    Headline
-]:
+def contact_headlines(
+    groups: Sequence[ContactGroup], people: dict[int, PersonFacts]
+) -> list[Headline]:
     unique = {g.person_id for g in groups}
     return [
         Headline("people", _("Unique people"), len(unique), "unique_people"),
@@ -305,9 +305,7 @@ def programme_tables(
         for k, label in kinds
         if per_kind_sessions[k] or count[k]
     ]
-    total = Row(
-        "total", _("Total"), [len(held), len({a.attendee for a in present}), len(present)]
-    )
+    total = Row("total", _("Total"), [len(held), len({a.attendee for a in present}), len(present)])
     by_kind = Table("programmes", _("Programme sessions"), "sessions", columns, rows, total)
     return [by_kind, course_table(sessions, attendances, start, end, templates)]
 
@@ -335,7 +333,9 @@ def course_table(
     for (programme_id, _enrolment), n in attended.items():
         template = template_of[programme_id]
         participants[template] += 1
-        needed = math.ceil(Decimal(len(held_by_programme[programme_id])) * d.COURSE_COMPLETION_SHARE)
+        needed = math.ceil(
+            Decimal(len(held_by_programme[programme_id])) * d.COURSE_COMPLETION_SHARE
+        )
         if n >= needed:
             completed[template] += 1
     labels = [*templates, ("other", _("Other family course"))]
@@ -346,11 +346,13 @@ def course_table(
     rows = [
         Row(k, label, [participants[k], completed[k]]) for k, label in labels if participants[k]
     ]
-    total = Row(
-        "total", _("Total"), [sum(participants.values()), sum(completed.values())]
-    )
+    total = Row("total", _("Total"), [sum(participants.values()), sum(completed.values())])
     return Table(
-        "courses", _("Family courses ended in the period"), "course_completed", columns, rows,
+        "courses",
+        _("Family courses ended in the period"),
+        "course_completed",
+        columns,
+        rows,
         total,
     )
 
@@ -440,9 +442,7 @@ def milestone_table(
     and through its end, per person), moved a stage forward (person, previous, new), and took
     part in something outside home."""
     reached = sum(
-        1
-        for before, through in two_way_minutes.values()
-        if before < d.MILESTONE_MINUTES <= through
+        1 for before, through in two_way_minutes.values() if before < d.MILESTONE_MINUTES <= through
     )
     forward = {
         person
@@ -552,7 +552,11 @@ def summary_table(found: Persistence) -> Table:
         ("consistency", _("Weeks with a two-way contact, of the last 12"), found.consistency),
     ):  # fmt: skip
         q = quartiles(values)
-        rows.append(Row(key, label, [len(values), *(round(v, 1) for v in q)] if q else [0, None, None, None]))
+        rows.append(
+            Row(
+                key, label, [len(values), *(round(v, 1) for v in q)] if q else [0, None, None, None]
+            )
+        )
     return Table(
         "persistence_summary",
         _("Persistence: medians and quartiles"),

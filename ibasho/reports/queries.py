@@ -39,7 +39,9 @@ def contact_figures(
     people = person_facts(organisation_id, {r[0] for r in rows}, period, start)
     detailed = {p.person_id for p in people.values() if p.changes_within(period.start, period.end)}
     groups = [
-        f.ContactGroup(pid, channel, reached, outcome, n, minutes or 0, first.astimezone(zone).date())
+        f.ContactGroup(
+            pid, channel, reached, outcome, n, minutes or 0, first.astimezone(zone).date()
+        )
         for pid, channel, reached, outcome, n, minutes, first in rows
         if pid not in detailed
     ]
@@ -237,9 +239,7 @@ def population(organisation_id: int, year: int | None) -> tuple[list[f.Populatio
     latest: dict[str, int] = {}
     for place, y, *_rest in rows:
         latest[place] = max(latest.get(place, 0), y)
-    bands = [
-        f.PopulationBand(place, a, b, n) for place, y, a, b, n in rows if y == latest[place]
-    ]
+    bands = [f.PopulationBand(place, a, b, n) for place, y, a, b, n in rows if y == latest[place]]
     return bands, max(latest.values(), default=None)
 
 

@@ -179,8 +179,10 @@ def parse_population_csv(text: str, default_year: int | None) -> list[dict[str, 
     )  # fmt: skip
     if header_at is None:
         raise ValidationError(
-            _("The file needs columns for the municipality (市区町村 or 地域), the age band "
-              "(年齢) and the population (人口 or 値).")  # fmt: skip
+            _(
+                "The file needs columns for the municipality (市区町村 or 地域), the age band "
+                "(年齢) and the population (人口 or 値)."
+            )  # fmt: skip
         )
     header = rows[header_at]
     place, age, value = (
@@ -209,8 +211,13 @@ def parse_population_csv(text: str, default_year: int | None) -> list[dict[str, 
             raise ValidationError(_("Give the year the figures are for."))
         municipality = re.sub(r"^\d+_?", "", row[place].strip())  # type: ignore[index]
         found.append(
-            {"municipality": municipality, "year": year, "age_from": band[0],
-             "age_to": band[1], "population": int(raw)}  # fmt: skip
+            {
+                "municipality": municipality,
+                "year": year,
+                "age_from": band[0],
+                "age_to": band[1],
+                "population": int(raw),
+            }  # fmt: skip
         )
     if not found:
         raise ValidationError(_("No rows with an age band were found in the file."))

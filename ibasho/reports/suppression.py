@@ -84,7 +84,9 @@ def suppress_table(table: Table, threshold: int) -> Table:
             for index, column in enumerate(table.columns):
                 if column.kind in (HOURS, NUMBER):
                     row.states[index] = HIDDEN
-        row.values = [None if s != SHOWN else v for v, s in zip(row.values, row.states, strict=True)]
+        row.values = [
+            None if s != SHOWN else v for v, s in zip(row.values, row.states, strict=True)
+        ]
     table.suppressed = True
     return table
 

@@ -167,7 +167,9 @@ def home(request: HttpRequest) -> HttpResponse:
     start_month = organisation.fiscal_year_start_month
     this_month = periods.month_period(today.year, today.month)
     this_year = periods.current_fiscal_year(today, start_month)
-    twelve = periods.Period(periods.CUSTOM, periods.add_months(this_month.start, -11), this_month.end)
+    twelve = periods.Period(
+        periods.CUSTOM, periods.add_months(this_month.start, -11), this_month.end
+    )
 
     def published(kind: str, period: periods.Period) -> Report:
         report = services.build_report(kind, organisation, period)
@@ -220,8 +222,12 @@ def population(request: HttpRequest) -> HttpResponse:
         try:
             services.save_population_figures(
                 organisation,
-                [{k: data[k] for k in ("municipality", "year", "age_from", "age_to",
-                                       "population")}],  # fmt: skip
+                [
+                    {
+                        k: data[k]
+                        for k in ("municipality", "year", "age_from", "age_to", "population")
+                    }
+                ],  # fmt: skip
                 source=data["source"],
                 by=request.user,
             )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
-from ibasho.ops.synthetic import families, names, outcomes, outreach, programmes
+from ibasho.ops.synthetic import families, names, outcomes, outreach, programmes, reports
 from ibasho.ops.synthetic import people as people_synthetic
 
 DEMO_PASSWORD = "ibasho-demo"
@@ -23,7 +23,13 @@ STAFF = [
 ]
 
 # Demo records of each domain after the caseload, in dependency order.
-POPULATORS = [outreach.populate, outcomes.populate, programmes.populate, families.populate]
+POPULATORS = [
+    outreach.populate,
+    outcomes.populate,
+    programmes.populate,
+    families.populate,
+    reports.populate,
+]
 
 
 @dataclass
