@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 
 from django.http import HttpResponse
@@ -109,6 +110,9 @@ def _sheet_name(title: str, taken: list[str] | None = None) -> str:
 
 def to_pdf(report: Report) -> bytes:
     from weasyprint import HTML
+
+    # Its progress messages ("Step 1 …") would fill the log at INFO.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     html = render_to_string(
         "reports/pdf.html",

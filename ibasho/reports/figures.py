@@ -20,6 +20,8 @@ from ibasho.reports import definitions as d
 from ibasho.reports.tables import COUNT, HOURS, NUMBER, PEOPLE, PUBLIC, Column, Headline, Row, Table
 
 UNKNOWN = "unknown"
+# Plain strings, so that the check per group is a quick set lookup.
+TWO_WAY_OUTCOMES = frozenset(str(o) for o in Contact.TWO_WAY_OUTCOMES)
 STAGE_ORDER = {value: index for index, value in enumerate(Stage.values)}
 
 
@@ -35,10 +37,12 @@ class ContactGroup:
     count: int
     minutes: int
     first_on: dt.date  # the local date of the group's first contact
+    two_way: bool = field(init=False)
 
-    @property
-    def two_way(self) -> bool:
-        return Contact.counts_as_two_way(self.reached, self.outcome)
+    def __post_init__(self) -> None:
+        # The same rule as Contact.counts_as_two_way, worked out once per group.
+        two_way = self.reached == Contact.Reached.PERSON and self.outcome in TWO_WAY_OUTCOMES
+        object.__setattr__(self, "two_way", two_way)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,10 @@ class PersonFacts:
             if changed_on <= day:
                 found = stage
         return found
+
+    def values_on(self, day: dt.date) -> tuple[str, str]:
+        """The values that change with time: the age band and the stage on a day."""
+        return d.age_band(day, self.birth_date, self.birth_year), self.stage_on(day)
 
     def changes_within(self, start: dt.date, end: dt.date) -> bool:
         """Whether the age band or stage differs on some days of the period: such a person's
@@ -210,7 +218,7 @@ def month_table(groups: Sequence[ContactGroup], months: Sequence[MonthFigures]) 
     rows = [
         Row(
             f"{m.year}-{m.month:02d}",
-            _("%(year)s-%(month)02d") % {"year": m.year, "month": m.month},
+            _("%(year)s-%(month)s") % {"year": m.year, "month": m.month},
             [m.people, m.contacts, hours(m.two_way_minutes)],
         )
         for m in months

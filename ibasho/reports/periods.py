@@ -26,7 +26,7 @@ class Period:
 
     def label(self, fiscal_start_month: int = 4) -> str:
         if self.kind == MONTH:
-            return _("%(year)s-%(month)02d") % {"year": self.start.year, "month": self.start.month}
+            return _("%(year)s-%(month)s") % {"year": self.start.year, "month": self.start.month}
         if self.kind == FISCAL_YEAR:
             return _("Fiscal year %(year)s (%(start)s – %(end)s)") % {
                 "year": self.start.year,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 
 from ibasho.lib.dates import age_on
 from ibasho.outcomes.models import Administration
@@ -30,30 +31,58 @@ def contact_figures(
 ) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
     start, end = period.bounds(zone)
     in_period = _contacts(organisation_id).filter(occurred_at__gte=start, occurred_at__lt=end)
-    grouped = (
-        in_period.values_list("person_id", "channel", "reached", "outcome")
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"), first=Min("occurred_at"))
+    local_day = TruncDate("occurred_at", tzinfo=zone)
+    # One pass over the period's contacts gives both the groups and the months.
+    rows = list(
+        in_period.annotate(
+            year=ExtractYear("occurred_at", tzinfo=zone),
+            month=ExtractMonth("occurred_at", tzinfo=zone),
+        )
+        .values_list("person_id", "channel", "reached", "outcome", "year", "month")
+        .annotate(n=Count("id"), minutes=Sum("duration_minutes"), first=Min(local_day))
         .order_by()
     )
-    rows = list(grouped)
     people = person_facts(organisation_id, {r[0] for r in rows}, period, start)
     detailed = {p.person_id for p in people.values() if p.changes_within(period.start, period.end)}
-    groups = [
-        f.ContactGroup(
-            pid, channel, reached, outcome, n, minutes or 0, first.astimezone(zone).date()
-        )
-        for pid, channel, reached, outcome, n, minutes, first in rows
-        if pid not in detailed
-    ]
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    for pid, channel, reached, outcome, _year, _month, n, minutes, first in rows:
+        if pid in detailed:
+            continue
+        found = merged.get((pid, channel, reached, outcome))
+        if found is None:
+            merged[(pid, channel, reached, outcome)] = [n, minutes or 0, first]
+        else:
+            found[0] += n
+            found[1] += minutes or 0
+            found[2] = min(found[2], first)
+    groups = [f.ContactGroup(*key, *values) for key, values in merged.items()]
     if detailed:
-        one_by_one = in_period.filter(person_id__in=detailed).values_list(
-            "person_id", "channel", "reached", "outcome", "duration_minutes", "occurred_at"
-        )
-        groups += [
-            f.ContactGroup(pid, channel, reached, outcome, 1, minutes, at.astimezone(zone).date())
-            for pid, channel, reached, outcome, minutes, at in one_by_one.order_by()
-        ]
-    return groups, people, month_figures(in_period, period, zone)
+        groups += split_by_day(in_period.filter(person_id__in=detailed), people, local_day)
+    return groups, people, month_figures(rows, period)
+
+
+def split_by_day(contacts, people: dict[int, f.PersonFacts], local_day) -> list[f.ContactGroup]:  # type: ignore[no-untyped-def]
+    """Groups for people whose age band or stage changes within the period: their contacts
+    by day, regrouped by the values of each day, so every contact counts under its own."""
+    rows = (
+        contacts.values_list("person_id", "channel", "reached", "outcome", local_day)
+        .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
+        .order_by()
+    )
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    for pid, channel, reached, outcome, day, n, minutes in rows:
+        key = (pid, channel, reached, outcome, people[pid].values_on(day))
+        found = merged.get(key)
+        if found is None:
+            merged[key] = [n, minutes or 0, day]
+        else:
+            found[0] += n
+            found[1] += minutes or 0
+            found[2] = min(found[2], day)
+    return [
+        f.ContactGroup(pid, channel, reached, outcome, n, minutes, day)
+        for (pid, channel, reached, outcome, _values), (n, minutes, day) in merged.items()
+    ]
 
 
 def person_facts(
@@ -86,21 +115,21 @@ def person_facts(
     }
 
 
-def month_figures(in_period, period: Period, zone: ZoneInfo) -> list[f.MonthFigures]:  # type: ignore[no-untyped-def]
-    found = {
-        (m.year, m.month): (people, n, minutes or 0)
-        for m, people, n, minutes in in_period.annotate(m=TruncMonth("occurred_at", tzinfo=zone))
-        .values_list("m")
-        .annotate(
-            people=Count("person_id", distinct=True),
-            n=Count("id"),
-            minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
-        )
-        .values_list("m", "people", "n", "minutes")
-        .order_by()
-    }
+def month_figures(rows: list[tuple[Any, ...]], period: Period) -> list[f.MonthFigures]:
+    """People, contacts and two-way minutes per month, from the grouped rows."""
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
+    contacts: dict[tuple[int, int], int] = defaultdict(int)
+    minutes: dict[tuple[int, int], int] = defaultdict(int)
+    for pid, _channel, reached, outcome, year, month, n, spent, _first in rows:
+        key = (year, month)
+        people[key].add(pid)
+        contacts[key] += n
+        if reached == Contact.Reached.PERSON and outcome in f.TWO_WAY_OUTCOMES:
+            minutes[key] += spent or 0
     return [
-        f.MonthFigures(year, month, *found.get((year, month), (0, 0, 0)))
+        f.MonthFigures(
+            year, month, len(people[(year, month)]), contacts[(year, month)], minutes[(year, month)]
+        )  # fmt: skip
         for year, month in period.months()
     ]
 

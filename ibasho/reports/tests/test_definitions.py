@@ -188,10 +188,13 @@ def test_stage_on_the_contact_date(org_a):
     from ibasho.outreach.models import StageChange
 
     who = person(org_a)
-    StageChange.objects.create(organisation=org_a, person=who, stage="family_support",
-                               changed_on=dt.date(2026, 1, 1))  # fmt: skip
-    StageChange.objects.create(organisation=org_a, person=who, stage="group",
-                               previous_stage="family_support", changed_on=dt.date(2026, 4, 15))  # fmt: skip
+    for stage, previous, day in (
+        ("family_support", "", dt.date(2026, 1, 1)),
+        ("group", "family_support", dt.date(2026, 4, 15)),
+    ):
+        StageChange.objects.create(
+            organisation=org_a, person=who, stage=stage, previous_stage=previous, changed_on=day
+        )
     contact(org_a, who, dt.date(2026, 4, 10))
     contact(org_a, who, dt.date(2026, 4, 20))
     table = report(org_a).table("stage")
