@@ -73,9 +73,8 @@ WITH_WHOM_WITHOUT_SOURCE = frozenset({"agency"})
 
 
 def with_whom(reached: str) -> str:
-    return {Contact.Reached.PERSON: "person", Contact.Reached.FAMILY: "family"}.get(
-        reached, "nobody"
-    )
+    names: dict[str, str] = {Contact.Reached.PERSON: "person", Contact.Reached.FAMILY: "family"}
+    return names.get(reached, "nobody")
 
 
 AGE_BANDS: tuple[tuple[str, Promise], ...] = (

@@ -67,8 +67,8 @@ def to_xlsx(report: Report) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _sheet_name(report.title)
-    for row in preamble(report):
-        sheet.append(row)
+    for line in preamble(report):
+        sheet.append(line)
     sheet["A1"].font = Font(bold=True, size=14)
     for headline in report.headlines:
         sheet.append([headline.label, _cell(headline, report)])
@@ -79,9 +79,9 @@ def to_xlsx(report: Report) -> bytes:
         page.append(["", *table.headers])
         for row in table.rows:
             page.append([row.label, *(_number_or_text(c) for c in row.cells), row.note])
-        for line in [table.note, *table.sentences]:
-            if line:
-                page.append([line])
+        for text in [table.note, *table.sentences]:
+            if text:
+                page.append([text])
         page.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     book.save(buffer)

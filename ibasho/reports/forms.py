@@ -53,7 +53,7 @@ class PeriodForm(forms.Form):
         return day.year, day.month
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("period") or periods.MONTH
         if kind == periods.CUSTOM:
             start, end = data.get("date_from"), data.get("date_to")

@@ -302,7 +302,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
         date_to=period.end,
         options={"period": period.kind, "rate_set": form.cleaned_data["rate_set"]},
         language=get_language() or "ja",
-        requested_by=request.user,
+        requested_by=membership.user,
     )
     run_report_job.enqueue(job.pk)
     return redirect("reports:job_detail", code=job.code)
