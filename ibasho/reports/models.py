@@ -11,8 +11,8 @@ from ibasho.reports.definitions import DEFAULT_THRESHOLD, KINDS
 class ReportSettings(models.Model):
     """An organisation's reporting choices."""
 
-    organisation = models.OneToOneField(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="report_settings"
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     threshold = models.PositiveSmallIntegerField(
         _("smallest count shown"),
@@ -24,6 +24,9 @@ class ReportSettings(models.Model):
     class Meta:
         verbose_name = _("report settings")
         verbose_name_plural = _("report settings")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="one_report_settings_per_org")
+        ]
 
     def __str__(self) -> str:
         return str(self.organisation)

@@ -13,12 +13,9 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        made = create_organisation(seed=3, people=60, today=TODAY, username_prefix="rep-")
-        yield made.organisation
-        made.organisation.delete() if False else None  # kept: the test database is dropped
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    return create_organisation(seed=3, people=60, today=TODAY).organisation
 
 
 def test_last_fiscal_year_has_plausible_tables(demo):

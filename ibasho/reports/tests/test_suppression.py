@@ -83,7 +83,12 @@ def test_the_attack_works_without_complementary_suppression():
 
 
 def test_cells_read_as_published():
-    assert cell_text(None, SMALL, 5) == "<5"
+    from django.utils import translation
+
+    with translation.override("ja"):
+        assert cell_text(None, SMALL, 5) == "5未満"
+    with translation.override("en"):
+        assert cell_text(None, SMALL, 5) == "<5"
     assert cell_text(None, HIDDEN, 5) == "x"
     assert cell_text(1234, SHOWN, 5) == "1,234"
     assert cell_text(2.5, SHOWN, 5, HOURS) == "2.5"
