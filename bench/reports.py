@@ -52,7 +52,12 @@ def fiscal_year_report(repeats: int = 5) -> dict[str, Any]:
     organisation = busiest_organisation()
     period = last_full_fiscal_year(organisation)
     start, end = period.bounds(organisation.zone)
-    params: list[Any] = [organisation.pk, start, end]
+    # As the ORM sends them (SQLite stores UTC text).
+    params: list[Any] = [
+        organisation.pk,
+        connection.ops.adapt_datetimefield_value(start),
+        connection.ops.adapt_datetimefield_value(end),
+    ]
     app_times, sql_times = [], []
     report = None
     floor: tuple[int, int] = (0, 0)

@@ -9,9 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 
-from ibasho.lib.dates import age_on
+from ibasho.lib.dates import add_months, age_on
 from ibasho.outcomes.models import Administration
 from ibasho.outreach import trust
 from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, StageChange
@@ -31,58 +30,70 @@ def contact_figures(
 ) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
     start, end = period.bounds(zone)
     in_period = _contacts(organisation_id).filter(occurred_at__gte=start, occurred_at__lt=end)
-    local_day = TruncDate("occurred_at", tzinfo=zone)
-    # One pass over the period's contacts gives both the groups and the months.
+    # No time-zone functions in SQL: SQLite runs them in Python for every row.
     rows = list(
-        in_period.annotate(
-            year=ExtractYear("occurred_at", tzinfo=zone),
-            month=ExtractMonth("occurred_at", tzinfo=zone),
-        )
-        .values_list("person_id", "channel", "reached", "outcome", "year", "month")
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"), first=Min(local_day))
+        in_period.values_list("person_id", "channel", "reached", "outcome")
+        .annotate(n=Count("id"), minutes=Sum("duration_minutes"), first=Min("occurred_at"))
         .order_by()
     )
     people = person_facts(organisation_id, {r[0] for r in rows}, period, start)
     detailed = {p.person_id for p in people.values() if p.changes_within(period.start, period.end)}
-    merged: dict[tuple[Any, ...], list[Any]] = {}
-    for pid, channel, reached, outcome, _year, _month, n, minutes, first in rows:
-        if pid in detailed:
-            continue
-        found = merged.get((pid, channel, reached, outcome))
-        if found is None:
-            merged[(pid, channel, reached, outcome)] = [n, minutes or 0, first]
-        else:
-            found[0] += n
-            found[1] += minutes or 0
-            found[2] = min(found[2], first)
-    groups = [f.ContactGroup(*key, *values) for key, values in merged.items()]
+    groups = [
+        f.ContactGroup(
+            pid, channel, reached, outcome, n, minutes or 0, first.astimezone(zone).date()
+        )
+        for pid, channel, reached, outcome, n, minutes, first in rows
+        if pid not in detailed
+    ]
     if detailed:
-        groups += split_by_day(in_period.filter(person_id__in=detailed), people, local_day)
-    return groups, people, month_figures(rows, period)
+        groups += split_by_day(in_period.filter(person_id__in=detailed), people, zone)
+    return groups, people, month_figures(organisation_id, period, zone)
 
 
-def split_by_day(contacts, people: dict[int, f.PersonFacts], local_day) -> list[f.ContactGroup]:  # type: ignore[no-untyped-def]
+def split_by_day(
+    contacts, people: dict[int, f.PersonFacts], zone: ZoneInfo
+) -> list[f.ContactGroup]:  # type: ignore[no-untyped-def]
     """Groups for people whose age band or stage changes within the period: their contacts
-    by day, regrouped by the values of each day, so every contact counts under its own."""
-    rows = (
-        contacts.values_list("person_id", "channel", "reached", "outcome", local_day)
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"))
-        .order_by()
-    )
+    one by one, regrouped by the values of each contact's day, so each counts under its own."""
+    rows = contacts.values_list(
+        "person_id", "channel", "reached", "outcome", "duration_minutes", "occurred_at"
+    ).order_by()
     merged: dict[tuple[Any, ...], list[Any]] = {}
-    for pid, channel, reached, outcome, day, n, minutes in rows:
+    for pid, channel, reached, outcome, minutes, at in rows:
+        day = at.astimezone(zone).date()
         key = (pid, channel, reached, outcome, people[pid].values_on(day))
         found = merged.get(key)
         if found is None:
-            merged[key] = [n, minutes or 0, day]
+            merged[key] = [1, minutes, day]
         else:
-            found[0] += n
-            found[1] += minutes or 0
+            found[0] += 1
+            found[1] += minutes
             found[2] = min(found[2], day)
     return [
         f.ContactGroup(pid, channel, reached, outcome, n, minutes, day)
         for (pid, channel, reached, outcome, _values), (n, minutes, day) in merged.items()
     ]
+
+
+def month_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> list[f.MonthFigures]:
+    """People, contacts and two-way minutes of each month of the period (one range each)."""
+    found = []
+    for year, month in period.months():
+        first = max(period.start, dt.date(year, month, 1))
+        last = min(period.end, add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1))
+        start, end = Period(period.kind, first, last).bounds(zone)
+        totals = (
+            _contacts(organisation_id)
+            .filter(occurred_at__gte=start, occurred_at__lt=end)
+            .aggregate(
+                people=Count("person_id", distinct=True),
+                n=Count("id"),
+                minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
+            )
+        )
+        found.append(f.MonthFigures(year, month, totals["people"], totals["n"],
+                                    totals["minutes"] or 0))  # fmt: skip
+    return found
 
 
 def person_facts(
@@ -113,25 +124,6 @@ def person_facts(
         pid: f.PersonFacts(pid, bd, by, gender, place, source, before, tuple(stages[pid]))
         for pid, bd, by, gender, place, source, before in found
     }
-
-
-def month_figures(rows: list[tuple[Any, ...]], period: Period) -> list[f.MonthFigures]:
-    """People, contacts and two-way minutes per month, from the grouped rows."""
-    people: dict[tuple[int, int], set[int]] = defaultdict(set)
-    contacts: dict[tuple[int, int], int] = defaultdict(int)
-    minutes: dict[tuple[int, int], int] = defaultdict(int)
-    for pid, _channel, reached, outcome, year, month, n, spent, _first in rows:
-        key = (year, month)
-        people[key].add(pid)
-        contacts[key] += n
-        if reached == Contact.Reached.PERSON and outcome in f.TWO_WAY_OUTCOMES:
-            minutes[key] += spent or 0
-    return [
-        f.MonthFigures(
-            year, month, len(people[(year, month)]), contacts[(year, month)], minutes[(year, month)]
-        )  # fmt: skip
-        for year, month in period.months()
-    ]
 
 
 def programme_facts(
