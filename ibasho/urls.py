@@ -13,6 +13,7 @@ urlpatterns = [
     path("families/", include("ibasho.families.urls")),
     path("outreach/", include("ibasho.outreach.urls")),
     path("outcomes/", include("ibasho.outcomes.urls")),
+    path("reports/", include("ibasho.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

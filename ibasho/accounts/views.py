@@ -32,7 +32,7 @@ def home(request: AppRequest) -> HttpResponse:
             return redirect("invitation_list")
         raise Http404
     if not membership.reads_personal_data:
-        return redirect("people:organisation_overview")
+        return redirect("reports:home")
     return redirect("outreach:today")
 
 

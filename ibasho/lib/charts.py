@@ -438,3 +438,106 @@ def bar_chart_svg(
         legend_x += 30 + _text_width(f"{kind.name} ({unit})", 11)
     parts.append("</svg>")
     return "".join(parts)
+
+
+# -- histograms and single-series bars for reports ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bin:
+    """One bar: its label, its height (None when the figure is withheld) and the text written
+    above it (e.g. "12", or "<5" for a withheld small count)."""
+
+    label: str
+    value: float | None
+    text: str
+
+
+def histogram_svg(
+    bins: Sequence[Bin],
+    *,
+    title: str,
+    unit: str,
+    chart_id: str = "histogram",
+    width: int = 560,
+    height: int = 220,
+    colour: str = "#1f4e79",
+) -> str:
+    """Adjacent bars, one per bin (a histogram; with gaps between bars when used for
+    categories). Withheld figures get no bar, only their text, so a printed chart never shows a
+    number the table hides."""
+    left, right, top, bottom = 36, 8, 30, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    heights = [b.value or 0.0 for b in bins]
+    scale = max(max(heights, default=0.0), 1.0)
+    slot = plot_w / max(1, len(bins))
+    summary = ", ".join(f"{b.label}: {b.text}" for b in bins)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" class="histogram" font-family="{FONT}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(summary)} ({escape(unit)})</desc>',
+        f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#222">'
+        f"{escape(title)}</text>",
+    ]
+    for value in nice_ticks(0, scale, most=4):
+        y = top + plot_h * (1 - value / scale)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            'stroke="#ddd" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" '
+            f'fill="#555">{_number(value)}</text>'
+        )
+    for index, one in enumerate(bins):
+        x = left + slot * index
+        centre = x + slot / 2
+        h = plot_h * (one.value or 0) / scale
+        if h > 0:
+            parts.append(
+                f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{slot - 2:.1f}" '
+                f'height="{h:.1f}" fill={quoteattr(colour)}>'
+                f"<title>{escape(f'{one.label}: {one.text} {unit}')}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{centre:.1f}" y="{top + plot_h - h - 4:.1f}" font-size="10" '
+            f'text-anchor="middle" fill="#222">{escape(one.text)}</text>'
+        )
+        parts.append(
+            f'<text x="{centre:.1f}" y="{top + plot_h + 14}" font-size="10" '
+            f'text-anchor="middle" fill="#222">{escape(one.label)}</text>'
+        )
+    parts.append(
+        f'<text x="{width - right}" y="{height - 6}" font-size="10" text-anchor="end" '
+        f'fill="#555">{escape(unit)}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sparkline_svg(values: Sequence[float | None], *, label: str, width: int = 120,
+                  height: int = 28) -> str:  # fmt: skip
+    """A small line of recent values (withheld ones leave a gap), with its values in words."""
+    known = [v for v in values if v is not None]
+    high = max(known, default=0) or 1
+    step = width / max(1, len(values) - 1)
+    segments: list[list[str]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            segments.append([])
+            continue
+        y = height - 2 - (height - 4) * value / high
+        segments[-1].append(f"{index * step:.1f},{y:.1f}")
+    lines = "".join(
+        f'<polyline points="{" ".join(s)}" fill="none" stroke="#1f4e79" stroke-width="1.5"/>'
+        for s in segments
+        if len(s) > 1
+    )
+    words = ", ".join("—" if v is None else _number(v) for v in values)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="sparkline" '
+        f"aria-label={quoteattr(f'{label}: {words}')}>{lines}</svg>"
+    )

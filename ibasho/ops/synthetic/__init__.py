@@ -9,7 +9,7 @@ from django.db import transaction
 
 from ibasho.accounts.models import Membership, Organisation, Role, User
 from ibasho.accounts.tenancy import organisation_scope
-from ibasho.ops.synthetic import families, names, outcomes, outreach, programmes
+from ibasho.ops.synthetic import families, names, outcomes, outreach, programmes, reports
 from ibasho.ops.synthetic import people as people_synthetic
 
 DEMO_PASSWORD = "ibasho-demo"
@@ -24,7 +24,13 @@ STAFF = [
 ]
 
 # Demo records of each domain after the caseload, in dependency order.
-POPULATORS = [outreach.populate, outcomes.populate, programmes.populate, families.populate]
+POPULATORS = [
+    outreach.populate,
+    outcomes.populate,
+    programmes.populate,
+    families.populate,
+    reports.populate,
+]
 
 
 @dataclass

@@ -33,11 +33,25 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+        parser.add_argument(
+            "--reports", action="store_true", help="only the fiscal-year report benchmark"
+        )
+        parser.add_argument(
+            "--every-organisation",
+            action="store_true",
+            help="with --reports: also the report for every organisation (the background job)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sys.path.insert(0, str(settings.BASE_DIR))
-        from bench import run
+        from bench import reports, run
 
+        if options["reports"]:
+            found = reports.fiscal_year_report()
+            self.stdout.write(reports.table(found))
+            if options["every_organisation"]:
+                self.stdout.write(json.dumps(reports.every_organisation_report()))
+            return
         today = options["today"] or dt.date.today()
         if options["load"]:
             call_command("migrate", verbosity=0)
@@ -53,3 +67,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(run.table(report))
         self.stdout.write(json.dumps(report["today_queue_vs_sql"]))
+        self.stdout.write(reports.table(reports.fiscal_year_report()))

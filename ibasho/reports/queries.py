@@ -1,0 +1,286 @@
+"""Read what the reports need as plain records: only the columns needed, grouped in the
+database where possible, every query filtered by organisation. Never a note is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+
+from ibasho.lib.dates import add_months, age_on
+from ibasho.outcomes.models import Administration
+from ibasho.outreach import trust
+from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, StageChange
+from ibasho.people.models import Case, Person
+from ibasho.programmes.models import Attendance, Session
+from ibasho.reports import figures as f
+from ibasho.reports.models import PopulationFigure
+from ibasho.reports.periods import Period
+
+
+def _contacts(organisation_id: int):  # type: ignore[no-untyped-def]
+    return Contact.objects.filter(organisation_id=organisation_id)
+
+
+def contact_figures(
+    organisation_id: int, period: Period, zone: ZoneInfo
+) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
+    start, end = period.bounds(zone)
+    in_period = _contacts(organisation_id).filter(occurred_at__gte=start, occurred_at__lt=end)
+    # No time-zone functions in SQL: SQLite runs them in Python for every row.
+    rows = list(
+        in_period.values_list("person_id", "channel", "reached", "outcome")
+        .annotate(n=Count("id"), minutes=Sum("duration_minutes"), first=Min("occurred_at"))
+        .order_by()
+    )
+    people = person_facts(organisation_id, {r[0] for r in rows}, period, start)
+    detailed = {p.person_id for p in people.values() if p.changes_within(period.start, period.end)}
+    groups = [
+        f.ContactGroup(
+            pid, channel, reached, outcome, n, minutes or 0, first.astimezone(zone).date()
+        )
+        for pid, channel, reached, outcome, n, minutes, first in rows
+        if pid not in detailed
+    ]
+    if detailed:
+        groups += split_by_day(in_period.filter(person_id__in=detailed), people, zone)
+    return groups, people, month_figures(organisation_id, period, zone)
+
+
+def split_by_day(
+    contacts, people: dict[int, f.PersonFacts], zone: ZoneInfo
+) -> list[f.ContactGroup]:  # type: ignore[no-untyped-def]
+    """Groups for people whose age band or stage changes within the period: their contacts
+    one by one, regrouped by the values of each contact's day, so each counts under its own."""
+    rows = contacts.values_list(
+        "person_id", "channel", "reached", "outcome", "duration_minutes", "occurred_at"
+    ).order_by()
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    for pid, channel, reached, outcome, minutes, at in rows:
+        day = at.astimezone(zone).date()
+        key = (pid, channel, reached, outcome, people[pid].values_on(day))
+        found = merged.get(key)
+        if found is None:
+            merged[key] = [1, minutes, day]
+        else:
+            found[0] += 1
+            found[1] += minutes
+            found[2] = min(found[2], day)
+    return [
+        f.ContactGroup(pid, channel, reached, outcome, n, minutes, day)
+        for (pid, channel, reached, outcome, _values), (n, minutes, day) in merged.items()
+    ]
+
+
+def month_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> list[f.MonthFigures]:
+    """People, contacts and two-way minutes of each month of the period (one range each)."""
+    found = []
+    for year, month in period.months():
+        first = max(period.start, dt.date(year, month, 1))
+        last = min(period.end, add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1))
+        start, end = Period(period.kind, first, last).bounds(zone)
+        totals = (
+            _contacts(organisation_id)
+            .filter(occurred_at__gte=start, occurred_at__lt=end)
+            .aggregate(
+                people=Count("person_id", distinct=True),
+                n=Count("id"),
+                minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
+            )
+        )
+        found.append(f.MonthFigures(year, month, totals["people"], totals["n"],
+                                    totals["minutes"] or 0))  # fmt: skip
+    return found
+
+
+def person_facts(
+    organisation_id: int, ids: set[int], period: Period, start: dt.datetime
+) -> dict[int, f.PersonFacts]:
+    if not ids:
+        return {}
+    earlier = _contacts(organisation_id).filter(person_id=OuterRef("pk"), occurred_at__lt=start)
+    found = (
+        Person.objects.filter(organisation_id=organisation_id, id__in=ids)
+        .annotate(before=Exists(earlier))
+        .values_list(
+            "id", "birth_date", "birth_year", "gender", "municipality", "referral_source", "before"
+        )
+        .order_by()
+    )
+    stages: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    changes = (
+        StageChange.objects.filter(
+            organisation_id=organisation_id, person_id__in=ids, changed_on__lte=period.end
+        )
+        .values_list("person_id", "changed_on", "stage")
+        .order_by("changed_on", "id")
+    )
+    for person_id, changed_on, stage in changes:
+        stages[person_id].append((changed_on, stage))
+    return {
+        pid: f.PersonFacts(pid, bd, by, gender, place, source, before, tuple(stages[pid]))
+        for pid, bd, by, gender, place, source, before in found
+    }
+
+
+def programme_facts(
+    organisation_id: int, period: Period
+) -> tuple[list[f.SessionFact], list[f.AttendanceFact]]:
+    """Sessions of programmes with a session in the period (all of them, for course
+    completion), and the present attendances at them."""
+    programmes = Session.objects.filter(
+        organisation_id=organisation_id, date__gte=period.start, date__lte=period.end
+    ).values("programme_id")
+    sessions = Session.objects.filter(
+        organisation_id=organisation_id, programme_id__in=programmes, date__lte=period.end
+    ).values_list(
+        "programme_id", "programme__kind", "programme__course_template", "date", "cancelled"
+    )
+    attendances = (
+        Attendance.objects.filter(
+            organisation_id=organisation_id,
+            session__programme_id__in=programmes,
+            session__date__lte=period.end,
+            session__cancelled=False,
+            status__in=Attendance.PRESENT,
+        )
+        .values_list(
+            "session__programme_id",
+            "session__programme__kind",
+            "enrolment_id",
+            "enrolment__person_id",
+            "enrolment__family_member_id",
+            "session__date",
+            "session__online",
+        )
+        .order_by()
+    )
+    return (
+        [f.SessionFact(*row) for row in sessions.order_by()],
+        [f.AttendanceFact(*row) for row in attendances],
+    )
+
+
+def scores(organisation_id: int, period: Period) -> list[f.Score]:
+    return [
+        f.Score(*row)
+        for row in Administration.objects.filter(
+            organisation_id=organisation_id, administered_on__lte=period.end
+        )
+        .values_list("person_id", "family_member_id", "instrument", "administered_on", "total")
+        .order_by()
+    ]
+
+
+def milestone_facts(
+    organisation_id: int, period: Period, zone: ZoneInfo
+) -> tuple[dict[int, tuple[int, int]], list[tuple[int, str, str]], set[int]]:
+    start, end = period.bounds(zone)
+    minutes = {
+        pid: (before or 0, through or 0)
+        for pid, before, through in _contacts(organisation_id)
+        .filter(TWO_WAY_CONTACTS, occurred_at__lt=end)
+        .values_list("person_id")
+        .annotate(
+            before=Sum("duration_minutes", filter=Q(occurred_at__lt=start)),
+            through=Sum("duration_minutes"),
+        )
+        .values_list("person_id", "before", "through")
+        .order_by()
+    }
+    stage_changes = list(
+        StageChange.objects.filter(
+            organisation_id=organisation_id,
+            changed_on__gte=period.start,
+            changed_on__lte=period.end,
+        )
+        .values_list("person_id", "previous_stage", "stage")
+        .order_by()
+    )
+    outside = set(
+        Attendance.objects.filter(
+            organisation_id=organisation_id,
+            session__date__gte=period.start,
+            session__date__lte=period.end,
+            session__online=False,
+            session__cancelled=False,
+            status__in=Attendance.PRESENT,
+            # A family member's attendance is the family's step, not the person's.
+            enrolment__family_member__isnull=True,
+        ).values_list("enrolment__person_id", flat=True)
+    )
+    outside |= set(
+        _contacts(organisation_id)
+        .filter(
+            TWO_WAY_CONTACTS,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+            channel__in=f.d.OUTSIDE_HOME_CHANNELS,
+        )
+        .values_list("person_id", flat=True)
+    )
+    return minutes, stage_changes, outside
+
+
+def histories(
+    organisation_id: int, period: Period, zone: ZoneInfo
+) -> tuple[dict[int, list[trust.ContactRecord]], set[int]]:
+    """Every contact up to the end of the period, as trust records, and who has an open case."""
+    _, end = period.bounds(zone)
+    found: dict[int, list[trust.ContactRecord]] = defaultdict(list)
+    rows = (
+        _contacts(organisation_id)
+        .filter(occurred_at__lt=end)
+        .values_list("person_id", "occurred_at", "duration_minutes", "reached", "outcome")
+        .order_by()
+    )
+    for pid, at, minutes, reached, outcome in rows.iterator(chunk_size=20_000):
+        found[pid].append(
+            trust.ContactRecord(at, minutes, reached, Contact.counts_as_two_way(reached, outcome))
+        )
+    open_people = set(
+        Case.objects.filter(organisation_id=organisation_id, status=Case.Status.OPEN).values_list(
+            "person_id", flat=True
+        )
+    )
+    return found, open_people
+
+
+def population(organisation_id: int, year: int | None) -> tuple[list[f.PopulationBand], int | None]:
+    """Each municipality's bands from its latest year of figures up to `year`."""
+    figures = PopulationFigure.objects.filter(organisation_id=organisation_id)
+    if year:
+        figures = figures.filter(year__lte=year)
+    rows = list(
+        figures.values_list("municipality", "year", "age_from", "age_to", "population").order_by()
+    )
+    latest: dict[str, int] = {}
+    for place, y, *_rest in rows:
+        latest[place] = max(latest.get(place, 0), y)
+    bands = [f.PopulationBand(place, a, b, n) for place, y, a, b, n in rows if y == latest[place]]
+    return bands, max(latest.values(), default=None)
+
+
+def known_people(
+    organisation_id: int, period: Period, age_from: int, age_to: int
+) -> dict[str, int]:
+    """People per municipality with a case open at some time in the period, aged within the
+    range at its end (or of unknown age)."""
+    open_in_period = Case.objects.filter(
+        organisation_id=organisation_id, person_id=OuterRef("pk"), opened_on__lte=period.end
+    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+    rows = (
+        Person.objects.filter(organisation_id=organisation_id)
+        .filter(Exists(open_in_period))
+        .values_list("municipality", "birth_date", "birth_year")
+        .order_by()
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for place, birth_date, birth_year in rows:
+        age = age_on(period.end, birth_date, birth_year)
+        if age is None or age_from <= age <= age_to:
+            counts[place or f.UNKNOWN] += 1
+    return counts
