@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ibasho
 
-.PHONY: demo install install-test test check test-sqlite test-postgres messages bench clean
+.PHONY: demo install install-test test check test-sqlite test-postgres fuzz messages bench clean
 
 demo: install
 	$(BIN)/ibasho demo
@@ -23,7 +23,7 @@ install-test: install
 	bash scripts/system-packages test
 	$(BIN)/pip install -q -e '.[test]'
 
-test: install-test check test-sqlite test-postgres
+test: install-test check test-sqlite test-postgres fuzz
 
 check:
 	$(BIN)/ruff check .
@@ -36,6 +36,12 @@ test-sqlite:
 
 test-postgres:
 	eval "$$(bash scripts/ensure-postgres)" && DATABASE_URL=$${PG_URL_OVERRIDE:-$(PG_URL)} $(BIN)/pytest -q
+
+# Every API operation, a few hundred generated requests each (the suite runs a quick pass), on
+# PostgreSQL, the database that refuses what SQLite lets through.
+fuzz:
+	eval "$$(bash scripts/ensure-postgres)" && DATABASE_URL=$${PG_URL_OVERRIDE:-$(PG_URL)} \
+	  IBASHO_FUZZ_EXAMPLES=$${IBASHO_FUZZ_EXAMPLES:-200} $(BIN)/pytest -q tests/test_api_fuzz.py
 
 messages:
 	$(BIN)/ibasho makemessages -l ja --no-location -i '.venv/*' -i 'var/*' \

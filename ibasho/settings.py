@@ -189,3 +189,6 @@ LOGGING = {
 
 # The number of rows shown per page in lists.
 PAGE_SIZE = 50
+
+# Contacts, questionnaires and other records dated before 1 January of this year are refused.
+EARLIEST_RECORD_YEAR = int(os.environ.get("IBASHO_EARLIEST_RECORD_YEAR", "1980"))

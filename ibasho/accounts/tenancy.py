@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_scopes import ScopedManager, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 from django_scopes.state import state
+
+from ibasho.lib import limits
 
 __all__ = [
     "TenantManager",
@@ -108,6 +111,27 @@ class TenantModel(models.Model):
                 fields=["organisation", "code"], name="%(app_label)s_%(class)s_org_code"
             )
         ]
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Django's checks, then the text limits (control characters, lengths) on the rest."""
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        skip = set(exclude or ()) | set(errors)
+        names = [f.name for f in self._meta.concrete_fields if f.name not in skip]
+        errors.update(limits.text_problems(self, names))
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The last guard, whatever the door: text the database would refuse or a page could
+        not show is never written (PostgreSQL refuses NUL; SQLite would store it)."""
+        problems = limits.text_problems(self, kwargs.get("update_fields"))
+        if problems:
+            raise ValidationError(problems)
+        super().save(*args, **kwargs)
 
 
 @contextmanager

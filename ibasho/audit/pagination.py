@@ -4,12 +4,12 @@ showed."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.pagination import LimitOffsetPagination
 
 from ibasho.audit.services import audit_list, people_in
+from ibasho.lib.schemas import Pages
 
 
-class AuditedPagination(LimitOffsetPagination):
+class AuditedPagination(Pages):
     """`@paginate(AuditedPagination, audit="app.list.viewed")`."""
 
     def __init__(self, *, audit: str, **kwargs: Any) -> None:

@@ -1,4 +1,3 @@
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -14,6 +13,7 @@ from ibasho.families.models import (
     RiskSettings,
     SafetyEvent,
 )
+from ibasho.lib import limits
 from ibasho.outreach.models import Contact
 from ibasho.people.models import FamilyMember, Person
 
@@ -22,19 +22,15 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def not_in_future(value: dt.date | None) -> dt.date | None:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
-    return value
-
-
 class ConsultationForm(forms.Form):
     family_member = forms.ModelChoiceField(
         label=_("family member"), queryset=FamilyMember.objects.none()
     )
     person = forms.ModelChoiceField(label=_("about"), queryset=Person.objects.none())
     occurred_at = forms.DateTimeField(
-        label=_("when"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("when"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[limits.record_moment],
     )
     duration_minutes = forms.IntegerField(
         label=_("minutes"), min_value=1, max_value=1440, initial=60
@@ -42,10 +38,10 @@ class ConsultationForm(forms.Form):
     direction = forms.ChoiceField(
         label=_("direction"), choices=Contact.Direction.choices, initial=Contact.Direction.INCOMING
     )
-    note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    note = limits.note_field(_("note"))
+    next_step = forms.CharField(
+        label=_("next step"), required=False, max_length=300, validators=[limits.one_line]
     )
-    next_step = forms.CharField(label=_("next step"), required=False, max_length=300)
 
     def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})["occurred_at"] = timezone.localtime().strftime(
@@ -55,21 +51,16 @@ class ConsultationForm(forms.Form):
         self.fields["family_member"].queryset = household.members.all()  # type: ignore[attr-defined]
         self.fields["person"].queryset = household.people.all()  # type: ignore[attr-defined]
 
-    def clean_occurred_at(self) -> dt.datetime:
-        value: dt.datetime = self.cleaned_data["occurred_at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("This time is in the future."))
-        return value
-
 
 class HealthForm(forms.Form):
     health = forms.ChoiceField(label=_("health and care"), choices=FamilyMember.Health.choices)
     since = forms.DateField(
-        label=_("since"), widget=DateInput, required=False, help_text=_("Today if left empty.")
+        label=_("since"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Today if left empty."),
+        validators=[limits.past_day],
     )
-
-    def clean_since(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data["since"])
 
 
 class CircumstancesForm(forms.ModelForm):
@@ -98,9 +89,6 @@ class ContingencyPlanForm(forms.ModelForm):
             "last_reviewed_on": DateInput,
         }
 
-    def clean_last_reviewed_on(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data["last_reviewed_on"])
-
     def clean_review_every_months(self) -> int:
         value: int = self.cleaned_data["review_every_months"]
         if not 1 <= value <= 24:
@@ -120,24 +108,17 @@ class BehaviourChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["reported_by"].queryset = members  # type: ignore[attr-defined]
 
-    def clean_occurred_on(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data["occurred_on"])
-
 
 class SafetyEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=SafetyEvent.Kind.choices)
     severity = forms.TypedChoiceField(
         label=_("severity"), choices=SafetyEvent.Severity.choices, coerce=int
     )
-    description = forms.CharField(
-        label=_("what happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = limits.note_field(_("what happened"))
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label=_("how it was resolved"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    resolution = limits.note_field(_("how it was resolved"), required=True)
 
 
 class RiskSettingsForm(forms.ModelForm):

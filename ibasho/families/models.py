@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.families import risk
+from ibasho.lib import limits
 from ibasho.lib.dates import add_months
 from ibasho.lib.fields import EncryptedTextField
 
@@ -106,7 +107,9 @@ class ContingencyPlan(TenantModel):
     abilities_and_wishes = EncryptedTextField(
         _("the person's own abilities and wishes"), blank=True
     )
-    last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    last_reviewed_on = models.DateField(
+        _("last reviewed on"), null=True, blank=True, validators=[limits.record_day]
+    )
     review_every_months = models.PositiveSmallIntegerField(_("review every (months)"), default=6)
 
     class Meta(TenantModel.Meta):
@@ -145,7 +148,9 @@ class BehaviourChange(TenantModel):
         verbose_name=_("reported by"),
     )
     kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
-    occurred_on = models.DateField(_("when"), default=timezone.localdate)
+    occurred_on = models.DateField(
+        _("when"), default=timezone.localdate, validators=[limits.record_day]
+    )
     note = EncryptedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

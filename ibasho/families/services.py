@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
 from ibasho.families.models import SafetyEvent
+from ibasho.lib import limits
 from ibasho.outreach.models import Contact
 from ibasho.outreach.services import record_contact
 from ibasho.people.models import FamilyMember, Person
@@ -55,8 +56,7 @@ def update_health(
     if health not in FamilyMember.Health.values:
         raise ValidationError({"health": _("Unknown health status.")})
     since = since or timezone.localdate()
-    if since > timezone.localdate():
-        raise ValidationError({"since": _("This date is in the future.")})
+    limits.validate(since=(limits.past_day, since))
     changed = [
         name
         for name, value in (("health", health), ("health_changed_on", since))

@@ -124,12 +124,18 @@ def _record_page(
     person: Person | None = None,
     **attrs: Any,
 ) -> HttpResponse:
-    """A page for one household or person record saved from a ModelForm, with its audit."""
+    """A page for one household or person record saved from a ModelForm, with its audit;
+    `attrs` are set by the page (the household, the person), not by the form."""
     owner: Any = person or household
 
-    def save(**_: Any) -> None:
+    def save(**data: Any) -> None:
+        record = form.instance
+        if record.pk is not None:
+            record.refresh_from_db()  # the form changed the instance: reload to audit honestly
+        for name, value in attrs.items():
+            setattr(record, name, value)
         save_record(
-            form, action, by=request.user, organisation=owner.organisation, person=person, **attrs
+            record, action, by=request.user, organisation=owner.organisation, person=person, **data
         )
 
     done = reverse("people:person_detail", args=[person.code]) if person else _household_url(owner)

@@ -1,28 +1,35 @@
 """JSON API for outcomes: stateless scoring, and administrations per person."""
 
 import datetime as dt
+from typing import Annotated, Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from ibasho.accounts.api_auth import member_or_404
 from ibasho.accounts.models import Role
 from ibasho.audit.services import audit_read
+from ibasho.lib.schemas import Code, Day, Input, OneOf, Text
 from ibasho.outcomes import scoring, services
 from ibasho.outcomes.models import Administration, Respondent, current_language
 from ibasho.people.models import FamilyMember, Person
 
 router = Router(tags=["outcomes"])
 
-AnswersIn = list[int | None] | dict[str, int | None]
+# Answers by position, or by item number ("1", "2", ...); an answer is a whole number or null.
+# The scoring engine checks each answer, so that a problem is named by its item number.
+Answer = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "null"}]})]
+AnswersIn = list[Answer] | dict[Annotated[str, Text(10, lines=False)], Answer]
+Key = Annotated[str, Text(40, lines=False)]
 
 
-class ScoreIn(Schema):
+class ScoreIn(Input):
     answers: AnswersIn
-    band_set: str | None = None
+    band_set: Key | None = None
 
 
 class ScoreOut(Schema):
@@ -39,13 +46,13 @@ class ScoreOut(Schema):
     prorated: bool
 
 
-class AdministrationIn(Schema):
-    instrument: str
-    administered_on: dt.date
-    respondent: str = Respondent.SELF.value
+class AdministrationIn(Input):
+    instrument: Key
+    administered_on: Day = Field(description="from 1 January of the earliest record year to today")
+    respondent: Annotated[str, OneOf(Respondent)] = Respondent.SELF.value
     answers: AnswersIn
-    family_member: UUID | None = None
-    band_set: str | None = None
+    family_member: Code | None = None
+    band_set: Key | None = None
 
 
 class AdministrationOut(Schema):
@@ -68,16 +75,12 @@ class AdministrationOut(Schema):
         return obj.family_member.code if obj.family_member else None
 
 
-def _errors(*pairs: tuple[str, str]) -> Status:
-    return Status(422, {"detail": [{"field": field, "reason": reason} for field, reason in pairs]})
-
-
-def _answer_errors(error: scoring.AnswerError) -> Status:
-    return _errors(
-        *(
-            (f"answers.{issue.item}" if issue.item else "answers", issue.message)
+def _answer_problems(error: scoring.AnswerError) -> ValidationError:
+    return ValidationError(
+        {
+            (f"answers.{issue.item}" if issue.item else "answers"): issue.message
             for issue in error.issues
-        )
+        }
     )
 
 
@@ -87,25 +90,23 @@ def _definition(request: HttpRequest, code: str) -> scoring.Definition | None:
     return services.available_instruments(organisation).get(code)
 
 
-def _band_set_error(definition: scoring.Definition, band_set: str | None) -> str | None:
+def _check_band_set(definition: scoring.Definition, band_set: str | None) -> None:
     keys = [b.key for b in definition.band_sets]
-    if band_set is None or band_set in keys:
-        return None
-    return f"unknown cut-off set {band_set!r}; choose one of {', '.join(keys)}"
+    if band_set is not None and band_set not in keys:
+        raise ValidationError({"band_set": f"unknown cut-off set; choose one of {', '.join(keys)}"})
 
 
-@router.post("/instruments/{code}/score", response={200: ScoreOut, 422: dict})
+@router.post("/instruments/{code}/score", response={200: ScoreOut})
 def score_answers(request: HttpRequest, code: str, payload: ScoreIn):  # type: ignore[no-untyped-def]
     """Score answers without storing anything (for integrations and checks)."""
     definition = _definition(request, code)
     if definition is None:
-        return _errors(("code", f"unknown instrument {code!r}"))
-    if reason := _band_set_error(definition, payload.band_set):
-        return _errors(("band_set", reason))
+        raise ValidationError({"code": "unknown instrument"})
+    _check_band_set(definition, payload.band_set)
     try:
         result = scoring.score(definition, payload.answers, band_set=payload.band_set)
     except scoring.AnswerError as error:
-        return _answer_errors(error)
+        raise _answer_problems(error) from None
     return Status(200, result.as_dict(current_language()))
 
 
@@ -120,25 +121,20 @@ def list_administrations(request: HttpRequest, code: UUID):  # type: ignore[no-u
     return person.administrations.select_related("family_member").order_by("administered_on", "id")
 
 
-@router.post("/people/{code}/administrations", response={201: AdministrationOut, 422: dict})
+@router.post("/people/{code}/administrations", response={201: AdministrationOut})
 def create_administration(request: HttpRequest, code: UUID, payload: AdministrationIn):  # type: ignore[no-untyped-def]
     person = _person(request, code)
     definition = _definition(request, payload.instrument)
     if definition is None:
-        return _errors(("instrument", f"unknown instrument {payload.instrument!r}"))
-    if payload.respondent not in Respondent.values:
-        return _errors(("respondent", f"must be one of {', '.join(Respondent.values)}"))
-    if reason := _band_set_error(definition, payload.band_set):
-        return _errors(("band_set", reason))
+        raise ValidationError({"instrument": "unknown instrument"})
+    _check_band_set(definition, payload.band_set)
     member = None
     if payload.family_member:
-        members = FamilyMember.objects.filter(organisation=person.organisation,
-                                              household__people=person)  # fmt: skip
-        member = members.filter(code=payload.family_member).first()
+        member = FamilyMember.objects.filter(
+            organisation=person.organisation, code=payload.family_member
+        ).first()
         if member is None:
-            return _errors(("family_member", "not a member of this person's household"))
-    if payload.administered_on > timezone.localdate():
-        return _errors(("administered_on", "is in the future"))
+            raise ValidationError({"family_member": "No such family member."})
     try:
         administration = services.record_administration(
             person,
@@ -151,5 +147,5 @@ def create_administration(request: HttpRequest, code: UUID, payload: Administrat
             by=request.user,
         )
     except scoring.AnswerError as error:
-        return _answer_errors(error)
+        raise _answer_problems(error) from None
     return Status(201, administration)

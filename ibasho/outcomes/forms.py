@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.lib import limits
 from ibasho.outcomes import kato, recovery, scoring
 from ibasho.outcomes.models import Respondent, current_language
 from ibasho.people.models import FamilyMember
@@ -22,16 +23,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def not_in_future(value: Any) -> Any:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
-    return value
-
-
 class AdministrationForm(forms.Form):
     """Fields built from an instrument definition: one radio group per item."""
 
-    administered_on = forms.DateField(label=_("date"), widget=DateInput, validators=[not_in_future])
+    administered_on = forms.DateField(
+        label=_("date"), widget=DateInput, validators=[limits.record_day]
+    )
     respondent = forms.ChoiceField(label=_("who answered"), choices=Respondent.choices)
     family_member = forms.ModelChoiceField(
         label=_("about a family member"),
@@ -99,7 +96,7 @@ class AdministrationForm(forms.Form):
 
 
 class KatoForm(forms.Form):
-    assessed_on = forms.DateField(label=_("date"), widget=DateInput, validators=[not_in_future])
+    assessed_on = forms.DateField(label=_("date"), widget=DateInput, validators=[limits.record_day])
     days_out_per_week = forms.IntegerField(
         label=_("days out of the home per week"),
         min_value=0,
@@ -148,7 +145,7 @@ class KatoForm(forms.Form):
 class RecoveryForm(forms.Form):
     """Each domain rated by the person and by the worker, side by side; blanks allowed."""
 
-    rated_on = forms.DateField(label=_("date"), widget=DateInput, validators=[not_in_future])
+    rated_on = forms.DateField(label=_("date"), widget=DateInput, validators=[limits.record_day])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("rated_on", timezone.localdate())
@@ -203,6 +200,7 @@ class InstrumentDefinitionForm(forms.Form):
                 _("Not valid JSON (line %(line)s): %(reason)s")
                 % {"line": error.lineno, "reason": error.msg}
             ) from error
+        limits.check_json(data)
         try:
             scoring.parse_definition(data)
         except scoring.DefinitionError as error:

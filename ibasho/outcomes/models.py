@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantModel
+from ibasho.lib import limits
 from ibasho.outcomes import kato
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class Administration(TenantModel):
     instrument = models.CharField(_("instrument"), max_length=40)
     instrument_name = models.JSONField(default=dict)
     instrument_version = models.CharField(_("instrument version"), max_length=40)
-    administered_on = models.DateField(_("date"))
+    administered_on = models.DateField(_("date"), validators=[limits.record_day])
     respondent = models.CharField(_("who answered"), max_length=10, choices=Respondent.choices)
     answers = models.JSONField(_("answers"))
     total = models.IntegerField(_("total"))
@@ -179,7 +180,7 @@ class KatoAssessment(TenantModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="kato_assessments"
     )
-    assessed_on = models.DateField(_("date"))
+    assessed_on = models.DateField(_("date"), validators=[limits.record_day])
     days_out_per_week = models.PositiveSmallIntegerField(_("days out of the home per week"))
     rarely_leaves_room = models.BooleanField(_("rarely leaves their own room"))
     continuous_months = models.PositiveSmallIntegerField(_("months in this state, continuously"))
@@ -212,7 +213,7 @@ class RecoveryRating(TenantModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="recovery_ratings"
     )
-    rated_on = models.DateField(_("date"))
+    rated_on = models.DateField(_("date"), validators=[limits.record_day])
     rater = models.CharField(_("rated by"), max_length=10, choices=Rater.choices)
     levels = models.JSONField(_("levels"))
     profile_version = models.CharField(max_length=20)

@@ -273,9 +273,7 @@ def normalise_answers(
             number = _item_number(key)
             if number is None or not 1 <= number <= count:
                 issues.append(
-                    AnswerIssue(
-                        None, "unknown_item", f"{key!r} is not an item of {definition.code}"
-                    )
+                    AnswerIssue(None, "unknown_item", f"{definition.code} has no such item")
                 )
                 continue
             values[number - 1] = value
@@ -313,9 +311,7 @@ def _check_value(item: Item, value: object) -> AnswerIssue | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        return AnswerIssue(
-            item.number, "not_a_number", f"item {item.number}: {value!r} is not a whole number"
-        )
+        return AnswerIssue(item.number, "not_a_number", f"item {item.number}: not a whole number")
     allowed = [option.value for option in item.options]
     if value not in allowed:
         choices = ", ".join(str(v) for v in allowed)

@@ -7,11 +7,14 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
 from ibasho.families.services import raise_from_safety_flag
+from ibasho.lib.limits import check_record
 from ibasho.outcomes import kato, recovery, scoring
 from ibasho.outcomes.models import (
     Administration,
@@ -58,8 +61,15 @@ def record_administration(
 ) -> Administration:
     """Score and store an administration; a safety flag is raised in the same transaction.
 
-    Raises scoring.AnswerError (nothing stored) when the answers do not fit the definition.
+    Raises scoring.AnswerError (nothing stored) when the answers do not fit the definition, and
+    ValidationError for a date out of range or a family member of another household.
     """
+    if family_member is not None and (
+        family_member.organisation_id != person.organisation_id
+        or family_member.household_id is None
+        or family_member.household_id != person.household_id
+    ):
+        raise ValidationError({"family_member": _("Not a member of this person's household.")})
     result = scoring.score(definition, answers, band_set=band_set)
     administration = Administration(
         organisation=person.organisation,
@@ -73,6 +83,7 @@ def record_administration(
         created_by=by,
     )
     apply_score(administration, result)
+    check_record(administration, only=["administered_on", "respondent"])
     administration.save()
     record_audit(
         "outcomes.administration.recorded",
@@ -191,6 +202,7 @@ def record_kato_assessment(
     """Classify and store; raises kato.KatoInputError (nothing stored) on impossible answers."""
     assessment = build_kato_assessment(person, answers, assessed_on)
     assessment.created_by = by
+    check_record(assessment, only=["assessed_on"])
     assessment.save()
     record_audit(
         "outcomes.kato_assessment.recorded",
@@ -236,6 +248,7 @@ def record_recovery_profile(
     if not rows:
         raise recovery.ProfileError("ratings", "rate at least one domain")
     for row in rows:
+        check_record(row, only=["rated_on"])
         row.save()
         record_audit(
             "outcomes.recovery_rating.recorded",

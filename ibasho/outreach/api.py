@@ -1,21 +1,21 @@
 """Outreach endpoints: contacts, a person's contacts and the token user's queue."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ValidationInfo, field_validator
+from ninja.pagination import paginate
 
 from ibasho.accounts.api_auth import member_or_404
 from ibasho.audit.pagination import AuditedPagination
 from ibasho.audit.services import audit_list, audit_read
+from ibasho.lib.schemas import Code, Day, Input, Moment, OneOf, Pages, Text, line
 from ibasho.outreach import services, trust
-from ibasho.outreach.models import Cadence, Contact
+from ibasho.outreach.models import MAX_MINUTES, Cadence, Contact
 from ibasho.people.models import FamilyMember, Person
 
 router = Router(tags=["outreach"])
@@ -62,43 +62,19 @@ class ContactOut(Schema):
         return str(obj.staff) if obj.staff else None
 
 
-CHOICES = {
-    "channel": Contact.Channel,
-    "reached": Contact.Reached,
-    "direction": Contact.Direction,
-    "outcome": Contact.Outcome,
-}
-
-
-def _choice(value: str, choices: Any) -> str:
-    if value not in choices.values:
-        raise ValueError(f"must be one of: {', '.join(choices.values)}")
-    return value
-
-
-class ContactIn(Schema):
-    person: UUID
-    occurred_at: dt.datetime | None = None
-    channel: str
-    reached: str = "nobody"
-    family_member: UUID | None = None
-    direction: str = "outreach"
-    outcome: str
-    duration_minutes: int = Field(0, ge=0, le=1440)
-    note: str = ""
-    next_step: str = Field("", max_length=300)
-
-    @field_validator("channel", "reached", "direction", "outcome")
-    @classmethod
-    def _one_of_the_choices(cls, value: str, info: ValidationInfo) -> str:
-        return _choice(value, CHOICES[str(info.field_name)])
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("must include a time zone offset, e.g. 2025-04-01T10:00:00+09:00")
-        return value
+class ContactIn(Input):
+    person: Code
+    occurred_at: Moment | None = Field(
+        None, description="with its offset; from 1 January of the earliest record year to now"
+    )
+    channel: Annotated[str, OneOf(Contact.Channel)]
+    reached: Annotated[str, OneOf(Contact.Reached)] = Contact.Reached.NOBODY.value
+    family_member: Code | None = None
+    direction: Annotated[str, OneOf(Contact.Direction)] = Contact.Direction.OUTREACH.value
+    outcome: Annotated[str, OneOf(Contact.Outcome)]
+    duration_minutes: int = Field(0, ge=0, le=MAX_MINUTES)
+    note: Annotated[str, Text()] = ""
+    next_step: Annotated[str, line(Contact, "next_step")] = ""
 
 
 def _contacts(membership: Any) -> Any:
@@ -109,7 +85,7 @@ def _contacts(membership: Any) -> Any:
 
 @router.get("/contacts", response=list[ContactOut])
 @paginate(AuditedPagination, audit="outreach.contact_list.viewed")
-def list_contacts(request: HttpRequest, since: dt.date | None = None):  # type: ignore[no-untyped-def]
+def list_contacts(request: HttpRequest, since: Day | None = None):  # type: ignore[no-untyped-def]
     membership = member_or_404(request)
     contacts = _contacts(membership)
     if since is not None:
@@ -117,15 +93,9 @@ def list_contacts(request: HttpRequest, since: dt.date | None = None):  # type: 
     return contacts
 
 
-def _errors(error: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"field": field if field != "__all__" else "", "reason": " ".join(messages)}
-        for field, messages in error.message_dict.items()
-    ]
-
-
-@router.post("/contacts", response={201: ContactOut, 422: dict})
+@router.post("/contacts", response={201: ContactOut})
 def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no-untyped-def]
+    """Record a contact; the member of staff is the token's user."""
     membership = member_or_404(request)
     person = (
         Person.objects.visible_to(membership)
@@ -134,7 +104,7 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
         .first()
     )
     if person is None:
-        return Status(422, {"detail": [{"field": "person", "reason": "No such person."}]})
+        raise ValidationError({"person": "No such person."})
     fields = payload.dict(exclude={"person", "family_member", "occurred_at"})
     if payload.occurred_at is not None:
         fields["occurred_at"] = payload.occurred_at
@@ -143,19 +113,13 @@ def create_contact(request: HttpRequest, payload: ContactIn):  # type: ignore[no
             FamilyMember.objects.visible_to(membership).filter(code=payload.family_member).first()
         )
         if member is None:
-            return Status(
-                422, {"detail": [{"field": "family_member", "reason": "No such family member."}]}
-            )
+            raise ValidationError({"family_member": "No such family member."})
         fields["family_member"] = member
-    try:
-        contact = services.record_contact(person, by=request.user, **fields)
-    except ValidationError as error:
-        return Status(422, {"detail": _errors(error)})
-    return Status(201, contact)
+    return Status(201, services.record_contact(person, by=request.user, **fields))
 
 
 @router.get("/people/{code}/contacts", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def person_contacts(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     membership = member_or_404(request)
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
@@ -180,7 +144,7 @@ class Queue(Schema):
 
 
 @router.get("/outreach/queue", response=Queue)
-def queue(request: HttpRequest, date: dt.date | None = None):  # type: ignore[no-untyped-def]
+def queue(request: HttpRequest, date: Day | None = None):  # type: ignore[no-untyped-def]
     """The token user's outreach due on `date` (default: today), overdue items first."""
     membership = member_or_404(request)
     day = date or membership.organisation.today()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.accounts.models import CASE_ROLES, User
+from ibasho.lib import limits
 from ibasho.outreach.models import (
     CloseReason,
     Contact,
@@ -50,7 +51,7 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "note": forms.Textarea(attrs={"rows": 4}),
+            "note": forms.Textarea(attrs={"rows": 4, "maxlength": limits.NOTE}),
         }
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
@@ -72,22 +73,6 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
         if stored is not None and value == stored.replace(second=0, microsecond=0):
             return stored
         return value
-
-    def clean_duration_minutes(self) -> int:
-        minutes: int = self.cleaned_data["duration_minutes"]
-        if minutes > 24 * 60:
-            raise forms.ValidationError(_("A contact cannot last more than a day."))
-        return minutes
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        family = cast(forms.ModelChoiceField, self.fields["family_member"])  # type: ignore[type-arg]
-        unnamed = data.get("reached") == Contact.Reached.FAMILY and not data.get("family_member")
-        if unnamed and family.queryset is not None and family.queryset.exists():
-            self.add_error("family_member", _("Which family member was reached?"))
-        if data.get("family_member") and data.get("reached") != Contact.Reached.FAMILY:
-            self.add_error("reached", _("A family member is named: choose “A family member”."))
-        return data
 
 
 class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -137,11 +122,7 @@ class QuietPeriodForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
-        label=_("What the person asked for"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = limits.note_field(_("What the person asked for"))
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,19 +137,19 @@ class QuietPeriodForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
-    changed_on = forms.DateField(label=_("since"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    changed_on = forms.DateField(
+        label=_("since"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[limits.record_day],
     )
+    note = limits.note_field(_("note"))
 
 
 class ClosureForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("reason"), choices=CloseReason.choices, widget=forms.RadioSelect
     )
-    reason_text = forms.CharField(
-        label=_("details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason_text = limits.note_field(_("details"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -178,7 +159,7 @@ class ClosureForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    note = forms.CharField(label=_("why it is reopened"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = limits.note_field(_("why it is reopened"), required=True)
 
 
 class OutreachSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -203,12 +184,9 @@ class HandoverForm(forms.Form):
             self.fields[f"to_{key}"] = forms.ModelChoiceField(
                 label=_("to"), queryset=staff, required=False
             )
-            self.fields[f"note_{key}"] = forms.CharField(
-                label=_("handover note"),
-                required=False,
-                widget=forms.Textarea(
-                    attrs={"rows": 3, "placeholder": _("What worked, what to avoid, trust so far")}
-                ),
+            self.fields[f"note_{key}"] = limits.note_field(
+                _("handover note"),
+                attrs={"placeholder": _("What worked, what to avoid, trust so far")},
             )
 
     def rows(self) -> list[dict[str, Any]]:

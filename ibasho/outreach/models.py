@@ -12,9 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
+from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
+
+# A contact, like a day, lasts at most 24 hours.
+MAX_MINUTES = 24 * 60
 
 
 class Contact(TenantModel):
@@ -58,7 +62,9 @@ class Contact(TenantModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="contacts", verbose_name=_("person")
     )
-    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    occurred_at = models.DateTimeField(
+        _("when"), default=timezone.now, validators=[limits.record_moment]
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -90,7 +96,13 @@ class Contact(TenantModel):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTREACH
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=0)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"),
+        default=0,
+        validators=[
+            MaxValueValidator(MAX_MINUTES, message=_("A contact cannot last more than a day."))
+        ],
+    )
     note = EncryptedTextField(_("note"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -137,7 +149,9 @@ class StageChange(TenantModel):
     previous_stage = models.CharField(
         _("previous stage"), max_length=30, choices=Stage.choices, blank=True
     )
-    changed_on = models.DateField(_("since"), default=timezone.localdate)
+    changed_on = models.DateField(
+        _("since"), default=timezone.localdate, validators=[limits.record_day]
+    )
     note = EncryptedTextField(_("note"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -406,7 +420,7 @@ class ContactRevision(TenantModel):
     old note) so that the history of the record can be read back."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="revisions")
-    previous = EncryptedTextField()
+    previous = EncryptedTextField(editable=False)  # written by the service, as JSON
     changed_fields = models.JSONField(default=list)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -1,18 +1,20 @@
 import datetime as dt
+from typing import Annotated
 from uuid import UUID
 
-from django.db import transaction
+from annotated_types import MinLen
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ibasho.accounts.api_auth import member_or_404
+from ibasho.accounts.models import PREFECTURE_CHOICES, Role
 from ibasho.audit.pagination import AuditedPagination
 from ibasho.audit.services import audit_read
+from ibasho.lib.schemas import Day, Input, OneOf, Search, line
 from ibasho.outreach.api import PersonOutreachOut, person_outreach
-from ibasho.people.forms import PersonForm
-from ibasho.people.models import Person
+from ibasho.people.models import Gender, Person
 from ibasho.people.services import create_person
 
 router = Router(tags=["people"])
@@ -39,24 +41,26 @@ class PersonDetailOut(PersonOut):
         return person_outreach(obj)
 
 
-class PersonIn(Schema):
-    family_name: str = Field(min_length=1, max_length=50)
-    given_name: str = Field("", max_length=50)
-    family_name_kana: str = Field(min_length=1, max_length=50)
-    given_name_kana: str = Field("", max_length=50)
-    preferred_name: str = ""
-    birth_date: dt.date | None = None
-    birth_year: int | None = None
-    gender: str = "not_stated"
-    prefecture: str = ""
-    municipality: str = ""
-    living_situation: str = "unknown"
-    referral_source: str = ""
+class PersonIn(Input):
+    family_name: Annotated[str, MinLen(1), line(Person, "family_name")]
+    given_name: Annotated[str, line(Person, "given_name")] = ""
+    family_name_kana: Annotated[str, MinLen(1), line(Person, "family_name_kana")] = Field(
+        description="in hiragana or katakana"
+    )
+    given_name_kana: Annotated[str, line(Person, "given_name_kana")] = ""
+    preferred_name: Annotated[str, line(Person, "preferred_name")] = ""
+    birth_date: Day | None = Field(None, description="within the last 120 years")
+    birth_year: int | None = Field(None, description="within the last 120 years")
+    gender: Annotated[str, OneOf(Gender)] = Gender.NOT_STATED.value
+    prefecture: Annotated[str, OneOf(PREFECTURE_CHOICES, blank=True)] = ""
+    municipality: Annotated[str, line(Person, "municipality")] = ""
+    living_situation: Annotated[str, OneOf(Person.Living)] = Person.Living.UNKNOWN.value
+    referral_source: Annotated[str, OneOf(Person.ReferralSource, blank=True)] = ""
 
 
 @router.get("", response=list[PersonOut])
 @paginate(AuditedPagination, audit="people.person_list.viewed")
-def list_people(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+def list_people(request: HttpRequest, q: Search = ""):  # type: ignore[no-untyped-def]
     membership = member_or_404(request)
     return Person.objects.visible_to(membership).search(q)
 
@@ -69,22 +73,15 @@ def read_person(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-de
     return person
 
 
-@router.post("", response={201: PersonOut, 422: dict})
+@router.post("", response={201: PersonOut})
 def create(request: HttpRequest, payload: PersonIn):  # type: ignore[no-untyped-def]
-    """Validated by the same form as the web page, so the rules cannot drift apart."""
+    """Register a person and open their case (assigned to the token's user if a worker); the
+    same service and rules as the web form."""
     membership = member_or_404(request)
-    form = PersonForm(payload.dict(), organisation=membership.organisation)
-    if not form.is_valid():
-        errors = [
-            {"field": name, "reason": " ".join(str(m) for m in messages)}
-            for name, messages in form.errors.items()
-        ]
-        return Status(422, {"detail": errors})
-    with transaction.atomic():
-        person = create_person(
-            form,
-            by=request.user,
-            organisation=membership.organisation,
-            assign=request.user if membership.role == "worker" else None,
-        )
+    person = create_person(
+        by=request.user,
+        organisation=membership.organisation,
+        assign=request.user if membership.role == Role.WORKER else None,
+        **payload.dict(),
+    )
     return Status(201, person)

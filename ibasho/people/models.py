@@ -1,15 +1,27 @@
 import datetime as dt
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.models import PREFECTURE_CHOICES
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
+from ibasho.lib import limits
 from ibasho.lib.dates import age_on
 from ibasho.lib.fields import EncryptedTextField
 from ibasho.lib.japanese import normalise_kana, reading_sort_key, search_term, search_text
+
+# Katakana (after normalising), the long-vowel mark and the middle dot used in foreign names.
+KANA_ONLY = re.compile(r"^[\u30a0-\u30ff]*$")
+
+
+def kana_reading(value: str) -> None:
+    """Validator: a reading in hiragana or katakana (stored as katakana)."""
+    if not KANA_ONLY.match(normalise_kana(value)):
+        raise ValidationError(_("Write the reading in hiragana or katakana."), code="kana")
 
 
 class Gender(models.TextChoices):
@@ -48,7 +60,9 @@ LOGGED_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.VIA_FAMIL
 
 class Household(TenantModel):
     name = models.CharField(_("household name"), max_length=100, help_text=_("e.g. 山田家"))
-    name_kana = models.CharField(_("reading"), max_length=100, blank=True)
+    name_kana = models.CharField(
+        _("reading"), max_length=100, blank=True, validators=[kana_reading]
+    )
     prefecture = models.CharField(
         _("prefecture"), max_length=2, choices=PREFECTURE_CHOICES, blank=True
     )
@@ -103,13 +117,19 @@ class FamilyMember(TenantModel):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("name"), max_length=100)
-    name_kana = models.CharField(_("reading"), max_length=100, blank=True)
+    name_kana = models.CharField(
+        _("reading"), max_length=100, blank=True, validators=[kana_reading]
+    )
     relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[limits.birth_year]
+    )
     health = models.CharField(
         _("health and care"), max_length=20, choices=Health.choices, default=Health.WELL
     )
-    health_changed_on = models.DateField(_("health status since"), null=True, blank=True)
+    health_changed_on = models.DateField(
+        _("health status since"), null=True, blank=True, validators=[limits.past_day]
+    )
     care_notes = EncryptedTextField(_("health and care notes"), blank=True)
     income_source = models.CharField(
         _("income source"), max_length=20, choices=Income.choices, default=Income.UNKNOWN
@@ -172,11 +192,19 @@ class Person(TenantModel):
 
     family_name = models.CharField(_("family name"), max_length=50)
     given_name = models.CharField(_("given name"), max_length=50, blank=True)
-    family_name_kana = models.CharField(_("family name reading"), max_length=50)
-    given_name_kana = models.CharField(_("given name reading"), max_length=50, blank=True)
+    family_name_kana = models.CharField(
+        _("family name reading"), max_length=50, validators=[kana_reading]
+    )
+    given_name_kana = models.CharField(
+        _("given name reading"), max_length=50, blank=True, validators=[kana_reading]
+    )
     preferred_name = models.CharField(_("how they like to be called"), max_length=50, blank=True)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("birth date"), null=True, blank=True, validators=[limits.birth_day]
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True, validators=[limits.birth_year]
+    )
     gender = models.CharField(
         _("gender"), max_length=20, choices=Gender.choices, default=Gender.NOT_STATED
     )
@@ -200,6 +228,7 @@ class Person(TenantModel):
         null=True,
         blank=True,
         help_text=_("The first day of the month or year is enough."),
+        validators=[limits.past_day],
     )
     earlier_episodes = EncryptedTextField(_("earlier episodes"), blank=True)
     own_words = EncryptedTextField(_("in their own words"), blank=True)
@@ -343,7 +372,9 @@ class Consent(TenantModel):
         blank=True,
         verbose_name=_("given by (family member as proxy)"),
     )
-    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    given_on = models.DateField(
+        _("given on"), default=timezone.localdate, validators=[limits.record_day]
+    )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 

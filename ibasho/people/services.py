@@ -1,33 +1,100 @@
-"""Writes to people's records: each in one transaction with its audit entry."""
+"""Writes to people's records: each in one transaction with its audit entry.
 
+Services take values (from a form's cleaned data, an API schema or another app) and hold the
+rules between fields; the single-field limits are the models' own (`ibasho.lib.limits`).
+A refusal is a ValidationError naming the field, and nothing is written."""
+
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import ModelForm
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
+from ibasho.lib.limits import check_record
 from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Household, Person
 from ibasho.people.signals import case_opened
 
 
+def _assign(record: Any, values: dict[str, Any]) -> list[str]:
+    """Set `values` on `record`; the names of the fields whose stored value changes (for a new
+    record, those given a value)."""
+    unknown = sorted(set(values) - {f.name for f in record._meta.fields if f.editable})
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    new = record._state.adding
+    before = {name: record.serializable_value(name) for name in values}
+    for name, value in values.items():
+        setattr(record, name, value)
+    return sorted(
+        name
+        for name, value in values.items()
+        if (value not in (None, "", []) if new else before[name] != record.serializable_value(name))
+    )
+
+
 @transaction.atomic
-def create_person(form: ModelForm, *, by: Any, organisation: Any, assign: Any = None) -> Person:
-    """Register a person and open a case for them, assigned to `assign` (a user) if given."""
-    person: Person = form.save(commit=False)
-    person.organisation = organisation
-    person.save()
-    case = open_case(person, by=by, worker=assign)
+def save_record(
+    record: Any,
+    action: str,
+    *,
+    by: Any,
+    organisation: Any,
+    person: Person | None = None,
+    check: Callable[[Any], None] | None = None,
+    **values: Any,
+) -> Any:
+    """Set `values` on a tenant record of `organisation`, check them (the model's limits, then
+    `check` for the rules between fields), save it and audit which fields changed (never the
+    values). A new record is checked whole; an existing one on the fields given."""
+    record.organisation = organisation
+    new = record._state.adding
+    changed = _assign(record, values)
+    check_record(record, only=None if new else values)
+    if check is not None:
+        check(record)
+    record.save()
     record_audit(
-        "people.person.created",
+        action,
         by=by,
         organisation=organisation,
-        target=person,
-        person=person,
-        fields=form.changed_data,
+        target=record,
+        person=person or (record if isinstance(record, Person) else None),
+        fields=changed,
     )
+    return record
+
+
+def _check_person(person: Person) -> None:
+    errors = {}
+    if person.birth_date and person.birth_year and person.birth_date.year != person.birth_year:
+        errors["birth_year"] = _("The birth year does not match the birth date.")
+    household = person.household
+    if household is not None and household.organisation_id != person.organisation_id:
+        errors["household"] = _("Not a household of this organisation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_person(*, by: Any, organisation: Any, assign: Any = None, **values: Any) -> Person:
+    """Register a person and open a case for them, assigned to `assign` (a user) if given."""
+    person: Person = save_record(
+        Person(), "people.person.created", by=by, organisation=organisation,
+        check=_check_person, **values,
+    )  # fmt: skip
+    case = open_case(person, by=by, worker=assign)
     record_audit("people.case.opened", by=by, organisation=organisation, target=case, person=person)
     return person
+
+
+def change_person(person: Person, *, by: Any, **values: Any) -> Person:
+    return save_record(  # type: ignore[no-any-return]
+        person, "people.person.changed", by=by, organisation=person.organisation,
+        check=_check_person, **values,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -44,60 +111,78 @@ def open_case(person: Person, *, by: Any, worker: Any = None) -> Case:
 
 
 @transaction.atomic
-def save_record(
-    form: ModelForm,
-    action: str,
-    *,
-    by: Any,
-    organisation: Any,
-    person: Person | None = None,
-    **attrs: Any,
-) -> Any:
-    """Save a ModelForm for a tenant record and audit which fields changed (never values)."""
-    record = form.save(commit=False)
-    record.organisation = organisation
-    for name, value in attrs.items():
-        setattr(record, name, value)
-    record.save()
-    form.save_m2m()
+def create_household_for(person: Person, *, by: Any, **values: Any) -> Household:
+    household: Household = save_record(
+        Household(), "people.household.created", by=by, organisation=person.organisation,
+        person=person, **values,
+    )  # fmt: skip
+    person.household = household
+    person.save(update_fields=["household", "updated_at"])
     record_audit(
-        action,
+        "people.person.changed",
         by=by,
-        organisation=organisation,
-        target=record,
-        person=person or (record if isinstance(record, Person) else None),
-        fields=form.changed_data,
+        organisation=person.organisation,
+        target=person,
+        person=person,
+        fields=["household"],
     )
-    return record
-
-
-def create_household_for(person: Person, form: ModelForm, *, by: Any) -> Household:
-    with transaction.atomic():
-        household = save_record(
-            form, "people.household.created", by=by, organisation=person.organisation, person=person
-        )
-        person.household = household
-        person.save(update_fields=["household", "updated_at"])
-        record_audit(
-            "people.person.changed",
-            by=by,
-            organisation=person.organisation,
-            target=person,
-            person=person,
-            fields=["household"],
-        )
     return household
 
 
-def add_family_member(household: Household, form: ModelForm, *, by: Any) -> FamilyMember:
-    member: FamilyMember = save_record(
-        form,
-        "people.family_member.created",
-        by=by,
-        organisation=household.organisation,
-        household=household,
-    )
-    return member
+def change_household(household: Household, *, by: Any, **values: Any) -> Household:
+    return save_record(  # type: ignore[no-any-return]
+        household, "people.household.changed", by=by, organisation=household.organisation,
+        **values,
+    )  # fmt: skip
+
+
+def _health_dated(member: FamilyMember, values: dict[str, Any]) -> dict[str, Any]:
+    """A new health status without its own date happened today: the date decides how soon the
+    household reaches the top of the risk board."""
+    health = values.get("health", member.health)
+    new_status = health != (FamilyMember.Health.WELL if member._state.adding else member.health)
+    dated = values.get("health_changed_on", member.health_changed_on) != member.health_changed_on
+    if new_status and not dated:
+        return {**values, "health_changed_on": timezone.localdate()}
+    return values
+
+
+def add_family_member(household: Household, *, by: Any, **values: Any) -> FamilyMember:
+    member = FamilyMember(household=household)
+    return save_record(  # type: ignore[no-any-return]
+        member, "people.family_member.created", by=by, organisation=household.organisation,
+        **_health_dated(member, values),
+    )  # fmt: skip
+
+
+def change_family_member(member: FamilyMember, *, by: Any, **values: Any) -> FamilyMember:
+    return save_record(  # type: ignore[no-any-return]
+        member, "people.family_member.changed", by=by, organisation=member.organisation,
+        **_health_dated(member, values),
+    )  # fmt: skip
+
+
+def _check_consent(consent: Consent) -> None:
+    proxy = consent.proxy
+    if consent.given_by_person and proxy is not None:
+        message = _("Choose a proxy only when the person did not give consent themself.")
+        raise ValidationError({"proxy": message})
+    if not consent.given_by_person and proxy is None:
+        raise ValidationError({"proxy": _("Say which family member gave consent on their behalf.")})
+    person = consent.person
+    if proxy is not None and (
+        proxy.organisation_id != person.organisation_id
+        or proxy.household_id is None
+        or proxy.household_id != person.household_id
+    ):
+        raise ValidationError({"proxy": _("Not a member of this person's household.")})
+
+
+def record_consent(person: Person, *, by: Any, **values: Any) -> Consent:
+    return save_record(  # type: ignore[no-any-return]
+        Consent(person=person), "people.consent.recorded", by=by,
+        organisation=person.organisation, person=person, check=_check_consent, **values,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from ibasho.accounts.models import Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.panels import household_panels, person_panels
+from ibasho.lib.web import saved
 from ibasho.people import services
 from ibasho.people.forms import (
     ConsentForm,
@@ -90,12 +92,18 @@ def person_create(request: MemberRequest) -> HttpResponse:
     # The form offers every household of the organisation, by name.
     households = Household.objects.visible_to(membership)
     audit_list(request, "people.person_form.viewed", households.count())
-    if request.method == "POST" and form.is_valid():
+    created: list[Person] = []
+
+    def save(**data: Any) -> None:
         assign = request.user if membership.role == Role.WORKER else None
-        person = services.create_person(
-            form, by=request.user, organisation=membership.organisation, assign=assign
+        created.append(
+            services.create_person(
+                by=request.user, organisation=membership.organisation, assign=assign, **data
+            )
         )
-        return redirect("people:person_detail", code=person.code)
+
+    if saved(request, form, save):
+        return redirect("people:person_detail", code=created[0].code)
     return render(request, "people/person_form.html", {"form": form})
 
 
@@ -105,14 +113,12 @@ def person_edit(request: MemberRequest, code: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     form = PersonForm(request.POST or None, instance=person, organisation=membership.organisation)
     audit_read(request, "people.person_form.viewed", person, person=person, fields=form.fields)
-    if request.method == "POST" and form.is_valid():
-        services.save_record(
-            form,
-            "people.person.changed",
-            by=request.user,
-            organisation=membership.organisation,
-            person=person,
-        )
+
+    def save(**data: Any) -> None:
+        person.refresh_from_db()  # the form changed the instance: reload to audit honestly
+        services.change_person(person, by=request.user, **data)
+
+    if saved(request, form, save):
         return redirect("people:person_detail", code=person.code)
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
@@ -156,9 +162,12 @@ def household_create(request: MemberRequest, code: str) -> HttpResponse:
             "municipality": person.municipality,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        household = services.create_household_for(person, form, by=request.user)
-        return redirect("people:household_detail", code=household.code)
+
+    def save(**data: Any) -> None:
+        services.create_household_for(person, by=request.user, **data)
+
+    if saved(request, form, save):
+        return redirect("people:household_detail", code=person.household.code)  # type: ignore[union-attr]
     return render(request, "people/household_form.html", {"form": form, "person": person})
 
 
@@ -168,10 +177,12 @@ def household_edit(request: MemberRequest, code: str) -> HttpResponse:
     household = get_object_or_404(Household.objects.visible_to(membership), code=code)
     form = HouseholdForm(request.POST or None, instance=household)
     audit_read(request, "people.household_form.viewed", household, fields=form.fields)
-    if request.method == "POST" and form.is_valid():
-        services.save_record(
-            form, "people.household.changed", by=request.user, organisation=membership.organisation
-        )
+
+    def save(**data: Any) -> None:
+        household.refresh_from_db()
+        services.change_household(household, by=request.user, **data)
+
+    if saved(request, form, save):
         return redirect("people:household_detail", code=household.code)
     return render(request, "people/household_form.html", {"form": form, "household": household})
 
@@ -182,8 +193,11 @@ def family_member_create(request: MemberRequest, code: str) -> HttpResponse:
     household = get_object_or_404(Household.objects.visible_to(membership), code=code)
     form = FamilyMemberForm(request.POST or None)
     audit_read(request, "people.family_member_form.viewed", household)
-    if request.method == "POST" and form.is_valid():
-        services.add_family_member(household, form, by=request.user)
+
+    def save(**data: Any) -> None:
+        services.add_family_member(household, by=request.user, **data)
+
+    if saved(request, form, save):
         return redirect("people:household_detail", code=household.code)
     return render(request, "people/family_member_form.html", {"form": form, "household": household})
 
@@ -196,13 +210,12 @@ def family_member_edit(request: MemberRequest, code: str) -> HttpResponse:
     )
     form = FamilyMemberForm(request.POST or None, instance=member)
     audit_read(request, "people.family_member_form.viewed", member, fields=form.fields)
-    if request.method == "POST" and form.is_valid():
-        services.save_record(
-            form,
-            "people.family_member.changed",
-            by=request.user,
-            organisation=membership.organisation,
-        )
+
+    def save(**data: Any) -> None:
+        member.refresh_from_db()
+        services.change_family_member(member, by=request.user, **data)
+
+    if saved(request, form, save):
         return redirect("people:household_detail", code=member.household.code)
     return render(
         request,
@@ -217,15 +230,11 @@ def consent_create(request: MemberRequest, code: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     form = ConsentForm(request.POST or None, person=person)
     audit_read(request, "people.consent_form.viewed", person, person=person)
-    if request.method == "POST" and form.is_valid():
-        services.save_record(
-            form,
-            "people.consent.recorded",
-            by=request.user,
-            organisation=membership.organisation,
-            person=person,
-            person_id=person.pk,
-        )
+
+    def save(**data: Any) -> None:
+        services.record_consent(person, by=request.user, **data)
+
+    if saved(request, form, save):
         return redirect("people:person_detail", code=person.code)
     return render(request, "people/consent_form.html", {"form": form, "person": person})
 

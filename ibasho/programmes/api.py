@@ -1,18 +1,19 @@
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from ibasho.accounts.api_auth import member_or_404
 from ibasho.audit.services import audit_read
+from ibasho.lib.schemas import Input, OneOf, Pages
 from ibasho.programmes import services
 from ibasho.programmes.models import Attendance, Enrolment, Programme, Session
+from ibasho.programmes.services import MAX_MINUTES
 
 router = Router(tags=["programmes"])
 
@@ -45,11 +46,15 @@ class SessionOut(Schema):
     programme: UUID = Field(alias="programme.code")
     number: int | None
     date: dt.date
-    starts_at: dt.time | None
+    starts_at: str | None = Field(description="local time in the organisation's zone, HH:MM:SS")
     duration_minutes: int
     online: bool
     topic: str
     cancelled: bool
+
+    @staticmethod
+    def resolve_starts_at(obj: Session) -> str | None:
+        return obj.starts_at.isoformat() if obj.starts_at else None
 
 
 class AttendanceOut(Schema):
@@ -67,9 +72,11 @@ class AttendanceOut(Schema):
         return member.code if member else None
 
 
-class AttendanceIn(Schema):
-    status: str = Field(description="attended, camera_off, part or absent")
-    minutes: int | None = Field(None, description="defaults to the session's length")
+class AttendanceIn(Input):
+    status: Annotated[str, OneOf(Attendance.Status)]
+    minutes: int | None = Field(
+        None, ge=1, le=MAX_MINUTES, description="defaults to the session's length"
+    )
 
 
 def _programmes(request: HttpRequest) -> Any:
@@ -79,7 +86,7 @@ def _programmes(request: HttpRequest) -> Any:
 
 
 @router.get("", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_programmes(request: HttpRequest, open_only: bool = False):  # type: ignore[no-untyped-def]
     programmes = _programmes(request).order_by("name_ja", "id")
     return programmes.filter(is_open=True) if open_only else programmes
@@ -91,7 +98,7 @@ def read_programme(request: HttpRequest, code: UUID):  # type: ignore[no-untyped
 
 
 @router.get("/{code}/sessions", response=list[SessionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_sessions(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     programme = get_object_or_404(_programmes(request), code=code)
     return programme.sessions.select_related("programme")
@@ -120,7 +127,7 @@ def list_attendance(request: HttpRequest, code: UUID):  # type: ignore[no-untype
     return rows
 
 
-@router.put("/sessions/{code}/attendance/{enrolment}", response={200: AttendanceOut, 422: dict})
+@router.put("/sessions/{code}/attendance/{enrolment}", response=AttendanceOut)
 def put_attendance(request: HttpRequest, code: UUID, enrolment: UUID, payload: AttendanceIn):  # type: ignore[no-untyped-def]
     """Record or change one participant's attendance; the contact log follows."""
     session = _session(request, code)
@@ -130,20 +137,7 @@ def put_attendance(request: HttpRequest, code: UUID, enrolment: UUID, payload: A
         .filter(programme=session.programme),
         code=enrolment,
     )
-    try:
-        attendance = services.record_attendance(
-            session, found, status=payload.status, minutes=payload.minutes, by=request.user
-        )
-    except ValidationError as error:
-        return Status(422, {"detail": validation_details(error)})
+    attendance = services.record_attendance(
+        session, found, status=payload.status, minutes=payload.minutes, by=request.user
+    )
     return _attendance(session).get(pk=attendance.pk)
-
-
-def validation_details(error: ValidationError) -> list[dict[str, str]]:
-    """A service's ValidationError as the API's list of field + reason."""
-    if hasattr(error, "error_dict"):
-        return [
-            {"field": field, "reason": " ".join(e.messages[0] for e in errors)}
-            for field, errors in error.error_dict.items()
-        ]
-    return [{"field": "", "reason": " ".join(error.messages)}]

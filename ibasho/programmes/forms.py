@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.lib import limits
 from ibasho.people.models import FamilyMember, Person
 from ibasho.programmes.courses import TEMPLATES
 from ibasho.programmes.models import Attendance, Programme, Session
@@ -71,13 +72,17 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class SeasonForm(forms.Form):
-    first = forms.DateField(label=_("first session"), widget=DateInput)
+    first = forms.DateField(
+        label=_("first session"), widget=DateInput, validators=[limits.planned_day]
+    )
     count = forms.IntegerField(label=_("number of sessions"), min_value=1, max_value=60, initial=12)
     every_days = forms.IntegerField(label=_("days apart"), min_value=1, max_value=366, initial=7)
 
 
 class CourseStartForm(forms.Form):
-    start = forms.DateField(label=_("first session"), widget=DateInput)
+    start = forms.DateField(
+        label=_("first session"), widget=DateInput, validators=[limits.planned_day]
+    )
 
 
 class SessionForm(forms.ModelForm):
@@ -97,6 +102,10 @@ class SessionForm(forms.ModelForm):
             "starts_at": TimeInput,
             "homework": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].validators.append(limits.planned_day)
 
 
 class EnrolForm(forms.Form):
@@ -123,9 +132,7 @@ class AttendanceForm(forms.Form):
         label=_("attendance"), choices=Attendance.Status.choices, required=False
     )
     minutes = forms.IntegerField(label=_("minutes"), min_value=1, max_value=1440, required=False)
-    note = forms.CharField(
-        label=_("note / homework"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = limits.note_field(_("note / homework"), rows=2)
 
 
 class NeedsForm(forms.Form):

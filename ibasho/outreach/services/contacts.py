@@ -3,13 +3,11 @@ write runs the same checks, keeps the previous version and ends in the plan refr
 apps whose records stand for a contact (an attendance) keep it in step through
 `sync_contact` and `withdraw_contact`; nothing outside this module saves or deletes one."""
 
-import datetime as dt
 import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import CASE_ROLES, Membership
@@ -22,7 +20,7 @@ from ibasho.outreach.models import (
     WithdrawnContact,
 )
 from ibasho.outreach.services.plans import refresh_plans_for
-from ibasho.people.models import Person
+from ibasho.people.models import FamilyMember, Person
 
 # Fields a worker may set or edit on a contact.
 CONTACT_FIELDS = (
@@ -44,9 +42,12 @@ QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
 
 
 def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_staff")) -> None:
-    """Cross-record rules a form alone cannot see: people and staff of this organisation.
-    Only the `staff` fields named are checked against current memberships: a contact made by
-    a worker who has since left can still be corrected."""
+    """The rules between fields and records, the same for the form, the API and other apps:
+    staff of this organisation, a family member of this person's household, and who was
+    reached agreeing with the outcome and the family member named. The single-field limits
+    (dates, lengths, text) are the model's own, run by `full_clean` first. Only the `staff`
+    fields named are checked against current memberships: a contact made by a worker who has
+    since left can still be corrected."""
     errors: dict[str, str] = {}
     org_id = contact.organisation_id
     for name in staff:
@@ -59,14 +60,22 @@ def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_
         ):
             errors[name] = _("Not a member of staff of this organisation.")
     member = contact.family_member
+    household_id = contact.person.household_id
     if member is not None and (
-        member.organisation_id != org_id or member.household_id != contact.person.household_id
+        member.organisation_id != org_id or member.household_id != household_id
     ):
         errors["family_member"] = _("Not a member of this person's household.")
+    elif member is not None and contact.reached != Contact.Reached.FAMILY:
+        errors["reached"] = _("A family member is named: choose “A family member”.")
+    elif (
+        member is None
+        and contact.reached == Contact.Reached.FAMILY
+        and household_id is not None
+        and FamilyMember.objects.filter(organisation_id=org_id, household_id=household_id).exists()
+    ):
+        errors["family_member"] = _("Which family member was reached?")
     if contact.reached == Contact.Reached.NOBODY and contact.outcome in Contact.TWO_WAY_OUTCOMES:
         errors["outcome"] = _("A conversation or reply needs someone who was reached.")
-    if contact.occurred_at and contact.occurred_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["occurred_at"] = _("A contact cannot be in the future.")
     if errors:
         raise ValidationError(errors)
 

@@ -228,11 +228,15 @@ def test_trust_sums_from_the_database_match_the_pure_figures_at_window_edges(wor
     first_month = trust.month_starts(today, zone)[0]
     oldest_week = trust.week_starts(today, zone)[-2]
     edges = [first_month, oldest_week, trust.week_starts(today, zone)[0]]
+    mother = person_a.household.members.get(relationship="mother")
     for at in [t + dt.timedelta(seconds=s) for t in edges for s in (-1, 0)]:
-        for reached, outcome in [(R.PERSON, OC.FACE_TO_FACE), (R.FAMILY, OC.SPOKE_BY_PHONE)]:
+        for reached, outcome, member in [
+            (R.PERSON, OC.FACE_TO_FACE, None),
+            (R.FAMILY, OC.SPOKE_BY_PHONE, mother),
+        ]:
             services.record_contact(
                 person_a, by=worker_a.user, channel=C.PHONE, reached=reached,
-                outcome=outcome, duration_minutes=30, occurred_at=at,
+                outcome=outcome, duration_minutes=30, occurred_at=at, family_member=member,
             )  # fmt: skip
     pure = trust.summarise(services.person_history(person_a).records, today, zone)
     assert services.trust_summary(person_a, today) == pure
