@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
+from ibasho.accounts.tenancy import organisation_scope
 from ibasho.outreach import services
 from ibasho.outreach.models import Contact, OutreachPlan
 from ibasho.outreach.services import plans
@@ -40,10 +41,12 @@ def test_two_attempts_at_once_both_count(person_a, worker_a, coordinator_a, monk
     def attempt(user) -> None:  # type: ignore[no-untyped-def]
         try:
             start.wait()
-            services.record_contact(
-                person_a, by=user, channel=Contact.Channel.LETTER,
-                outcome=Contact.Outcome.LETTER_LEFT, duration_minutes=15,
-            )  # fmt: skip
+            # A new thread starts outside any scope; a request would run in its organisation's.
+            with organisation_scope(person_a.organisation_id):
+                services.record_contact(
+                    person_a, by=user, channel=Contact.Channel.LETTER,
+                    outcome=Contact.Outcome.LETTER_LEFT, duration_minutes=15,
+                )  # fmt: skip
         except BaseException as error:  # noqa: BLE001 -- reported by the main thread
             errors.append(error)
         finally:
