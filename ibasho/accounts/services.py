@@ -71,7 +71,6 @@ def add_membership(organisation: Organisation, user: User, role: str, *, by: Any
         record_audit(
             "accounts.membership.created",
             by=by,
-            organisation=organisation,
             target=membership,
             fields=["role"],
         )
@@ -92,7 +91,6 @@ def change_role(membership: Membership, role: str, *, by: Any) -> bool:
         record_audit(
             "accounts.membership.role_changed",
             by=by,
-            organisation=membership.organisation,
             target=membership,
             fields=["role"],
         )
@@ -113,7 +111,6 @@ def set_membership_active(membership: Membership, active: bool, *, by: Any) -> b
         record_audit(
             "accounts.membership.reactivated" if active else "accounts.membership.deactivated",
             by=by,
-            organisation=membership.organisation,
             target=membership,
             fields=["is_active"],
         )
@@ -170,7 +167,6 @@ def create_staff_account(
         record_audit(
             "accounts.membership.created",
             by=by,
-            organisation=organisation,
             target=membership,
             fields=["display_name", "display_name_kana", "email", "password", "role", "username"],
         )
@@ -221,7 +217,6 @@ def invite(organisation: Organisation, invited_as: str, role: str, *, by: Any) -
         record_audit(
             "accounts.invitation.sent",
             by=by,
-            organisation=organisation,
             target=invitation,
             fields=["invited_as", "role"],
         )
@@ -259,7 +254,6 @@ def accept_invitation(invitation: Invitation, *, by: Any) -> Membership:
         record_audit(
             "accounts.membership.created",
             by=by,
-            organisation=invitation.organisation,
             target=membership,
             fields=["role"],
         )

@@ -67,7 +67,6 @@ def update_health(
     record_audit(
         "people.family_member.changed",
         by=by,
-        organisation=member.organisation,
         target=member,
         fields=changed,
     )
@@ -103,7 +102,6 @@ def raise_safety_event(
     record_audit(
         "families.safety_event.raised",
         by=by,
-        organisation=person.organisation,
         target=event,
         person=person,
         fields=["kind", "severity", "source"],
@@ -132,7 +130,6 @@ def acknowledge_safety_event(event: SafetyEvent, *, by: Any) -> SafetyEvent:
         record_audit(
             "families.safety_event.acknowledged",
             by=by,
-            organisation=event.organisation,
             target=event,
             person=event.person,
             fields=["acknowledged_at"],
@@ -152,7 +149,6 @@ def resolve_safety_event(event: SafetyEvent, *, by: Any, resolution: str) -> Saf
         record_audit(
             "families.safety_event.resolved",
             by=by,
-            organisation=event.organisation,
             target=event,
             person=event.person,
             fields=["resolved_at", "resolution"],

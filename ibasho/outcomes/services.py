@@ -88,7 +88,6 @@ def record_administration(
     record_audit(
         "outcomes.administration.recorded",
         by=by,
-        organisation=person.organisation,
         target=administration,
         person=person,
         fields=["instrument", "administered_on", "respondent", "answers", "family_member"],
@@ -137,7 +136,6 @@ def rescore_administration(
     record_audit(
         "outcomes.administration.rescored",
         by=by,
-        organisation=administration.organisation,
         target=administration,
         person=administration.person,
         fields=["instrument_version", "total", "band", "flags"],
@@ -167,7 +165,6 @@ def _raise_safety_flag(administration: Administration, result: scoring.Score, *,
     record_audit(
         "outcomes.safety_flag.raised",
         by=by,
-        organisation=administration.organisation,
         target=administration,
         person=administration.person,
         fields=["flags"],
@@ -207,7 +204,6 @@ def record_kato_assessment(
     record_audit(
         "outcomes.kato_assessment.recorded",
         by=by,
-        organisation=person.organisation,
         target=assessment,
         person=person,
         fields=["days_out_per_week", "rarely_leaves_room", "continuous_months",
@@ -253,7 +249,6 @@ def record_recovery_profile(
         record_audit(
             "outcomes.recovery_rating.recorded",
             by=by,
-            organisation=person.organisation,
             target=row,
             person=person,
             fields=["rated_on", "rater", "levels"],
@@ -287,7 +282,6 @@ def save_instrument_definition(organisation: Any, raw: object, *, by: Any) -> In
     record_audit(
         "outcomes.instrument_definition.saved",
         by=by,
-        organisation=organisation,
         target=row,
         fields=["instrument_code", "version", "definition"],
     )

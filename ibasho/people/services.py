@@ -121,7 +121,6 @@ def create_household_for(person: Person, *, by: Any, **values: Any) -> Household
     record_audit(
         "people.person.changed",
         by=by,
-        organisation=person.organisation,
         target=person,
         person=person,
         fields=["household"],
@@ -193,7 +192,6 @@ def withdraw_consent(consent: Consent, *, by: Any) -> Consent:
         record_audit(
             "people.consent.withdrawn",
             by=by,
-            organisation=consent.organisation,
             target=consent,
             person=consent.person,
             fields=["withdrawn_on"],

@@ -50,7 +50,6 @@ def enrol(programme: Programme, *, person: Any, family_member: Any = None, by: A
     record_audit(
         "programmes.enrolment.created",
         by=by,
-        organisation=programme.organisation,
         target=enrolment,
         person=person,
     )
@@ -60,12 +59,11 @@ def enrol(programme: Programme, *, person: Any, family_member: Any = None, by: A
 @transaction.atomic
 def leave_programme(enrolment: Enrolment, *, by: Any, on: dt.date | None = None) -> Enrolment:
     if enrolment.left_on is None:
-        enrolment.left_on = on or timezone.localdate()
+        enrolment.left_on = on or enrolment.organisation.today()
         enrolment.save(update_fields=["left_on", "updated_at"])
         record_audit(
             "programmes.enrolment.ended",
             by=by,
-            organisation=enrolment.organisation,
             target=enrolment,
             person=enrolment.person,
             fields=["left_on"],
@@ -91,7 +89,6 @@ def add_sessions(
     record_audit(
         "programmes.sessions.added",
         by=by,
-        organisation=programme.organisation,
         target=programme,
         fields=["sessions"],
     )
@@ -122,7 +119,6 @@ def start_family_course(programme: Programme, *, start: dt.date, by: Any) -> lis
     record_audit(
         "programmes.course.started",
         by=by,
-        organisation=programme.organisation,
         target=programme,
         fields=["sessions", "measurement_points"],
     )
@@ -180,7 +176,6 @@ def record_attendance(
     record_audit(
         "programmes.attendance.recorded",
         by=by,
-        organisation=session.organisation,
         target=attendance,
         person=enrolment.person,
         fields=changed,
@@ -207,7 +202,6 @@ def save_attendance_note(
         record_audit(
             "programmes.attendance.recorded",
             by=by,
-            organisation=session.organisation,
             target=attendance,
             person=enrolment.person,
             fields=["note"],

@@ -68,7 +68,6 @@ def _programme_form(request: MemberRequest, programme: Programme) -> HttpRespons
             record_audit(
                 action,
                 by=request.user,
-                organisation=programme.organisation,
                 target=programme,
                 fields=form.changed_data,
             )
@@ -269,7 +268,6 @@ def session_edit(request: MemberRequest, code: str) -> HttpResponse:
                 record_audit(
                     "programmes.session.changed",
                     by=request.user,
-                    organisation=session.organisation,
                     target=session,
                     fields=form.changed_data,
                 )
@@ -301,7 +299,6 @@ def measurement_done(request: MemberRequest, code: str) -> HttpResponse:
             record_audit(
                 "programmes.measurement.done",
                 by=request.user,
-                organisation=point.organisation,
                 target=point,
                 fields=["done_on"],
             )

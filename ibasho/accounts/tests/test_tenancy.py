@@ -26,6 +26,9 @@ NOT_SCOPED = {
     "accounts.Invitation": "addressed to an account across organisations, read before joining",
     "audit.AuditEntry": "written by every service; read by admins through its own guard",
     "outreach.OutreachSettings": "the organisation's settings; no one's personal data",
+    "reports.ReportSettings": "the organisation's suppression threshold; no personal data",
+    "reports.PopulationFigure": "published population statistics; no personal data",
+    "reports.ReportJob": "aggregate figures only, read through its own organisation filter",
 }
 
 

@@ -213,7 +213,6 @@ def decide_closure(closure: Closure, *, approve: bool, by: Any) -> Closure:
     record_audit(
         action,
         by=by,
-        organisation=case.organisation,
         target=case,
         person=case.person,
         fields=["status"],

@@ -25,7 +25,6 @@ def settings_edit(request: MemberRequest) -> HttpResponse:
         record_audit(
             "outreach.settings.changed",
             by=request.user,
-            organisation=membership.organisation,
             target=config,
             fields=form.changed_data,
         )
