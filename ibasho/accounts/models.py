@@ -2,6 +2,8 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
@@ -94,6 +96,18 @@ SUPERVISOR_ROLES = (Role.COORDINATOR, Role.ADMIN)
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> "MembershipQuerySet":
         return self.filter(is_active=True, user__is_active=True)
+
+    def staff_of(
+        self, organisation_id: int, roles: Iterable[str] = CASE_ROLES
+    ) -> "MembershipQuerySet":
+        """The one query for "active staff of this organisation" (by default the roles that
+        work with people): every rule that asks whether someone may act here uses it."""
+        return self.active().filter(organisation_id=organisation_id, role__in=list(roles))
+
+    def holds(self, user: Any, organisation_id: int, roles: Iterable[str] = CASE_ROLES) -> bool:
+        """Whether `user` (or a user id) is active staff of the organisation in one of `roles`."""
+        user_id = getattr(user, "pk", user)
+        return self.staff_of(organisation_id, roles).filter(user_id=user_id).exists()
 
     def visible_to(self, membership: "Membership | None") -> "MembershipQuerySet":
         """An organisation's staff list, read by its admins only."""

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes.forms import SafeModelChoiceField
 
-from ibasho.accounts.models import CASE_ROLES, User
+from ibasho.accounts.models import Membership, User
 from ibasho.lib import limits
 from ibasho.outreach.models import (
     CloseReason,
@@ -26,13 +26,10 @@ PLANNED_CHANNELS = [
 
 
 def staff_of(organisation: Any) -> Any:
+    """The organisation's active staff who work with people, as users to choose from."""
+    memberships = Membership.objects.staff_of(organisation.pk)
     return (
-        User.objects.filter(
-            memberships__organisation=organisation,
-            memberships__is_active=True,
-            memberships__role__in=CASE_ROLES,
-            is_active=True,
-        )
+        User.objects.filter(memberships__in=memberships)
         .order_by("display_name_kana", "username")
         .distinct()
     )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ibasho.accounts.models import CASE_ROLES, SUPERVISOR_ROLES, Membership, Role
+from ibasho.accounts.models import SUPERVISOR_ROLES, Membership, Role
 from ibasho.audit.services import record_audit
 from ibasho.outreach.models import (
     CloseReason,
@@ -61,11 +61,7 @@ def change_stage(
 
 
 def _has_role(user: Any, organisation_id: int, roles: tuple[str, ...]) -> bool:
-    return (
-        Membership.objects.active()
-        .filter(user=user, organisation_id=organisation_id, role__in=roles)
-        .exists()
-    )
+    return Membership.objects.holds(user, organisation_id, roles)
 
 
 def _require_supervisor(user: Any, organisation_id: int) -> None:
@@ -260,13 +256,7 @@ def hand_over(items: list[HandoverItem], *, from_worker: Any, by: Any) -> list[H
             errors[f"items.{index}.note"] = _("Write what the new worker should know.")
         if item.to_worker == from_worker:
             errors[f"items.{index}.to_worker"] = _("Choose a different worker.")
-        elif (
-            not Membership.objects.active()
-            .filter(
-                user=item.to_worker, organisation_id=item.case.organisation_id, role__in=CASE_ROLES
-            )
-            .exists()
-        ):
+        elif not Membership.objects.holds(item.to_worker, item.case.organisation_id):
             errors[f"items.{index}.to_worker"] = _("Not a member of staff of this organisation.")
     if errors:
         raise ValidationError(errors)

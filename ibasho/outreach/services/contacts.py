@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ibasho.accounts.models import CASE_ROLES, Membership
+from ibasho.accounts.models import Membership, Role
 from ibasho.audit.services import record_audit
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
@@ -52,12 +52,7 @@ def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_
     org_id = contact.organisation_id
     for name in staff:
         user_id = getattr(contact, f"{name}_id")
-        if (
-            user_id
-            and not Membership.objects.active()
-            .filter(user_id=user_id, organisation_id=org_id, role__in=CASE_ROLES)
-            .exists()
-        ):
+        if user_id and not Membership.objects.holds(user_id, org_id):
             errors[name] = _("Not a member of staff of this organisation.")
     member = contact.family_member
     household_id = contact.person.household_id
@@ -193,11 +188,7 @@ def withdraw_contact(contact: Contact, *, by: Any, reason: str) -> WithdrawnCont
 @transaction.atomic
 def delete_contact(contact: Contact, *, by: Any) -> None:
     """Remove a contact recorded in error (admins only); the audit trail keeps that it existed."""
-    if (
-        not Membership.objects.active()
-        .filter(user=by, organisation_id=contact.organisation_id, role="admin")
-        .exists()
-    ):
+    if not Membership.objects.holds(by, contact.organisation_id, [Role.ADMIN]):
         raise PermissionDenied
     person = contact.person
     record_audit(
