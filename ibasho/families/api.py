@@ -4,7 +4,6 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Schema
 
 from ibasho.accounts.api_auth import member_or_404
@@ -51,7 +50,7 @@ def risk_board(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every household with a risk signal, in the coordinator board's order (coordinators and
     admins only)."""
     membership = member_or_404(request, *SUPERVISOR_ROLES)
-    today = timezone.localdate()
+    today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     rows = board.assess_all(board.board_households(membership), today, limits)
     audit_list(request, "families.risk_board.viewed", len(rows))
@@ -64,7 +63,7 @@ def household_risk(request: HttpRequest, code: UUID):  # type: ignore[no-untyped
     household = get_object_or_404(
         board.board_households(membership, open_cases_only=False), code=code
     )
-    today = timezone.localdate()
+    today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     audit_read(request, "families.household_risk.viewed", household)
     return _out(household, risk.assess(board.facts_for(household, today), today, limits))

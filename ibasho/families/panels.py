@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.families import board
@@ -48,7 +47,7 @@ def family_panel(request: MemberRequest, person: Person) -> dict[str, Any]:
             .first()
         )
         if household is not None:
-            today = timezone.localdate()
+            today = person.organisation.today()
             limits = RiskSettings.thresholds_for(membership.organisation_id)
             signals = board.risk.assess(board.facts_for(household, today), today, limits).signals
     changes = BehaviourChange.objects.visible_to(membership).filter(person=person)[:5]
@@ -58,7 +57,7 @@ def family_panel(request: MemberRequest, person: Person) -> dict[str, Any]:
 def household_panel(request: MemberRequest, household: Household) -> dict[str, Any]:
     """Risk signals, parents' health, the contingency plan and family consultations."""
     membership = request.membership
-    today = timezone.localdate()
+    today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     found = (
         board.board_households(membership, open_cases_only=False).filter(pk=household.pk).first()
@@ -92,7 +91,7 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     membership = request.membership
     if membership is None or not membership.reads_personal_data:
         return None
-    today = timezone.localdate()
+    today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     # A subquery rather than joins: with the board's joins PostgreSQL spent 5 ms planning.
     mine = Person.objects.filter(

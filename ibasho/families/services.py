@@ -55,7 +55,7 @@ def update_health(
     the household goes to the top of the risk board, so it defaults to today."""
     if health not in FamilyMember.Health.values:
         raise ValidationError({"health": _("Unknown health status.")})
-    since = since or timezone.localdate()
+    since = since or member.organisation.today()
     limits.validate(since=(limits.past_day, since))
     changed = [
         name

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -54,7 +53,7 @@ def _person(request: MemberRequest, code: str, page: str) -> Person:
 @member_required(*SUPERVISOR_ROLES)
 def risk_board(request: MemberRequest) -> HttpResponse:
     membership = request.membership
-    today = timezone.localdate()
+    today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     rows = board.assess_all(board.board_households(membership), today, limits)
     events = SafetyEvent.objects.visible_to(membership).unacknowledged().select_related("person")
@@ -164,7 +163,9 @@ def plan_edit(request: MemberRequest, code: str) -> HttpResponse:
     household = _household(request, code, "contingency_plan")
     plan = ContingencyPlan.objects.filter(household=household).first()
     form = ContingencyPlanForm(
-        request.POST or None, instance=plan, initial={"last_reviewed_on": timezone.localdate()}
+        request.POST or None,
+        instance=plan,
+        initial={"last_reviewed_on": household.organisation.today()},
     )
     return _record_page(
         request,

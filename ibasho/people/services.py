@@ -187,7 +187,7 @@ def record_consent(person: Person, *, by: Any, **values: Any) -> Consent:
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, by: Any) -> Consent:
     if consent.withdrawn_on is None:
-        consent.withdrawn_on = timezone.localdate()
+        consent.withdrawn_on = consent.organisation.today()
         consent.save(update_fields=["withdrawn_on", "updated_at"])
         record_audit(
             "people.consent.withdrawn",

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
@@ -51,7 +50,7 @@ def person_list(request: MemberRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None)
     people = Person.objects.visible_to(request.membership).select_related("household")
     if form.is_valid():
-        people = filter_people(people, form, request.user, timezone.localdate())
+        people = filter_people(people, form, request.user, request.membership.organisation.today())
     elif form.is_bound:
         people = people.none()
     else:

@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -95,7 +94,7 @@ def programme_detail(request: MemberRequest, code: str) -> HttpResponse:
         "sessions": sessions,
         "chart": attendance_chart(sessions, len(enrolments)),
         "measurement_points": programme.measurement_points.all(),
-        "today": timezone.localdate(),
+        "today": request.membership.organisation.today(),
         "can_manage": request.membership.is_supervisor,
     }
     return render(request, "programmes/programme_detail.html", context)
@@ -294,7 +293,7 @@ def measurement_done(request: MemberRequest, code: str) -> HttpResponse:
     )
     if point.done_on is None:
         with transaction.atomic():
-            point.done_on = timezone.localdate()
+            point.done_on = request.membership.organisation.today()
             point.save(update_fields=["done_on", "updated_at"])
             record_audit(
                 "programmes.measurement.done",
@@ -312,7 +311,7 @@ def menu(request: MemberRequest, code: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
     form = NeedsForm(request.GET or None)
     asked = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
+    today = membership.organisation.today()
     programmes = list(
         _with_counts(_programmes(request)).prefetch_related(
             Prefetch(
