@@ -3,6 +3,7 @@ naming how many people the list showed (never who, never a value). Every route i
 test_every_route.py; these pin what the entries say."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from ibasho.audit.models import AuditEntry
@@ -112,3 +113,19 @@ def test_a_refused_read_leaves_no_entry(client_for, api_client_for, worker_b, pe
     )
     assert api_client_for(worker_b).get(f"/api/v1/people/{person_a.code}").status_code == 404
     assert not AuditEntry.objects.filter(actor=worker_b.user).exists()
+
+
+def test_every_entry_says_where_the_read_came_from(client_for, worker_a, person_a):
+    from ibasho.accounts.models import ApiToken
+
+    token, raw = ApiToken.issue(worker_a)
+    Client(HTTP_AUTHORIZATION=f"Bearer {raw}", REMOTE_ADDR="192.0.2.7").get(
+        f"/api/v1/people/{person_a.code}"
+    )
+    client_for(worker_a).get(reverse("people:person_list"), REMOTE_ADDR="198.51.100.9")
+    api, web = (
+        AuditEntry.objects.filter(actor=worker_a.user, channel=channel).get()
+        for channel in ("api", "web")
+    )
+    assert (api.ip, api.token_id, api.person_code) == ("192.0.2.7", token.pk, person_a.code)
+    assert (web.ip, web.token_id) == ("198.51.100.9", None)

@@ -12,14 +12,15 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from ibasho.accounts.http import AppRequest
+from ibasho.accounts.http import AppRequest, client_ip
 from ibasho.accounts.models import CASE_ROLES, ApiToken, Membership, hash_token
 from ibasho.accounts.tenancy import organisation_scope
+from ibasho.audit.context import Origin, request_origin
 
 _UNREAD = object()
 
 
-def membership_for_token(raw: str) -> Membership | None:
+def token_for(raw: str) -> ApiToken | None:
     found = (
         ApiToken.objects.usable()
         .select_related("membership__organisation", "membership__user")
@@ -32,7 +33,12 @@ def membership_for_token(raw: str) -> Membership | None:
     now = timezone.now()
     if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-    return found.membership
+    return found
+
+
+def membership_for_token(raw: str) -> Membership | None:
+    found = token_for(raw)
+    return found.membership if found else None
 
 
 def token_membership(request: HttpRequest) -> Membership | None:
@@ -40,8 +46,10 @@ def token_membership(request: HttpRequest) -> Membership | None:
     found = getattr(request, "token_membership", _UNREAD)
     if found is _UNREAD:
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        found = membership_for_token(raw.strip()) if scheme.lower() == "bearer" else None
+        token = token_for(raw.strip()) if scheme.lower() == "bearer" else None
+        found = token.membership if token else None
         cast(AppRequest, request).token_membership = found
+        cast(AppRequest, request).api_token_id = token.pk if token else None
     return cast(Membership | None, found)
 
 
@@ -61,7 +69,11 @@ def in_token_scope(run: Callable[..., Any]) -> Callable[..., Any]:
         typed = cast(AppRequest, request)
         typed.membership = membership  # never the session's: the API trusts its token only
         typed.user = membership.user if membership else AnonymousUser()
-        with organisation_scope(membership.organisation_id if membership else None):
+        origin = Origin("api", client_ip(request), getattr(request, "api_token_id", None))
+        with (
+            request_origin(origin),
+            organisation_scope(membership.organisation_id if membership else None),
+        ):
             return run(request, *args, **kwargs)
 
     return operation

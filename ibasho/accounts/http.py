@@ -14,6 +14,7 @@ class AppRequest(HttpRequest):
     has_invitations: bool
     # The membership named by an API request's bearer token (looked up once per request).
     token_membership: Membership | None
+    api_token_id: int | None
 
 
 class MemberRequest(AppRequest):
@@ -22,3 +23,8 @@ class MemberRequest(AppRequest):
 
     user: User
     membership: Membership
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from, as the server saw it."""
+    return request.META.get("REMOTE_ADDR") or None

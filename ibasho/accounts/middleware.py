@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from ibasho.accounts.http import AppRequest
+from ibasho.accounts.http import AppRequest, client_ip
 from ibasho.accounts.models import Invitation, Membership
 from ibasho.accounts.tenancy import organisation_scope, scopes_disabled
+from ibasho.audit.context import Origin, request_origin
 
 SESSION_KEY = "active_organisation"
 
@@ -57,5 +58,5 @@ class ActiveMembershipMiddleware:
         typed = cast(AppRequest, request)
         typed.membership, typed.other_memberships = memberships_of(request)
         typed.has_invitations = getattr(typed.membership, "invited", False)
-        with request_scope(typed):
+        with request_origin(Origin("web", client_ip(request))), request_scope(typed):
             return self.get_response(request)

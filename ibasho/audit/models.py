@@ -32,6 +32,13 @@ class AuditEntry(models.Model):
     # A list read names no one: it says how many people (households, for a household list)
     # the page or response showed.
     count = models.PositiveIntegerField(_("people shown"), null=True, blank=True)
+    # Where the request came from (ibasho.audit.context): the channel, the client's address
+    # and, for the API, the token, so that a breach's scope can be traced to a token or a place.
+    channel = models.CharField(_("channel"), max_length=8, blank=True, default="system")
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    token = models.ForeignKey(
+        "accounts.ApiToken", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from ibasho.audit.context import current_origin
 from ibasho.audit.models import AuditEntry
 
 
@@ -20,7 +21,11 @@ def record_audit(
     organisation defaults to that of the person (or the target) the entry is about."""
     if organisation is None:
         organisation = getattr(person, "organisation", None) or target.organisation
+    origin = current_origin()
     return AuditEntry.objects.create(
+        channel=origin.channel,
+        ip=origin.ip,
+        token_id=origin.token_id,
         organisation=organisation,
         actor=by if getattr(by, "pk", None) else None,
         action=action,
