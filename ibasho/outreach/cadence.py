@@ -70,7 +70,8 @@ class Attempt:
     """One contact as far as the cadence cares: when, on which channel, whether it was answered.
 
     ``answered`` is true for a reply or any two-way contact; it resets the backoff of every
-    channel, because the relationship, not the channel, is what responded.
+    channel and restarts every channel's clock, because the relationship, not the channel, is
+    what responded: after an hour's meeting at the door, nobody should be told to phone tomorrow.
     """
 
     on: date
@@ -80,8 +81,9 @@ class Attempt:
 
 @dataclass(frozen=True)
 class CadenceState:
-    """What a cadence needs to remember: the last contact on its channel and the run of
-    unanswered attempts since the last response. Stored beside each cadence so a new contact
+    """What a cadence needs to remember: the day its clock last restarted (its own last attempt,
+    or the last two-way contact on any channel) and the run of unanswered attempts since the
+    last response. Stored beside each cadence so a new contact
     updates it without replaying history."""
 
     last_on: date | None = None
@@ -114,9 +116,11 @@ def interval_after(every_days: int, unanswered: int, rule: BackoffRule) -> int:
 
 
 def apply_attempt(state: CadenceState, channel: str, attempt: Attempt) -> CadenceState:
-    """The state of the cadence on ``channel`` after ``attempt`` (on any channel)."""
+    """The state of the cadence on ``channel`` after ``attempt`` (on any channel): an attempt on
+    this channel, or a two-way contact on any channel, restarts its clock; an unanswered
+    attempt elsewhere leaves it alone."""
     last_on = state.last_on
-    if attempt.channel == channel:
+    if attempt.channel == channel or attempt.answered:
         last_on = attempt.on if last_on is None else max(last_on, attempt.on)
     if attempt.answered:
         return CadenceState(last_on=last_on, unanswered=0)

@@ -110,11 +110,23 @@ VISIT = "door_visit"
             LETTER,
             CadenceState(day(0), 1),
         ),
-        # a reply on any channel resets the run but not the last contact on this channel
+        # a two-way contact on any channel resets the run and restarts this channel's clock:
+        # a meeting at the door means no letter is due the next day
         (
             [A(day(0), LETTER, False), A(day(5), "phone", True)],
             LETTER,
-            CadenceState(day(0), 0),
+            CadenceState(day(5), 0),
+        ),
+        (
+            [A(day(0), LETTER, False), A(day(30), VISIT, True)],
+            VISIT,
+            CadenceState(day(30), 0),
+        ),
+        # a reply older than this channel's last attempt does not move its clock back
+        (
+            [A(day(10), LETTER, False), A(day(5), "phone", True)],
+            LETTER,
+            CadenceState(day(10), 1),
         ),
         # a reply on this channel moves its last contact too
         (

@@ -61,9 +61,11 @@ def test_unanswered_attempts_back_off_and_a_reply_resets(person_a, worker_a, pla
     )
     cadence.refresh_from_db()
     plan.refresh_from_db()
+    replied = days_ago(2).astimezone(person_a.organisation.zone).date()
     assert cadence.unanswered == 0
-    assert cadence.next_due_on == last + dt.timedelta(days=14)
-    assert plan.last_two_way_on == days_ago(2).astimezone(person_a.organisation.zone).date()
+    # the phone call restarts the letters' clock too: the next letter is one rhythm after it
+    assert cadence.next_due_on == replied + dt.timedelta(days=14)
+    assert plan.last_two_way_on == replied
 
 
 def test_recording_writes_an_audit_entry_without_values(person_a, worker_a):
