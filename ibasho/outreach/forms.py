@@ -12,6 +12,7 @@ from ibasho.outreach.models import (
     Contact,
     OutreachPlan,
     OutreachSettings,
+    QuietPeriod,
     Stage,
 )
 from ibasho.people.models import LOGGED_CHANNELS, FamilyMember, Person
@@ -112,6 +113,11 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class QuietPeriodForm(forms.Form):
+    asked_by = forms.ChoiceField(
+        label=_("Who asked for the pause"),
+        choices=QuietPeriod.AskedBy.choices,
+        widget=forms.RadioSelect,
+    )
     until = forms.DateField(label=_("Quiet until"), widget=forms.DateInput(attrs={"type": "date"}))
     continuing = forms.MultipleChoiceField(
         label=_("Channels the person agreed may continue"),
@@ -120,16 +126,6 @@ class QuietPeriodForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = limits.note_field(_("What the person asked for"))
-
-    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean_until(self) -> dt.date:
-        until: dt.date = self.cleaned_data["until"]
-        if until <= self.today:
-            raise forms.ValidationError(_("The quiet period must end after today."))
-        return until
 
 
 class StageForm(forms.Form):
@@ -164,7 +160,7 @@ class OutreachSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         model = OutreachSettings
         fields = [
             "no_attempt_days", "no_two_way_days", "backoff_factor", "backoff_ceiling_days",
-            "default_channel", "default_every_days",
+            "default_channel", "default_every_days", "quiet_max_days",
         ]  # fmt: skip
 
 

@@ -190,6 +190,11 @@ class Backoff(models.Model):
         return rules.BackoffRule(float(self.backoff_factor), self.backoff_ceiling_days)
 
 
+# No pause, however approved, runs longer than this: a longer one is a closure to be decided,
+# not a quiet period.
+QUIET_LONGEST_DAYS = 730
+
+
 class OutreachSettings(Backoff):
     """Per-organisation thresholds; no field norm exists, so every number is configurable."""
 
@@ -214,6 +219,11 @@ class OutreachSettings(Backoff):
     )
     default_every_days = models.PositiveSmallIntegerField(
         _("every (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(366)]
+    )
+    quiet_max_days = models.PositiveSmallIntegerField(
+        _("longest quiet period without a coordinator's approval (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(QUIET_LONGEST_DAYS)],
     )
 
     class Meta:
@@ -381,9 +391,28 @@ class Cadence(TenantModel):
 class QuietPeriod(TenantModel):
     """A pause the person chose ("not now"), with the channels they agreed may continue."""
 
+    class AskedBy(models.TextChoices):
+        PERSON = "person", _("The person")
+        FAMILY = "family", _("The family")
+        WORKER = "worker", _("The worker, on the person's behalf")
+
     plan = models.ForeignKey(OutreachPlan, on_delete=models.CASCADE, related_name="quiet_periods")
     starts_on = models.DateField(_("from"), default=timezone.localdate)
     until = models.DateField(_("until"))
+    asked_by = models.CharField(
+        _("who asked"), max_length=10, choices=AskedBy.choices, default=AskedBy.PERSON
+    )
+    # A longer pause than the organisation allows without a coordinator: `until` stops at the
+    # allowed length and the date asked for waits here for a coordinator's decision.
+    requested_until = models.DateField(_("asked until"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     continuing_channels = models.JSONField(_("channels that continue"), default=list, blank=True)
     note = EncryptedTextField(_("what the person asked for"), blank=True)
     ended_on = models.DateField(_("ended early on"), null=True, blank=True)

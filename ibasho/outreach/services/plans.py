@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from ibasho.accounts.models import SUPERVISOR_ROLES, Membership
 from ibasho.audit.services import record_audit
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
+    QUIET_LONGEST_DAYS,
     Cadence,
     OutreachPlan,
     OutreachSettings,
@@ -171,16 +173,46 @@ def set_plan(
     return plan
 
 
+def _may_approve_quiet(by: Any, organisation_id: int) -> bool:
+    return Membership.objects.holds(by, organisation_id, SUPERVISOR_ROLES)
+
+
 @transaction.atomic
 def start_quiet_period(
-    plan: OutreachPlan, *, until: dt.date, continuing: list[str], note: str, by: Any
+    plan: OutreachPlan,
+    *,
+    until: dt.date,
+    continuing: list[str],
+    note: str,
+    by: Any,
+    asked_by: str = QuietPeriod.AskedBy.PERSON,
 ) -> QuietPeriod:
+    """Pause the outreach the person (or their family, or the worker for them) asked to pause.
+    Up to the organisation's longest quiet period the pause starts at once; a longer one from
+    a worker starts at once for that length and waits for a coordinator to approve the rest."""
     today = plan.organisation.today()
     if until <= today:
         raise ValidationError({"until": _("The quiet period must end after today.")})
+    if (until - today).days > QUIET_LONGEST_DAYS:
+        raise ValidationError(
+            {
+                "until": _(
+                    "A quiet period lasts at most %(days)d days; a longer pause is a decision "
+                    "about the case."
+                )
+                % {"days": QUIET_LONGEST_DAYS}
+            }
+        )
+    if asked_by not in QuietPeriod.AskedBy.values:
+        raise ValidationError({"asked_by": _("Say who asked for the pause.")})
     unknown = set(continuing) - {value for value, _label in LOGGED_CHANNELS}
     if unknown:
         raise ValidationError({"continuing_channels": _("Unknown channel.")})
+    allowed = today + dt.timedelta(
+        days=OutreachSettings.for_organisation(plan.organisation).quiet_max_days
+    )
+    approver = _may_approve_quiet(by, plan.organisation_id)
+    waits = until > allowed and not approver
     for earlier in plan.quiet_periods.filter(ended_on__isnull=True, until__gt=today):
         earlier.ended_on = today
         earlier.save(update_fields=["ended_on", "updated_at"])
@@ -188,7 +220,10 @@ def start_quiet_period(
         organisation_id=plan.organisation_id,
         plan=plan,
         starts_on=today,
-        until=until,
+        until=allowed if waits else until,
+        requested_until=until if waits else None,
+        approved_by=by if until > allowed and approver else None,
+        asked_by=asked_by,
         continuing_channels=sorted(continuing),
         note=note,
         recorded_by=by,
@@ -199,7 +234,31 @@ def start_quiet_period(
         by=by,
         person=plan.case.person,
         target=quiet,
-        fields=["until", "continuing_channels"],
+        fields=["until", "continuing_channels", "asked_by"]
+        + (["requested_until"] if waits else []),
+    )
+    return quiet
+
+
+@transaction.atomic
+def decide_quiet_period(quiet: QuietPeriod, *, approve: bool, by: Any) -> QuietPeriod:
+    """A coordinator's decision on a pause longer than the organisation allows: approved, it
+    runs to the date asked for; declined, it ends at the allowed length."""
+    if not _may_approve_quiet(by, quiet.organisation_id):
+        raise ValidationError(_("Only a coordinator or an administrator decides this."))
+    if quiet.requested_until is None or quiet.ended_on is not None:
+        raise ValidationError(_("This quiet period is not waiting for a decision."))
+    if approve:
+        quiet.until, quiet.approved_by = quiet.requested_until, by
+    quiet.requested_until = None
+    quiet.save(update_fields=["until", "requested_until", "approved_by", "updated_at"])
+    refresh_plan(quiet.plan)
+    record_audit(
+        "outreach.quiet_period.approved" if approve else "outreach.quiet_period.declined",
+        by=by,
+        person=quiet.plan.case.person,
+        target=quiet,
+        fields=["until"] if approve else ["requested_until"],
     )
     return quiet
 

@@ -1,7 +1,9 @@
 """A case's plan, quiet periods, stage, closure, reopening and handover."""
 
+import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
-from ibasho.audit.services import audit_list, audit_read, record_audit
+from ibasho.audit.services import audit_list, audit_read, people_in, record_audit
 from ibasho.lib.web import saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import (
@@ -25,6 +27,7 @@ from ibasho.outreach.forms import (
 from ibasho.outreach.models import (
     Closure,
     Handover,
+    OutreachSettings,
     QuietPeriod,
 )
 from ibasho.people.models import Case, Person
@@ -66,8 +69,8 @@ def plan_edit(request: MemberRequest, code: str) -> HttpResponse:
 def quiet_create(request: MemberRequest, code: str) -> HttpResponse:
     case = _case(request, code, "quiet_form")
     plan = services.ensure_plan(case)
-    day = case.organisation.today()
-    form = QuietPeriodForm(request.POST or None, today=day)
+    form = QuietPeriodForm(request.POST or None)
+    config = OutreachSettings.for_organisation(case.organisation)
 
     def save(**data: Any) -> Any:
         return services.start_quiet_period(
@@ -75,12 +78,55 @@ def quiet_create(request: MemberRequest, code: str) -> HttpResponse:
             until=data["until"],
             continuing=data["continuing"],
             note=data["note"],
+            asked_by=data["asked_by"],
             by=request.user,
         )
 
     if saved(request, form, save):
         return redirect("people:person_detail", code=case.person.code)
-    return render(request, "outreach/quiet_form.html", {"form": form, "person": case.person})
+    return render(
+        request,
+        "outreach/quiet_form.html",
+        {"form": form, "person": case.person, "max_days": config.quiet_max_days},
+    )
+
+
+@member_required(*SUPERVISOR_ROLES)
+def quiet_list(request: MemberRequest) -> HttpResponse:
+    """The coordinator's view of pauses: those waiting for a decision, those ending within a
+    week, and every other current one."""
+    membership = request.membership
+    today = membership.organisation.today()
+    current = list(
+        QuietPeriod.objects.visible_to(membership)
+        .filter(ended_on__isnull=True, until__gt=today, plan__case__status=Case.Status.OPEN)
+        .select_related("plan__case__person", "recorded_by")
+        .order_by("until", "pk")
+    )
+    audit_list(request, "outreach.quiet_period.list", people_in(q.plan.case for q in current))
+    soon = today + dt.timedelta(days=7)
+    return render(
+        request,
+        "outreach/quiet_list.html",
+        {
+            "waiting": [q for q in current if q.requested_until],
+            "ending": [q for q in current if not q.requested_until and q.until <= soon],
+            "others": [q for q in current if not q.requested_until and q.until > soon],
+        },
+    )
+
+
+@member_required(*SUPERVISOR_ROLES)
+@require_POST
+def quiet_decide(request: MemberRequest, code: str) -> HttpResponse:
+    quiet = get_object_or_404(QuietPeriod.objects.visible_to(request.membership), code=code)
+    try:
+        services.decide_quiet_period(
+            quiet, approve=request.POST.get("decision") == "approve", by=request.user
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    return redirect("outreach:quiet_list")
 
 
 @member_required()

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from ibasho.outreach.models import (
     OutreachSettings,
     QueuePerson,
     QueueRow,
+    QuietPeriod,
 )
 from ibasho.people.models import LOGGED_CHANNELS, Case
 
@@ -66,9 +67,21 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         .select_related("case__person", "requested_by")
         .order_by("created_at")[:100]
     )
+    quiet = (
+        QuietPeriod.objects.visible_to(membership)
+        .filter(ended_on__isnull=True, until__gt=today, plan__case__status=Case.Status.OPEN)
+        .aggregate(
+            waiting=Count("id", filter=Q(requested_until__isnull=False)),
+            ending=Count(
+                "id",
+                filter=Q(requested_until__isnull=True, until__lte=today + dt.timedelta(days=7)),
+            ),
+        )
+    )
     return {
         "config": config,
         "closures": closures,
+        "quiet": quiet,
         "at_risk": [(plan, plan.risk(today, config)) for plan in at_risk],
         "overdue_by_worker": [
             (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
