@@ -49,7 +49,8 @@ from ibasho.outreach.services.reads import (
 __all__ = [
     "CONTACT_FIELDS", "QUICK_ATTEMPT", "ClosureReview", "History", "HandoverItem",
     "acknowledge_handover", "can_decide", "change_stage", "current_quiet", "current_stage",
-    "decide_closure", "decide_quiet_period", "delete_contact", "edit_contact", "end_quiet_period", "ensure_plan",
+    "decide_closure", "decide_quiet_period", "delete_contact", "edit_contact",
+    "end_quiet_period", "ensure_plan",
     "hand_over", "last_two_way_on", "log_attempt", "needs_second_approval", "person_history",
     "plan_for_new_case", "record_contact", "refresh_plan", "refresh_plans_for", "review_closure",
     "reopen_case", "request_closure", "set_plan", "start_quiet_period", "sync_contact",
