@@ -165,20 +165,30 @@ class OutreachSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class HandoverForm(forms.Form):
-    """For each of the departing worker's open cases: hand it over or not, to whom, and the
-    note the new worker reads first."""
+    """The departing worker's open cases: which to hand over (or all of them), to whom (one
+    worker for all, or one per case), a note every new worker reads first, and a note per case."""
+
+    every_case = forms.BooleanField(label=_("Hand over every case listed"), required=False)
+    all_to = forms.ModelChoiceField(
+        label=_("To (for every chosen case)"), queryset=None, required=False
+    )
+    shared_note = limits.note_field(
+        _("Note for every chosen case"),
+        attrs={"placeholder": _("Why the cases move, what holds for all of them")},
+    )
 
     def __init__(self, *args: Any, cases: list[Any], staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cases = cases
+        self.fields["all_to"].queryset = staff  # type: ignore[attr-defined]
         for case in cases:
             key = case.code.hex
             self.fields[f"move_{key}"] = forms.BooleanField(label=str(case.person), required=False)
             self.fields[f"to_{key}"] = forms.ModelChoiceField(
-                label=_("to"), queryset=staff, required=False
+                label=_("to (if not the worker above)"), queryset=staff, required=False
             )
             self.fields[f"note_{key}"] = limits.note_field(
-                _("handover note"),
+                _("handover note for this case"),
                 attrs={"placeholder": _("What worked, what to avoid, trust so far")},
             )
 
@@ -193,26 +203,33 @@ class HandoverForm(forms.Form):
             for case in self.cases
         ]
 
+    def _chosen(self, data: dict[str, Any]) -> list[Any]:
+        every = data.get("every_case")
+        return [case for case in self.cases if every or data.get(f"move_{case.code.hex}")]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        chosen = 0
-        for case in self.cases:
+        chosen = self._chosen(data)
+        shared = (data.get("shared_note") or "").strip()
+        for case in chosen:
             key = case.code.hex
-            if not data.get(f"move_{key}"):
-                continue
-            chosen += 1
-            if not data.get(f"to_{key}"):
+            if not (data.get(f"to_{key}") or data.get("all_to")):
                 self.add_error(f"to_{key}", _("Choose the new worker."))
-            if not (data.get(f"note_{key}") or "").strip():
+            if not (shared or (data.get(f"note_{key}") or "").strip()):
                 self.add_error(f"note_{key}", _("Write what the new worker should know."))
         if not chosen:
             raise forms.ValidationError(_("Choose at least one case to hand over."))
         return data
 
     def selected(self) -> list[tuple[Any, Any, str]]:
+        """(case, new worker, note): a case's own worker and note over the shared ones, the
+        shared note first when both are written."""
         data = self.cleaned_data
-        return [
-            (case, data[f"to_{case.code.hex}"], data[f"note_{case.code.hex}"])
-            for case in self.cases
-            if data.get(f"move_{case.code.hex}")
-        ]
+        shared = data["shared_note"].strip()
+        chosen = []
+        for case in self._chosen(data):
+            key = case.code.hex
+            own = data[f"note_{key}"].strip()
+            note = "\n\n".join(part for part in (shared, own) if part)
+            chosen.append((case, data[f"to_{key}"] or data["all_to"], note))
+        return chosen

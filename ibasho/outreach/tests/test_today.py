@@ -4,14 +4,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ibasho.outreach import services
-from ibasho.outreach.models import Contact, OutreachPlan
+from ibasho.outreach.models import Contact, Handover, OutreachPlan
 from ibasho.people.models import Case, CaseAssignment, Person
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
 # 12 for the outreach queue, its count and coordinator lists (closures waiting for a decision
 # among them), 4 for the families panel, 1 to audit the read.
-COORDINATOR_TODAY_QUERIES = 17
+COORDINATOR_TODAY_QUERIES = 18
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
@@ -139,6 +139,7 @@ def test_at_risk_thresholds_are_configurable(client_for, coordinator_a, worker_a
             "backoff_ceiling_days": 60,
             "default_channel": C.LETTER,
             "default_every_days": 14,
+            "quiet_max_days": 90,
         },
     )
     assert response.status_code == 302
@@ -193,6 +194,53 @@ def test_handover_without_a_note_changes_nothing(client_for, coordinator_a, work
     )
     assert response.status_code == 200
     assert list(case.workers.all()) == [worker_a.user]
+
+
+def test_every_case_to_one_worker_with_a_shared_note_and_one_of_its_own(
+    client_for, coordinator_a, worker_a, person_a, org_a
+):
+    from conftest import make_member
+
+    newcomer = make_member(org_a, "newcomer", "worker")
+    second = make_person(org_a, worker_a, "二人目", opened_days_ago=10).cases.get()
+    first = person_a.cases.get()
+    response = client_for(coordinator_a).post(
+        reverse("outreach:handover") + "?worker=worker_a",
+        {
+            "every_case": "on",
+            "all_to": newcomer.user.pk,
+            "shared_note": "伊藤さんの退職による引き継ぎ",
+            f"note_{first.code.hex}": "インターホンは鳴らさない",
+        },
+    )
+    assert response.status_code == 302
+    notes = dict(Handover.objects.filter(to_worker=newcomer.user).values_list("case", "note"))
+    assert notes == {
+        first.pk: "伊藤さんの退職による引き継ぎ\n\nインターホンは鳴らさない",
+        second.pk: "伊藤さんの退職による引き継ぎ",
+    }
+    assert {c.pk for c in Case.objects.filter(assignments__worker=newcomer.user)} == {
+        first.pk,
+        second.pk,
+    }
+    card = client_for(newcomer).get(TODAY_URL).content.decode()
+    assert "handed over from Worker_A" in card
+
+
+def test_a_chosen_case_without_a_worker_or_any_note_moves_nothing(
+    client_for, coordinator_a, worker_a, person_a
+):
+    case = person_a.cases.get()
+    for data in (
+        {"every_case": "on", "shared_note": "共通メモ"},  # no worker anywhere
+        {"every_case": "on", "all_to": coordinator_a.user.pk},  # no note anywhere
+    ):
+        response = client_for(coordinator_a).post(
+            reverse("outreach:handover") + "?worker=worker_a", data
+        )
+        assert response.status_code == 200
+        assert list(case.workers.all()) == [worker_a.user]
+    assert not Handover.objects.exists()
 
 
 def test_plans_exist_for_every_case(person_a):
