@@ -169,7 +169,7 @@ class HandoverForm(forms.Form):
     worker for all, or one per case), a note every new worker reads first, and a note per case."""
 
     every_case = forms.BooleanField(label=_("Hand over every case listed"), required=False)
-    all_to = forms.ModelChoiceField(
+    all_to: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("To (for every chosen case)"), queryset=None, required=False
     )
     shared_note = limits.note_field(
