@@ -6,6 +6,7 @@ app_name = "outreach"
 urlpatterns = [
     path("", today.today, name="today"),
     path("due/<uuid:code>/attempt/", today.log_attempt, name="log_attempt"),
+    path("due/<uuid:code>/undo/", today.undo_attempt, name="undo_attempt"),
     path("people/<uuid:code>/contacts/", contacts.contact_list, name="contact_list"),
     path("people/<uuid:code>/contacts/new/", contacts.contact_create, name="contact_create"),
     path("people/<uuid:code>/stage/", cases.stage_change, name="stage_change"),

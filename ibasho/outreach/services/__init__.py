@@ -25,6 +25,7 @@ from ibasho.outreach.services.contacts import (
     log_attempt,
     record_contact,
     sync_contact,
+    undo_attempt,
     withdraw_contact,
 )
 from ibasho.outreach.services.plans import (
@@ -54,5 +55,5 @@ __all__ = [
     "hand_over", "last_two_way_on", "log_attempt", "needs_second_approval", "person_history",
     "plan_for_new_case", "record_contact", "refresh_plan", "refresh_plans_for", "review_closure",
     "reopen_case", "request_closure", "set_plan", "start_quiet_period", "sync_contact",
-    "trust_summary", "trust_totals", "trust_windows", "withdraw_contact",
+    "trust_summary", "trust_totals", "trust_windows", "undo_attempt", "withdraw_contact",
 ]  # fmt: skip

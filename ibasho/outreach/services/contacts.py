@@ -3,11 +3,13 @@ write runs the same checks, keeps the previous version and ends in the plan refr
 apps whose records stand for a contact (an attendance) keep it in step through
 `sync_contact` and `withdraw_contact`; nothing outside this module saves or deletes one."""
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import Membership, Role
@@ -111,6 +113,26 @@ def log_attempt(item: Cadence, *, by: Any) -> Contact:
         outcome=outcome,
         duration_minutes=minutes,
     )
+
+
+# How long a worker may take back their own one-tap attempt; after that it is edited, with
+# its history kept.
+UNDO_MINUTES = 10
+
+
+def undo_attempt(contact: Contact, *, by: Any) -> WithdrawnContact:
+    """Take back a one-tap unanswered attempt tapped by mistake: only its own author, only
+    within `UNDO_MINUTES`; the plan is replayed as if it had never been logged."""
+    if contact.created_by_id != getattr(by, "pk", None) or contact.reached != (
+        Contact.Reached.NOBODY
+    ):
+        raise ValidationError(_("Only the worker who logged an unanswered attempt can undo it."))
+    if timezone.now() - contact.created_at > dt.timedelta(minutes=UNDO_MINUTES):
+        raise ValidationError(
+            _("More than %(minutes)d minutes have passed: edit the contact instead.")
+            % {"minutes": UNDO_MINUTES}
+        )
+    return withdraw_contact(contact, by=by, reason="outreach.attempt.undone")
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:

@@ -1,16 +1,18 @@
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from ibasho.outreach import services
-from ibasho.outreach.models import Contact, Handover, OutreachPlan
+from ibasho.outreach.models import Contact, Handover, OutreachPlan, WithdrawnContact
 from ibasho.people.models import Case, CaseAssignment, Person
 
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
-# 12 for the outreach queue, its count and coordinator lists (closures waiting for a decision
-# among them), 4 for the families panel, 1 to audit the read.
+# 13 for the outreach queue, its count and coordinator lists (closures and quiet periods waiting
+# for a decision among them), 4 for the families panel, 1 to audit the read.
 COORDINATOR_TODAY_QUERIES = 18
 
 
@@ -56,6 +58,57 @@ def test_a_logged_attempt_leaves_the_queue(client_for, worker_a, person_a):
     assert (contact.channel, contact.reached, contact.staff) == (C.LETTER, R.NOBODY, worker_a.user)
     assert "Attempt logged" in response.content.decode()
     assert client.get(TODAY_URL).context["due"] == []
+
+
+def test_a_mistaken_no_answer_is_undone_and_the_plan_is_as_before(client_for, worker_a, person_a):
+    client = client_for(worker_a)
+    [item] = client.get(TODAY_URL).context["due"]
+    plan = OutreachPlan.objects.get(case__person=person_a)
+    before = list(plan.cadences.values_list("channel", "next_due_on", "unanswered", "last_on"))
+    client.post(reverse("outreach:log_attempt", args=[item.code]), HTTP_HX_REQUEST="true")
+    contact = Contact.objects.get()
+    undo = reverse("outreach:undo_attempt", args=[item.code])
+    response = client.post(undo, {"contact": contact.code}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "No answer" in response.content.decode()
+    assert not Contact.objects.exists()
+    assert WithdrawnContact.objects.get().reason == "outreach.attempt.undone"
+    after = list(plan.cadences.values_list("channel", "next_due_on", "unanswered", "last_on"))
+    assert after == before
+    assert [row.code for row in client.get(TODAY_URL).context["due"]] == [item.code]
+
+
+@pytest.mark.parametrize("who", ["coordinator_a", "late", "worker_b"])
+def test_only_the_author_undoes_and_only_for_ten_minutes(
+    request, client_for, worker_a, person_a, who
+):
+    [item] = client_for(worker_a).get(TODAY_URL).context["due"]
+    client_for(worker_a).post(reverse("outreach:log_attempt", args=[item.code]))
+    contact = Contact.objects.get()
+    if who == "late":
+        Contact.objects.filter(pk=contact.pk).update(
+            created_at=timezone.now() - dt.timedelta(minutes=11)
+        )
+        member = worker_a
+    else:
+        member = request.getfixturevalue(who)
+    response = client_for(member).post(
+        reverse("outreach:undo_attempt", args=[item.code]), {"contact": contact.code}
+    )
+    assert response.status_code in (302, 404)
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_a_recorded_visit_is_not_undone_by_the_one_tap_undo(worker_a, person_a):
+    contact = services.record_contact(
+        person_a,
+        by=worker_a.user,
+        channel=C.DOOR_VISIT,
+        reached=R.PERSON,
+        outcome=Contact.Outcome.FACE_TO_FACE,
+        duration_minutes=60,
+    )
+    with pytest.raises(ValidationError):
+        services.undo_attempt(contact, by=worker_a.user)
 
 
 def test_outsider_sees_nothing_and_cannot_log(client_for, worker_b, worker_a, person_a):

@@ -4,6 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +23,7 @@ from ibasho.outreach import services
 from ibasho.outreach.models import (
     Cadence,
     Closure,
+    Contact,
     Handover,
     OutreachPlan,
     OutreachSettings,
@@ -199,9 +202,38 @@ def log_attempt(request: MemberRequest, code: str) -> HttpResponse:
     if not item.plan.case.is_open:
         raise Http404
     contact = services.log_attempt(item, by=request.user)
-    day = membership.organisation.today()
+    return _due_row_after(request, item, logged=contact)
+
+
+@member_required()
+@require_POST
+def undo_attempt(request: MemberRequest, code: str) -> HttpResponse:
+    """Take back the one-tap attempt just logged on this row (its author, within minutes)."""
+    membership = request.membership
+    item = get_object_or_404(
+        Cadence.objects.visible_to(membership).select_related("plan__case__person"), code=code
+    )
+    contact = (
+        Contact.objects.visible_to(membership)
+        .filter(person=item.plan.case.person, code=request.POST.get("contact") or None)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    try:
+        services.undo_attempt(contact, by=request.user)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("outreach:today")
+    messages.success(request, _("The attempt was taken back."))
+    return _due_row_after(request, item, logged=None)
+
+
+def _due_row_after(request: MemberRequest, item: Cadence, *, logged: Any) -> HttpResponse:
+    """The row as it stands after a one-tap change (htmx), or back to Today."""
+    day = request.membership.organisation.today()
     row = due_rows(Cadence.objects.filter(pk=item.pk).rows(), day)[0]
-    context = {"row": row, "today": day, "logged": contact, "labels": due_row_labels()}
+    context = {"row": row, "today": day, "logged": logged, "labels": due_row_labels()}
     if request.headers.get("HX-Request"):
         return render(request, "outreach/_due_row.html", context)
     return redirect("outreach:today")
