@@ -116,6 +116,14 @@ def world(
         by=by,
     )
     outreach.request_closure(second_case, reason=CloseReason.MOVED_AWAY, by=by)
+    outreach.book(
+        person_a,
+        worker=by,
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        channel=Contact.Channel.DOOR_VISIT,
+        note="玄関先で",
+        by=by,
+    )
     Consent.objects.create(organisation=org_a, person=person_a, purpose=Consent.Purpose.CONTACT)
     # Programmes: a family course (sessions, measurement points), an enrolment, attendance.
     course = Programme.objects.create(

@@ -7,9 +7,11 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self) -> None:
+        from ibasho.lib.agenda import register_agenda
         from ibasho.lib.panels import person_panels
         from ibasho.outreach.services import plan_for_new_case
         from ibasho.outreach.views import person
+        from ibasho.outreach.views.bookings import booked_items
         from ibasho.people.signals import case_opened
 
         person_panels.register(
@@ -18,4 +20,5 @@ class OutreachConfig(AppConfig):
             template="outreach/_person_panel.html",
             context=person.person_panel,
         )
+        register_agenda("outreach.bookings", booked_items)
         case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")

@@ -233,3 +233,17 @@ class HandoverForm(forms.Form):
             note = "\n\n".join(part for part in (shared, own) if part)
             chosen.append((case, data[f"to_{key}"] or data["all_to"], note))
         return chosen
+
+
+class BookingForm(forms.Form):
+    """A visit or a call planned for a date and time."""
+
+    day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    channel = forms.ChoiceField(label=_("channel"), choices=PLANNED_CHANNELS)
+    worker: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("who goes"), queryset=None)
+    note = limits.note_field(_("what for"))
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = staff  # type: ignore[attr-defined]

@@ -568,3 +568,48 @@ class Handover(TenantModel):
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
         ordering = ["-created_at", "-id"]
+
+
+class BookingQuerySet(TenantQuerySet):
+    def active(self) -> "BookingQuerySet":
+        return self.filter(cancelled_at__isnull=True)
+
+    def of_worker_between(self, user: Any, first: dt.date, last: dt.date, zone: Any):  # type: ignore[no-untyped-def]
+        """A worker's bookings from the start of `first` to the end of `last`, in `zone`."""
+        start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        return self.active().filter(worker=user, starts_at__gte=start, starts_at__lt=end)
+
+
+class Booking(TenantModel):
+    """A visit, call or meeting planned for a date and time: what Today shows at the top of
+    that day, in time order, beside the due list."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="bookings", verbose_name=_("person")
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who goes"),
+    )
+    starts_at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("channel"), max_length=30, choices=LOGGED_CHANNELS)
+    note = EncryptedTextField(_("what for"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = TenantManager.from_queryset(BookingQuerySet)()  # type: ignore[misc,assignment]
+    unscoped = BookingQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["organisation", "worker", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.get_channel_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ibasho.outreach.views import cases, configuration, contacts, today
+from ibasho.outreach.views import bookings, cases, configuration, contacts, today
 
 app_name = "outreach"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("people/<uuid:code>/contacts/", contacts.contact_list, name="contact_list"),
     path("people/<uuid:code>/contacts/new/", contacts.contact_create, name="contact_create"),
     path("people/<uuid:code>/stage/", cases.stage_change, name="stage_change"),
+    path("people/<uuid:code>/book/", bookings.booking_create, name="booking_create"),
+    path("bookings/<uuid:code>/cancel/", bookings.booking_cancel, name="booking_cancel"),
+    path("week/", bookings.week, name="week"),
     path("contacts/<uuid:code>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<uuid:code>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<uuid:code>/delete/", contacts.contact_delete, name="contact_delete"),

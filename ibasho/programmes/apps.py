@@ -7,9 +7,11 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
+        from ibasho.lib.agenda import register_agenda
         from ibasho.lib.panels import person_panels
-        from ibasho.programmes.panels import person_panel
+        from ibasho.programmes.panels import facilitated_sessions, person_panel
 
         person_panels.register(
             "programmes", order=70, template="programmes/_person_panel.html", context=person_panel
         )
+        register_agenda("programmes.sessions", facilitated_sessions)

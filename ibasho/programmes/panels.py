@@ -1,8 +1,13 @@
+import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ibasho.accounts.http import MemberRequest
+from ibasho.lib.agenda import AgendaItem
+from ibasho.lib.urls import link_by_code
 from ibasho.people.models import Person
-from ibasho.programmes.models import Enrolment
+from ibasho.programmes.models import Enrolment, Session
 
 
 def person_panel(request: MemberRequest, person: Person) -> dict[str, Any]:
@@ -14,3 +19,23 @@ def person_panel(request: MemberRequest, person: Person) -> dict[str, Any]:
         .select_related("programme", "family_member")
     )
     return {"person": person, "enrolments": enrolments}
+
+
+def facilitated_sessions(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
+    """The sessions the member facilitates, as items of their agenda."""
+    sessions = (
+        Session.objects.visible_to(membership)
+        .filter(date__range=(first, last), cancelled=False, facilitators=membership.user)
+        .select_related("programme")
+    )
+    session_url = link_by_code("programmes:session_detail")
+    return [
+        AgendaItem(
+            day=session.date,
+            time=session.starts_at,
+            kind=_("Session"),
+            title=str(session.programme),
+            url=session_url(session.code),
+        )
+        for session in sessions
+    ]

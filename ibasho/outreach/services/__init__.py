@@ -2,6 +2,7 @@
 `plans` (cadences, quiet periods and the due-date refresh), `cases` (stages, closure, handover)
 and `reads` (history and trust figures). Callers may import the topic module or these names."""
 
+from ibasho.outreach.services.bookings import book, cancel_booking
 from ibasho.outreach.services.cases import (
     ClosureReview,
     HandoverItem,
@@ -49,7 +50,8 @@ from ibasho.outreach.services.reads import (
 
 __all__ = [
     "CONTACT_FIELDS", "QUICK_ATTEMPT", "ClosureReview", "History", "HandoverItem",
-    "acknowledge_handover", "can_decide", "change_stage", "current_quiet", "current_stage",
+    "acknowledge_handover", "book", "can_decide", "cancel_booking", "change_stage",
+    "current_quiet", "current_stage",
     "decide_closure", "decide_quiet_period", "delete_contact", "edit_contact",
     "end_quiet_period", "ensure_plan",
     "hand_over", "last_two_way_on", "log_attempt", "needs_second_approval", "person_history",

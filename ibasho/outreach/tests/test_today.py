@@ -12,8 +12,9 @@ from ibasho.people.models import Case, CaseAssignment, Person
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
 # 13 for the outreach queue, its count and coordinator lists (closures and quiet periods waiting
-# for a decision among them), 4 for the families panel, 1 to audit the read.
-COORDINATOR_TODAY_QUERIES = 18
+# for a decision among them), 2 for the day's agenda, 4 for the families panel, 1 to audit the
+# read.
+COORDINATOR_TODAY_QUERIES = 20
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:
@@ -94,7 +95,7 @@ def test_only_the_author_undoes_and_only_for_ten_minutes(
     response = client_for(member).post(
         reverse("outreach:undo_attempt", args=[item.code]), {"contact": contact.code}
     )
-    assert response.status_code in (302, 404)
+    assert response.status_code in (302, 404)  # back to Today with the refusal, or not found
     assert Contact.objects.filter(pk=contact.pk).exists()
 
 
@@ -210,9 +211,9 @@ def test_today_query_count_does_not_grow_with_the_queue(
     client = client_for(worker_a)
     make_person(org_a, worker_a, "一人目", opened_days_ago=3)
     client.get(TODAY_URL)
-    # 8 for the queue and its count, 4 for the families panel (households, events, plans), 1 to
-    # audit the read.
-    with django_assert_num_queries(11) as small:
+    # 8 for the queue and its count, 2 for the day's agenda (bookings, sessions), 4 for the
+    # families panel (households, events, plans), 1 to audit the read.
+    with django_assert_num_queries(13) as small:
         client.get(TODAY_URL)
     for n in range(6):
         make_person(org_a, worker_a, f"追加{n}", opened_days_ago=n)

@@ -1,7 +1,7 @@
 """Today: the worker's due list with one-tap logging, and the coordinator's overview."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import User
 from ibasho.audit.services import audit_list
+from ibasho.lib.agenda import agenda
 from ibasho.lib.panels import today_panels
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
@@ -109,6 +110,7 @@ def due_row_labels() -> dict[str, str]:
         "log": _("Log"),
         "no_answer": _("No answer"),
         "record": _("Record contact"),
+        "also": _("also due"),
     }
 
 
@@ -126,16 +128,28 @@ class DueRow:
     person_url: str
     log_url: str
     record_url: str
+    # The person's other channels due too, folded into this row: "電話 · 3日超過".
+    also: tuple[str, ...] = ()
 
 
 def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
+    """One row per person, on their most urgent channel (the queue's order); the other
+    channels due for the same person are folded into it."""
     person_url = link_by_code("people:person_detail")
     log_url = link_by_code("outreach:log_attempt")
     record_url = link_by_code("outreach:contact_create")
     channels = {value: str(label) for value, label in LOGGED_CHANNELS}
-    rows = []
+    rows: list[DueRow] = []
+    folded: dict[Any, list[str]] = {}
     for item in items:
         person, tries, late = item.person, item.unanswered, item.days_overdue(day)
+        if person.code in folded:
+            late_text = ngettext("%(n)s day overdue", "%(n)s days overdue", late) % {"n": late}
+            folded[person.code].append(
+                f"{channels.get(item.channel, item.channel)}" + (f" · {late_text}" if late else "")
+            )
+            continue
+        folded[person.code] = []
         rows.append(
             DueRow(
                 code=str(item.code),
@@ -157,7 +171,7 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
                 record_url=f"{record_url(person.code)}?channel={item.channel}",
             )
         )
-    return rows
+    return [replace(row, also=tuple(folded[row.person.code])) for row in rows]
 
 
 @member_required()
@@ -168,14 +182,16 @@ def today(request: MemberRequest) -> HttpResponse:
     limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
     due = due_rows(queue[:limit].rows(), day)
     # Counted every time, so the page costs the same queries for a short queue and a long one.
-    total = queue.count()
+    total = queue.order_by().values("plan__case__person_id").distinct().count()
     handovers = list(
         Handover.objects.visible_to(membership)
         .filter(to_worker=request.user, seen_at__isnull=True)
         .select_related("case__person", "from_worker")
     )
+    day_plan = agenda(membership, day, day)
     context = {
         "today": day,
+        "day_plan": day_plan,
         "due": due,
         "due_total": total,
         "labels": due_row_labels(),
@@ -183,6 +199,7 @@ def today(request: MemberRequest) -> HttpResponse:
         "panels": today_panels.render_list(request),
     }
     shown = {row.person.code for row in due} | {h.case.person.code for h in handovers}
+    shown |= {item.person_code for item in day_plan if item.person_code}
     if membership.is_supervisor:
         overview = context["overview"] = coordinator_overview(membership, day)
         shown |= {plan.case.person.code for plan, _ in overview["at_risk"]}
@@ -218,9 +235,9 @@ def undo_attempt(request: MemberRequest, code: str) -> HttpResponse:
         .filter(person=item.plan.case.person, code=request.POST.get("contact") or None)
         .first()
     )
-    if contact is None:
-        raise Http404
     try:
+        if contact is None:
+            raise ValidationError(_("There is nothing to undo."))
         services.undo_attempt(contact, by=request.user)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))

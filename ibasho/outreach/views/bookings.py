@@ -1,0 +1,134 @@
+"""Booking visits and calls for a date and time, and the week ahead."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ibasho.accounts.decorators import member_required
+from ibasho.accounts.http import MemberRequest
+from ibasho.audit.services import audit_list, audit_read
+from ibasho.lib.agenda import AgendaItem, agenda
+from ibasho.lib.urls import link_by_code
+from ibasho.lib.web import saved
+from ibasho.outreach import services
+from ibasho.outreach.forms import BookingForm, staff_of
+from ibasho.outreach.models import Booking, Cadence, Contact
+from ibasho.people.models import Case, Person
+
+WEEK_DAYS = 7
+
+
+@member_required()
+def booking_create(request: MemberRequest, code: str) -> HttpResponse:
+    membership = request.membership
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    audit_read(request, "outreach.booking_form.viewed", person, person=person)
+    tomorrow = membership.organisation.today() + dt.timedelta(days=1)
+    form = BookingForm(
+        request.POST or None,
+        staff=staff_of(membership.organisation),
+        initial={"day": tomorrow, "worker": request.user, "channel": "door_visit"},
+    )
+
+    def save(**data: Any) -> Booking:
+        starts_at = dt.datetime.combine(data["day"], data["time"], membership.organisation.zone)
+        return services.book(
+            person,
+            worker=data["worker"],
+            starts_at=starts_at,
+            channel=data["channel"],
+            note=data["note"],
+            by=request.user,
+        )
+
+    if saved(request, form, save):
+        messages.success(request, _("Booked."))
+        return redirect("people:person_detail", code=person.code)
+    return render(request, "outreach/booking_form.html", {"form": form, "person": person})
+
+
+@member_required()
+@require_POST
+def booking_cancel(request: MemberRequest, code: str) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.visible_to(request.membership).select_related("person"), code=code
+    )
+    try:
+        services.cancel_booking(booking, by=request.user)
+        messages.success(request, _("The booking was cancelled."))
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    return redirect("outreach:week" if request.POST.get("next") == "week" else "outreach:today")
+
+
+def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
+    """The member's bookings as agenda items; one is done once a contact with the person is
+    logged on its day."""
+    zone = membership.organisation.zone
+    bookings = list(
+        Booking.objects.visible_to(membership)
+        .of_worker_between(membership.user, first, last, zone)
+        .select_related("person")
+    )
+    if not bookings:
+        return []
+    start = dt.datetime.combine(first, dt.time(), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
+    logged = {
+        (person_id, moment.astimezone(zone).date())
+        for person_id, moment in Contact.objects.visible_to(membership)
+        .filter(person__in={b.person_id for b in bookings}, occurred_at__range=(start, end))
+        .values_list("person_id", "occurred_at")
+    }
+    person_url = link_by_code("people:person_detail")
+    cancel_url = link_by_code("outreach:booking_cancel")
+    items = []
+    for booking in bookings:
+        local = booking.starts_at.astimezone(zone)
+        items.append(
+            AgendaItem(
+                day=local.date(),
+                time=local.time(),
+                kind=booking.get_channel_display(),
+                title=booking.person.full_name,
+                url=person_url(booking.person.code),
+                person_code=booking.person.code,
+                done=(booking.person_id, local.date()) in logged,
+                cancel_url=cancel_url(booking.code),
+            )
+        )
+    return items
+
+
+@member_required()
+def week(request: MemberRequest) -> HttpResponse:
+    """The week ahead: what is booked each day, and how much outreach falls due."""
+    membership = request.membership
+    first = membership.organisation.today()
+    last = first + dt.timedelta(days=WEEK_DAYS - 1)
+    items = agenda(membership, first, last)
+    due = dict(
+        Cadence.objects.visible_to(membership)
+        .filter(next_due_on__range=(first, last), plan__case__status=Case.Status.OPEN)
+        .filter(plan__case__assignments__worker=request.user)
+        .values_list("next_due_on")
+        .annotate(n=Count("id"))
+    )
+    overdue = (
+        Cadence.objects.visible_to(membership).queue(request.user, first - dt.timedelta(days=1))
+    ).count()
+    days = []
+    for offset in range(WEEK_DAYS):
+        day = first + dt.timedelta(days=offset)
+        days.append(
+            {"day": day, "items": [i for i in items if i.day == day], "due": due.get(day, 0)}
+        )
+    audit_list(request, "outreach.week.viewed", len({i.person_code for i in items} - {None}))
+    return render(request, "outreach/week.html", {"days": days, "overdue": overdue})
