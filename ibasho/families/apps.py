@@ -7,8 +7,9 @@ class FamiliesConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self) -> None:
-        from ibasho.families import panels
+        from ibasho.families import panels, timeline
         from ibasho.lib.panels import household_panels, person_panels, today_panels
+        from ibasho.lib.timeline import register_timeline
 
         # Safety first: an open safety event sits above everything else on the person's page.
         person_panels.register(
@@ -29,3 +30,4 @@ class FamiliesConfig(AppConfig):
         today_panels.register(
             "families", order=10, template="families/_today_panel.html", context=panels.today_panel
         )
+        register_timeline("families", timeline.entries, timeline.KINDS)

@@ -16,7 +16,10 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from ibasho.lib.panels import person_panels
+        from ibasho.lib.timeline import register_timeline
+        from ibasho.outcomes import timeline
 
         person_panels.register(
             "outcomes", order=50, template="outcomes/_person_panel.html", context=person_panel
         )
+        register_timeline("outcomes", timeline.entries, timeline.KINDS)

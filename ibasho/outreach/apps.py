@@ -9,6 +9,8 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from ibasho.lib.agenda import register_agenda
         from ibasho.lib.panels import person_panels
+        from ibasho.lib.timeline import register_timeline
+        from ibasho.outreach import timeline
         from ibasho.outreach.services import plan_for_new_case
         from ibasho.outreach.views import person
         from ibasho.outreach.views.bookings import booked_items
@@ -22,3 +24,4 @@ class OutreachConfig(AppConfig):
         )
         register_agenda("outreach.bookings", booked_items)
         case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")
+        register_timeline("outreach", timeline.entries, timeline.KINDS)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:code>/", views.person_detail, name="person_detail"),
     path("<uuid:code>/edit/", views.person_edit, name="person_edit"),
     path("<uuid:code>/audit/", views.person_audit, name="person_audit"),
+    path("<uuid:code>/timeline/", views.person_timeline, name="person_timeline"),
     path("<uuid:code>/household/new/", views.household_create, name="household_create"),
     path("<uuid:code>/consents/new/", views.consent_create, name="consent_create"),
     path("households/<uuid:code>/", views.household_detail, name="household_detail"),

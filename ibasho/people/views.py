@@ -14,6 +14,7 @@ from ibasho.accounts.models import Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.panels import household_panels, person_panels
+from ibasho.lib.timeline import timeline, timeline_kinds
 from ibasho.lib.web import saved
 from ibasho.people import services
 from ibasho.people.forms import (
@@ -120,6 +121,25 @@ def person_edit(request: MemberRequest, code: str) -> HttpResponse:
     if saved(request, form, save):
         return redirect("people:person_detail", code=person.code)
     return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+# Entries per page of the timeline: a year of weekly contacts.
+TIMELINE_PAGE = 50
+
+
+@member_required()
+def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
+    """The person's story, newest first: every app's records merged, filterable by kind."""
+    membership = request.membership
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    kinds = timeline_kinds()
+    chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
+    entries = [(e, kinds[e.kind]) for e in timeline(membership, person, chosen or None)]
+    page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    audit_read(request, "people.person_timeline.viewed", person, person=person)
+    query = "&".join(f"kind={kind}" for kind in sorted(chosen))
+    context = {"person": person, "page": page, "kinds": kinds, "chosen": chosen, "query": query}
+    return render(request, "people/person_timeline.html", context)
 
 
 @member_required(Role.ADMIN)

@@ -1,0 +1,34 @@
+"""Programmes' part of a person's timeline: the sessions they (or a family member for them)
+attended or missed."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from ibasho.lib.timeline import TimelineEntry
+from ibasho.lib.urls import link_by_code
+from ibasho.programmes.models import Attendance
+
+KINDS = {"programme": gettext_lazy("Programmes")}
+
+
+def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
+    session_url = link_by_code("programmes:session_detail")
+    rows = (
+        Attendance.objects.visible_to(membership)
+        .filter(enrolment__person=person)
+        .select_related("session__programme", "enrolment__family_member")
+    )
+    for row in rows:
+        session = row.session
+        who = row.enrolment.family_member
+        title = f"{session.programme} · {row.get_status_display()}"
+        yield TimelineEntry(
+            on=session.date,
+            at=session.starts_at,
+            kind="programme",
+            title=f"{title} · {who.name}" if who else title,
+            text=row.note,
+            url=session_url(session.code),
+        )
