@@ -153,6 +153,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# One date and time format per language (ibasho/formats): 2026年12月2日 7:18 / 2 Dec 2026 07:18.
+FORMAT_MODULE_PATH = ["ibasho.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 

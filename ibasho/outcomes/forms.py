@@ -59,16 +59,18 @@ class AdministrationForm(forms.Form):
             )
         for item in definition.items:
             self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
-                label=f"{item.number}. {item.label_in(lang)}",
+                # "*" refers to the one note under the instructions: said once per instrument.
+                label=f"{item.number}. {item.label_in(lang)}"
+                + ("" if item.wording_checked else " *"),
                 choices=[(o.value, f"{o.value} {o.label_in(lang)}") for o in item.options],
                 coerce=int,
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
-                help_text=_("Wording not verified against the published form")
-                if not item.wording_checked
-                else "",
             )
+
+    def has_unverified_wording(self) -> bool:
+        return not all(item.wording_checked for item in self.definition.items)
 
     def item_fields(self) -> list[forms.BoundField]:
         return [self[f"item_{item.number}"] for item in self.definition.items]

@@ -4,6 +4,7 @@ moves and quiet periods."""
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,7 +62,7 @@ def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
             at=None,
             kind="quiet",
             title=_("Quiet period until %(until)s (%(who)s)")
-            % {"until": period.effective_until.isoformat(), "who": period.get_asked_by_display()},
+            % {"until": date_format(period.effective_until), "who": period.get_asked_by_display()},
             text=period.note,
             by=str(period.recorded_by or ""),
         )
