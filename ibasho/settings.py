@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ibasho.programmes",
     "ibasho.families",
     "ibasho.outcomes",
+    "ibasho.lifecycle",
     "ibasho.reports",
     "ibasho.ops",
 ]
@@ -193,3 +194,5 @@ PAGE_SIZE = 50
 
 # Contacts, questionnaires and other records dated before 1 January of this year are refused.
 EARLIEST_RECORD_YEAR = int(os.environ.get("IBASHO_EARLIEST_RECORD_YEAR", "1980"))
+# Days from a breach's discovery to the PPC preliminary report (速報, "promptly": 3–5 days).
+IBASHO_BREACH_PRELIMINARY_DAYS = int(os.environ.get("IBASHO_BREACH_PRELIMINARY_DAYS", "3"))
