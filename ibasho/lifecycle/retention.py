@@ -205,7 +205,7 @@ def blank_value(field: models.Field) -> Any:  # type: ignore[type-arg]
     if field.null:
         return None
     if isinstance(field, models.JSONField):
-        return field.get_default()
+        return field.get_default() if field.has_default() else []
     if isinstance(field, models.BooleanField):
         return False
     return ""
