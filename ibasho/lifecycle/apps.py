@@ -7,8 +7,12 @@ class LifecycleConfig(AppConfig):
     verbose_name = _("Data lifecycle")
 
     def ready(self) -> None:
+        from ibasho.lib import suspensions
         from ibasho.lib.panels import person_panels, today_panels
         from ibasho.lifecycle import panels
+        from ibasho.lifecycle.retention import suspensions_in_force
+
+        suspensions.register(suspensions_in_force)
 
         today_panels.register(
             "lifecycle", order=5, template="lifecycle/_today_panel.html", context=panels.today_panel

@@ -343,6 +343,13 @@ def lift_hold(hold: LegalHold, *, reason: str, by: Any) -> LegalHold:
 # -- a person's requests ------------------------------------------------------------------
 
 
+def suspensions_in_force() -> models.QuerySet[Any]:
+    """The people suspended now, as a subquery (registered with ibasho.lib.suspensions)."""
+    return PersonRequest.unscoped.filter(
+        kind=PersonRequest.Kind.SUSPENSION, status=PersonRequest.Status.OPEN
+    ).values("person_id")
+
+
 def suspended_people(organisation_id: int) -> set[int]:
     return set(
         PersonRequest.unscoped.filter(
