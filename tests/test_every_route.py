@@ -45,9 +45,9 @@ from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
+from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
 from ibasho.lifecycle import breach, retention
 from ibasho.lifecycle.models import AffectedPerson
-from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach

@@ -176,9 +176,7 @@ def close_incident(incident: Incident, *, note: str, by: Any) -> Incident:
     with transaction.atomic():
         incident.closed_at, incident.closing_note = timezone.now(), note
         incident.save(update_fields=["closed_at", "closing_note", "updated_at"])
-        record_audit(
-            "lifecycle.incident.closed", by=by, target=incident, fields=["closing_note"]
-        )
+        record_audit("lifecycle.incident.closed", by=by, target=incident, fields=["closing_note"])
     return incident
 
 

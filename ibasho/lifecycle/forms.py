@@ -49,9 +49,7 @@ class SettingsForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"), max_length=200, validators=[limits.one_line]
-    )
+    reason = forms.CharField(label=_("reason"), max_length=200, validators=[limits.one_line])
 
 
 class HoldForm(ReasonForm):
@@ -106,7 +104,10 @@ class ScopeForm(forms.Form):
 class ReportedForm(forms.Form):
     which = forms.ChoiceField(
         label=_("report"),
-        choices=[("preliminary", _("Preliminary report (速報)")), ("final", _("Final report (確報)"))],
+        choices=[
+            ("preliminary", _("Preliminary report (速報)")),
+            ("final", _("Final report (確報)")),
+        ],
     )
     on = forms.DateField(label=_("sent on"), widget=DateInput, validators=[limits.record_day])
 

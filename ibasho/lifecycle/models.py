@@ -43,6 +43,9 @@ class RetentionSettings(models.Model):
         verbose_name = _("retention settings")
         verbose_name_plural = _("retention settings")
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.years} / {self.audit_years}"
+
     def years_for(self, record_type: str) -> int:
         return int(self.years.get(record_type, DEFAULT_YEARS))
 
@@ -148,9 +151,7 @@ class ShreddingBatch(TenantModel):
     def summary(self) -> dict[str, Any]:
         """How many people, and how many per record type (never who)."""
         items = self.items.all()
-        per_type = dict(
-            items.values_list("record_type").annotate(n=models.Count("id")).order_by()
-        )
+        per_type = dict(items.values_list("record_type").annotate(n=models.Count("id")).order_by())
         labels = dict(RecordType.choices)
         return {
             "people": items.values("person_id").distinct().count(),
@@ -192,7 +193,9 @@ class Incident(TenantModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    preliminary_reported_on = models.DateField(_("preliminary report sent on"), null=True, blank=True)
+    preliminary_reported_on = models.DateField(
+        _("preliminary report sent on"), null=True, blank=True
+    )
     final_reported_on = models.DateField(_("final report sent on"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = EncryptedTextField(_("how it was resolved"), blank=True)

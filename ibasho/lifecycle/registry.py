@@ -63,7 +63,9 @@ RULES: dict[str, Rule] = {
         household=True,
     ),
     "families.HouseholdCircumstances": Rule(
-        T.FAMILY, "household", ("income_stopping", "no_outside_contact", "violence"),
+        T.FAMILY,
+        "household",
+        ("income_stopping", "no_outside_contact", "violence"),
         household=True,
     ),  # fmt: skip
     "outreach.Contact": Rule(T.CONTACTS, "person", ("note", "next_step")),

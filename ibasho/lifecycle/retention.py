@@ -64,11 +64,10 @@ def save_settings(
             problems.setdefault("__all__", []).append(_("Unknown record type."))
         elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_YEARS:
             problems[record_type] = [message]
-    if isinstance(audit_years, bool) or not isinstance(audit_years, int):
+    valid_audit = isinstance(audit_years, int) and not isinstance(audit_years, bool)
+    if not valid_audit or not 1 <= audit_years <= MAX_YEARS:
         problems["audit_years"] = [message]
-    elif not 1 <= audit_years <= MAX_YEARS:
-        problems["audit_years"] = [message]
-    elif audit_years < max(years.values(), default=1):
+    elif not problems and audit_years < max(years.values(), default=1):
         # The trail must be able to answer for the data as long as the data exists.
         problems["audit_years"] = [_("Keep the audit trail at least as long as the records.")]
     if problems:
@@ -219,7 +218,8 @@ def _shred_rule(
     )
     if rule.delete:
         return int(rows.delete()[0])
-    values = {name: blank_value(model._meta.get_field(name)) for name in rule.blank}
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    values = {name: blank_value(fields[name]) for name in rule.blank}
     return int(rows.update(**values, **(_touched(model))))
 
 
@@ -238,9 +238,7 @@ def _households_to_shred(organisation_id: int, people: set[int]) -> set[int]:
         ).values_list("person_id", "record_type")
         if kind == RecordType.FAMILY
     } | people
-    households = Person.unscoped.filter(pk__in=people, household__isnull=False).values(
-        "household"
-    )
+    households = Person.unscoped.filter(pk__in=people, household__isnull=False).values("household")
     members: dict[int, set[int]] = defaultdict(set)
     for person, household in Person.unscoped.filter(household__in=households).values_list(
         "pk", "household"
@@ -402,9 +400,7 @@ def _erasure_batch(person: Person, request: PersonRequest) -> ShreddingBatch:
     due = {kind: {person.pk} for kind in RecordType.values if (person.pk, kind) not in done}
     if not due:
         raise ValidationError(_("This person's records are already erased."), code="erased")
-    batch = _new_batch(
-        person.organisation, ShreddingBatch.Reason.REQUEST, due, request.received_on
-    )
+    batch = _new_batch(person.organisation, ShreddingBatch.Reason.REQUEST, due, request.received_on)
     record_audit("lifecycle.batch.prepared", by=request.recorded_by, target=batch, count=1,
                  fields=sorted(due))  # fmt: skip
     return batch
@@ -441,9 +437,7 @@ def prune_audit(organisation: Organisation, now: dt.datetime | None = None) -> i
             organisation=organisation, at__lt=cutoff
         ).delete()
         if count:
-            record_audit(
-                "lifecycle.audit.pruned", by=None, organisation=organisation, count=count
-            )
+            record_audit("lifecycle.audit.pruned", by=None, organisation=organisation, count=count)
     return int(count)
 
 

@@ -42,22 +42,19 @@ def _mine(request: MemberRequest, model: Any, code: str) -> Any:
 @admin_only
 def index(request: MemberRequest) -> HttpResponse:
     organisation_id = request.membership.organisation_id
-    holds = LegalHold.objects.filter(lifted_at__isnull=True).select_related("person", "case")
-    requests = PersonRequest.objects.filter(status=PersonRequest.Status.OPEN).select_related(
-        "person"
+    holds = list(LegalHold.objects.filter(lifted_at__isnull=True).select_related("person", "case"))
+    requests = list(
+        PersonRequest.objects.filter(status=PersonRequest.Status.OPEN).select_related("person")
     )
     context = {
         "settings": RetentionSettings.for_organisation(organisation_id),
         "batches": ShreddingBatch.objects.exclude(status=ShreddingBatch.Status.CANCELLED)[:20],
-        "holds": list(holds),
-        "requests": list(requests),
+        "holds": holds,
+        "requests": requests,
         "incidents": Incident.objects.all()[:50],
     }
-    audit_list(
-        request,
-        "lifecycle.overview.viewed",
-        len({h.person_id for h in context["holds"]} | {r.person_id for r in context["requests"]}),
-    )
+    shown = {h.person_id for h in holds} | {r.person_id for r in requests}
+    audit_list(request, "lifecycle.overview.viewed", len(shown))
     return render(request, "lifecycle/index.html", context)
 
 
@@ -72,9 +69,7 @@ def settings_edit(request: MemberRequest) -> HttpResponse:
 
     if saved(request, form, save):
         return redirect("lifecycle:index")
-    return render(
-        request, "form_page.html", {"form": form, "title": _("Retention periods")}
-    )
+    return render(request, "form_page.html", {"form": form, "title": _("Retention periods")})
 
 
 @admin_only
@@ -208,7 +203,9 @@ def incident_reported(request: MemberRequest, code: str) -> HttpResponse:
 def incident_close(request: MemberRequest, code: str) -> HttpResponse:
     incident = _mine(request, Incident, code)
     form = forms.CloseForm(request.POST)
-    if saved(request, form, lambda note: breach.close_incident(incident, note=note, by=request.user)):
+    if saved(
+        request, form, lambda note: breach.close_incident(incident, note=note, by=request.user)
+    ):
         return redirect("lifecycle:incident_detail", code=incident.code)
     return _incident_page(request, incident, close=form)
 

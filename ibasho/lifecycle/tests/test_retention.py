@@ -27,9 +27,7 @@ def test_a_person_whose_case_closed_longer_ago_than_retention_is_due(org_a, clos
 
 
 def test_an_organisation_may_keep_one_record_type_longer(org_a, admin_a, closed_long_ago):
-    retention.save_settings(
-        org_a, years={RecordType.OUTCOMES: 10}, audit_years=10, by=admin_a.user
-    )
+    retention.save_settings(org_a, years={RecordType.OUTCOMES: 10}, audit_years=10, by=admin_a.user)
     due = retention.due_for_shredding(org_a, org_a.today())
     assert RecordType.OUTCOMES not in due and RecordType.CONTACTS in due
 

@@ -69,9 +69,12 @@ def test_everyone_but_the_organisations_admin_gets_404(request, client_for, who,
         reverse("lifecycle:incident_create"),
     ):
         assert client.get(url).status_code == 404
-    assert client.post(
-        reverse("lifecycle:batch_detail", args=[batch.code]), {"action": "confirm"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("lifecycle:batch_detail", args=[batch.code]), {"action": "confirm"}
+        ).status_code
+        == 404
+    )
     batch.refresh_from_db()
     assert batch.status == ShreddingBatch.Status.PREVIEW
 
@@ -82,9 +85,12 @@ def test_another_organisations_admin_gets_404(client_for, org_b, batch, incident
     client = client_for(make_member(org_b, "admin_b", "admin"))
     assert client.get(reverse("lifecycle:batch_detail", args=[batch.code])).status_code == 404
     assert client.get(reverse("lifecycle:incident_detail", args=[incident.code])).status_code == 404
-    assert client.post(
-        reverse("lifecycle:batch_detail", args=[batch.code]), {"action": "confirm"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("lifecycle:batch_detail", args=[batch.code]), {"action": "confirm"}
+        ).status_code
+        == 404
+    )
 
 
 def test_settings_page_saves_periods_and_refuses_nonsense(client_for, admin_a, org_a):
