@@ -193,21 +193,17 @@ def open_deadlines(organisation_id: int, today: dt.date) -> list[tuple[Incident,
     return sorted(found, key=lambda row: row[2])
 
 
+def _pdf(incident: Incident, template: str) -> bytes:
+    affected = list(incident.affected.select_related("person"))
+    context = {"incident": incident, "affected": affected, "made_on": incident.organisation.today()}
+    return html_to_pdf(render_to_string(template, context))
+
+
 def report_pdf(incident: Incident) -> bytes:
     """A draft of the report to the PPC (速報/確報), in the order of its form's items."""
-    affected = list(incident.affected.select_related("person"))
-    html = render_to_string(
-        "lifecycle/pdf_report.html",
-        {"incident": incident, "affected": affected, "made_on": incident.organisation.today()},
-    )
-    return html_to_pdf(html)
+    return _pdf(incident, "lifecycle/pdf_report.html")
 
 
 def letters_pdf(incident: Incident) -> bytes:
     """One notification letter (本人への通知) per affected person, one page each."""
-    affected = list(incident.affected.select_related("person"))
-    html = render_to_string(
-        "lifecycle/pdf_letters.html",
-        {"incident": incident, "affected": affected, "made_on": incident.organisation.today()},
-    )
-    return html_to_pdf(html)
+    return _pdf(incident, "lifecycle/pdf_letters.html")

@@ -187,3 +187,21 @@ def test_the_overview_in_japanese(client_for, admin_a, batch, incident):
     page = client.get(reverse("lifecycle:index"))
     assert page.status_code == 200
     assert "保存期間" in page.content.decode()
+
+
+def test_lifting_a_hold_and_a_suspension_from_the_overview(client_for, admin_a, person_a, org_a):
+    hold = retention.place_hold(person_a, reason="照会対応", by=admin_a.user)
+    request = retention.record_request(person_a, kind="suspension", received_on=org_a.today(),
+                                       details="", by=admin_a.user)  # fmt: skip
+    client = client_for(admin_a)
+    overview = client.get(reverse("lifecycle:index")).content.decode()
+    assert "山田" in overview
+    lift = reverse("lifecycle:hold_lift", args=[hold.code])
+    assert client.post(lift, {"reason": ""}).status_code == 200  # a reason is needed
+    assert client.post(lift, {"reason": "終結"}).status_code == 302
+    assert client.post(reverse("lifecycle:request_lift", args=[request.code])).status_code == 302
+    hold.refresh_from_db()
+    request.refresh_from_db()
+    assert hold.lifted_at is not None and request.status == PersonRequest.Status.LIFTED
+    entry = AuditEntry.objects.get(action="lifecycle.overview.viewed")
+    assert entry.count == 1 and entry.person_code is None
