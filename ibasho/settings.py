@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ibasho.programmes",
     "ibasho.families",
     "ibasho.outcomes",
+    "ibasho.lifecycle",
     "ibasho.reports",
     "ibasho.ops",
 ]
@@ -153,8 +154,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
-# One date and time format per language (ibasho/formats): 2026年12月2日 7:18 / 2 Dec 2026 07:18.
-FORMAT_MODULE_PATH = ["ibasho.formats"]
+# One date and time format per language (ibasho/lib/formats): 2026年12月2日 7:18 / 2 Dec 2026 07:18.
+FORMAT_MODULE_PATH = ["ibasho.lib.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 
@@ -198,3 +199,5 @@ PAGE_SIZE = 50
 
 # Contacts, questionnaires and other records dated before 1 January of this year are refused.
 EARLIEST_RECORD_YEAR = int(os.environ.get("IBASHO_EARLIEST_RECORD_YEAR", "1980"))
+# Days from a breach's discovery to the PPC preliminary report (速報, "promptly": 3–5 days).
+IBASHO_BREACH_PRELIMINARY_DAYS = int(os.environ.get("IBASHO_BREACH_PRELIMINARY_DAYS", "3"))

@@ -46,6 +46,8 @@ from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
+from ibasho.lifecycle import breach, retention
+from ibasho.lifecycle.models import AffectedPerson
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
@@ -171,6 +173,24 @@ def world(
             organisation=org_a, kind="contacts", date_from=today, date_to=today, requested_by=by
         )
     )
+    # Lifecycle: a closed case past retention (a batch), a hold, a suspension, an incident.
+    third = Person.objects.create(
+        organisation=org_a, family_name="古田", given_name="昔", family_name_kana="ふるた"
+    )
+    Case.objects.create(
+        organisation=org_a, person=third, status=Case.Status.CLOSED,
+        opened_on=today - dt.timedelta(days=4000), closed_on=today - dt.timedelta(days=3000),
+    )  # fmt: skip
+    retention.prepare_retention_batch(org_a)
+    retention.place_hold(second, reason="照会に対応中", by=admin_a.user)
+    retention.record_request(
+        second, kind="suspension", received_on=today, details="", by=admin_a.user
+    )
+    incident = breach.record_incident(
+        org_a, kind="lost_device", summary="USBメモリ紛失", discovered_by="職員",
+        discovered_at=timezone.now(), by=admin_a.user,
+    )  # fmt: skip
+    AffectedPerson.objects.create(organisation=org_a, incident=incident, person=person_a)
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)
@@ -346,6 +366,8 @@ def shown(response: Any) -> str:
     """What a response shows, as text (JSON decoded, so that Japanese is not escaped)."""
     if response.get("Content-Type", "").startswith("application/json"):
         return json.dumps(response.json(), ensure_ascii=False)
+    if response.get("Content-Type", "") == "application/pdf":
+        return response.content.decode("latin-1")  # a file: compared, never read as text
     return response.content.decode() if hasattr(response, "content") else ""
 
 

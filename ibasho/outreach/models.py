@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
 
@@ -249,11 +250,12 @@ class OutreachPlanQuerySet(TenantQuerySet):
         Someone never reached but knocked on steadily is being persisted with, not dropped."""
         no_contact = today - dt.timedelta(days=settings.no_attempt_days)
         no_two_way = today - dt.timedelta(days=settings.no_two_way_days)
-        return self.open().filter(
+        at_risk = self.open().filter(
             Q(last_contact_on__lt=no_contact)
             | Q(last_contact_on__isnull=True, case__opened_on__lt=no_contact)
             | Q(last_two_way_on__lt=no_two_way)
         )
+        return without_suspended(at_risk, "case__person")  # type: ignore[return-value]
 
 
 class OutreachPlan(TenantModel, Backoff):
@@ -341,7 +343,8 @@ class CadenceQuerySet(TenantQuerySet):
 
     def queue(self, user: Any, day: dt.date) -> "CadenceQuerySet":
         """A worker's outreach due on `day`, overdue first (evaluate with `rows()`)."""
-        return self.due_on(day).assigned_to(user).most_urgent_first()
+        due = self.due_on(day).assigned_to(user).most_urgent_first()
+        return without_suspended(due, "plan__case__person")  # type: ignore[return-value]
 
     def rows(self) -> list[QueueRow]:
         return [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
 from ibasho.lib.limits import check_record
+from ibasho.lib.suspensions import refuse_if_suspended
 from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Household, Person
 from ibasho.people.signals import case_opened
 
@@ -91,6 +92,7 @@ def create_person(*, by: Any, organisation: Any, assign: Any = None, **values: A
 
 
 def change_person(person: Person, *, by: Any, **values: Any) -> Person:
+    refuse_if_suspended(person)
     return save_record(  # type: ignore[no-any-return]
         person, "people.person.changed", by=by, organisation=person.organisation,
         check=_check_person, **values,
@@ -101,6 +103,7 @@ def change_person(person: Person, *, by: Any, **values: Any) -> Person:
 def open_case(person: Person, *, by: Any, worker: Any = None) -> Case:
     """Open a case for a person; apps that keep something per case (the outreach plan) add
     it on `case_opened`, in this transaction."""
+    refuse_if_suspended(person)
     case = Case.objects.create(organisation_id=person.organisation_id, person=person)
     if worker is not None:
         CaseAssignment.objects.create(

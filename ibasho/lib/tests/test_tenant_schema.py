@@ -9,6 +9,7 @@ from django.db import models
 ONE_TO_ONE_LINKS = {
     ("outreach.OutreachPlan", "case"),
     ("outreach.OutreachSettings", "organisation"),
+    ("lifecycle.RetentionSettings", "organisation"),
     ("programmes.Attendance", "contact"),
     ("families.HouseholdCircumstances", "household"),
     ("families.ContingencyPlan", "household"),

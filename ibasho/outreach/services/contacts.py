@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import Membership, Role
 from ibasho.audit.services import record_audit
+from ibasho.lib.suspensions import refuse_if_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     Cadence,
@@ -81,6 +82,7 @@ def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_
 def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
     """Log a contact or attempt with a person (or their family), audit it and move the
     person's outreach plan on."""
+    refuse_if_suspended(person)
     contact = Contact(
         organisation_id=person.organisation_id, person=person, created_by=by, **fields
     )

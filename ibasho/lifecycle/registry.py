@@ -1,0 +1,110 @@
+"""Which fields of which records are personal, and what shredding leaves of them.
+
+Lifecycle sits above every domain app, so this one table can name their models. A rule empties
+the fields that identify or narrate (names, readings, contact details, free text, answers) and
+keeps the coded values that reports count (dates, categories, durations, totals), so that past
+reports give the same totals after shredding. `KEPT` names the models with no personal data of
+their own, and why; tests/… fail when a personal-data model is in neither list, or when an
+encrypted field is neither emptied nor kept on purpose."""
+
+from dataclasses import dataclass
+
+from ibasho.lifecycle.models import RecordType
+
+
+@dataclass(frozen=True)
+class Rule:
+    record_type: str
+    # The lookup from the model to the person whose record it is; for a household's records,
+    # the lookup to the household (shredded once every person of the household is).
+    path: str
+    blank: tuple[str, ...] = ()
+    delete: bool = False
+    household: bool = False
+
+
+T = RecordType
+RULES: dict[str, Rule] = {
+    # Birth date: the year is kept (age bands from the year alone); the day goes.
+    "people.Person": Rule(
+        T.IDENTITY,
+        "pk",
+        (
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "preferred_name",
+            "birth_date",
+            "withdrawal_since",
+            "earlier_episodes",
+            "own_words",
+            "goals",
+            "things_to_avoid",
+            "preferred_channels",
+            "sort_key",
+            "search_text",
+        ),
+    ),
+    "people.Consent": Rule(T.IDENTITY, "person", ("note",)),
+    "people.Household": Rule(
+        T.FAMILY, "pk", ("name", "name_kana", "municipality", "notes", "sort_key"), household=True
+    ),
+    "people.FamilyMember": Rule(
+        T.FAMILY,
+        "household",
+        ("name", "name_kana", "phone", "care_notes", "health_changed_on"),
+        household=True,
+    ),
+    "families.ContingencyPlan": Rule(
+        T.FAMILY,
+        "household",
+        ("who_to_notify", "money_and_housing", "utilities_and_accounts", "abilities_and_wishes"),
+        household=True,
+    ),
+    "families.HouseholdCircumstances": Rule(
+        T.FAMILY,
+        "household",
+        ("income_stopping", "no_outside_contact", "violence"),
+        household=True,
+    ),  # fmt: skip
+    "outreach.Contact": Rule(T.CONTACTS, "person", ("note", "next_step")),
+    "outreach.StageChange": Rule(T.CONTACTS, "person", ("note",)),
+    "outreach.QuietPeriod": Rule(T.CONTACTS, "plan__case__person", ("note",)),
+    "outreach.Closure": Rule(T.CONTACTS, "case__person", ("reason_text", "reopen_note")),
+    "outreach.Handover": Rule(T.CONTACTS, "case__person", ("note",)),
+    # A booked visit is a plan, not a count: nothing reports it, so it goes.
+    "outreach.Booking": Rule(T.CONTACTS, "person", delete=True),
+    # Earlier versions of notes: nothing in them is counted, so they go.
+    "outreach.ContactRevision": Rule(T.CONTACTS, "contact__person", delete=True),
+    "outreach.WithdrawnContact": Rule(T.CONTACTS, "person", delete=True),
+    "outcomes.Administration": Rule(T.OUTCOMES, "person", ("answers",)),
+    "outcomes.RecoveryRating": Rule(T.OUTCOMES, "person", ("levels",)),
+    "families.SafetyEvent": Rule(T.SAFETY, "person", ("description", "resolution")),
+    "families.BehaviourChange": Rule(T.SAFETY, "person", ("note",)),
+    "programmes.Attendance": Rule(T.PROGRAMMES, "enrolment__person", ("note",)),
+}
+
+# Organisation-keyed models that hold no one's personal data beyond what the rules above
+# remove, with the reason they are kept whole.
+KEPT: dict[str, str] = {
+    "people.Case": "opening and closing dates and status: what reports and retention count",
+    "outreach.OutreachPlan": "due dates of a closed case; no text",
+    "outreach.Cadence": "channel and interval of a closed case; no text",
+    "outcomes.PreviousScore": "earlier totals and bands, which reports may count; no answers",
+    "outcomes.KatoAssessment": "coded status and numbers that reports count; no text",
+    "outcomes.InstrumentDefinition": "the organisation's questionnaire, not about a person",
+    "programmes.Programme": "the organisation's programme, not about a person",
+    "programmes.Session": "a programme's session, not about a person",
+    "programmes.Enrolment": "dates of taking part, which reports count; no text",
+    "programmes.MeasurementPoint": "a programme's schedule, not about a person",
+    "families.RiskSettings": "the organisation's thresholds",
+    "families.CrisisContact": "the organisation's directory of crisis lines",
+    # Lifecycle's own records: the trail of what was held, requested, shredded and breached.
+    "lifecycle.LegalHold": "the reason a hold stood, kept as evidence; no personal details",
+    "lifecycle.PersonRequest": "the request is evidence of how it was answered (APPI Art. 35)",
+    "lifecycle.ShreddingBatch": "what was shredded and who confirmed it",
+    "lifecycle.BatchItem": "which record types of which (now nameless) person were shredded",
+    "lifecycle.Incident": "a breach record must outlive the data it concerns",
+    "lifecycle.AffectedPerson": "who a breach reached, kept with the incident",
+}
