@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:code>/edit/", views.person_edit, name="person_edit"),
     path("<uuid:code>/audit/", views.person_audit, name="person_audit"),
     path("<uuid:code>/timeline/", views.person_timeline, name="person_timeline"),
+    path("<uuid:code>/timeline.pdf", views.person_timeline_pdf, name="person_timeline_pdf"),
     path("<uuid:code>/household/new/", views.household_create, name="household_create"),
     path("<uuid:code>/consents/new/", views.consent_create, name="consent_create"),
     path("households/<uuid:code>/", views.household_detail, name="household_detail"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
@@ -14,6 +15,7 @@ from ibasho.accounts.models import Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.panels import household_panels, person_panels
+from ibasho.lib.pdf import html_to_pdf
 from ibasho.lib.timeline import timeline, timeline_kinds
 from ibasho.lib.web import saved
 from ibasho.people import services
@@ -140,6 +142,30 @@ def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
     query = "&".join(f"kind={kind}" for kind in sorted(chosen))
     context = {"person": person, "page": page, "kinds": kinds, "chosen": chosen, "query": query}
     return render(request, "people/person_timeline.html", context)
+
+
+@member_required()
+def person_timeline_pdf(request: MemberRequest, code: str) -> HttpResponse:
+    """The timeline as a printed 経過記録 (A4), oldest first as a paper record reads."""
+    membership = request.membership
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    kinds = timeline_kinds()
+    chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
+    entries = [(e, kinds[e.kind]) for e in reversed(timeline(membership, person, chosen or None))]
+    audit_read(request, "people.person_timeline.printed", person, person=person)
+    html = render_to_string(
+        "people/person_timeline_pdf.html",
+        {
+            "person": person,
+            "entries": entries,
+            "organisation": membership.organisation,
+            "made_on": membership.organisation.today(),
+        },
+        request=request,
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="timeline-{person.code}.pdf"'
+    return response
 
 
 @member_required(Role.ADMIN)

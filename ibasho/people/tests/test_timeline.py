@@ -68,3 +68,26 @@ def test_nobody_else_reads_it(client_for, worker_b, analyst_a, person_a, worker_
     visit(person_a, worker_a, 1, "会えた")
     for member in (worker_b, analyst_a):
         assert client_for(member).get(url(person_a)).status_code == 404
+
+
+def test_printed_as_a_japanese_case_record(client_for, worker_a, person_a):
+    import io
+
+    from pypdf import PdfReader
+
+    visit(person_a, worker_a, 3, "玄関で5分話せた", next_step="来週も同じ時間に")
+    client = client_for(worker_a)
+    response = client.get(
+        reverse("people:person_timeline_pdf", args=[person_a.code]), HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("経過記録", "山田", "玄関で5分話せた", "来週も同じ時間に"):
+        assert expected in text.replace(" ", "").replace("\n", "")
+    assert AuditEntry.objects.filter(action="people.person_timeline.printed").count() == 1
+
+
+def test_nobody_else_prints_it(client_for, worker_b, analyst_a, person_a):
+    for member in (worker_b, analyst_a):
+        pdf = client_for(member).get(reverse("people:person_timeline_pdf", args=[person_a.code]))
+        assert pdf.status_code == 404
