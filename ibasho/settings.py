@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ibasho.accounts",
     "ibasho.audit",
+    "ibasho.notifications",
     "ibasho.people",
     "ibasho.outreach",
     "ibasho.programmes",
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ibasho.accounts.context_processors.membership",
+                "ibasho.notifications.context_processors.unread",
             ],
         },
     }
@@ -187,6 +189,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("IBASHO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Notification e-mails: the console in a demo and in tests, SMTP when a host is configured.
+# They carry the kind of notification and a link to this address, nothing else.
+IBASHO_BASE_URL = os.environ.get("IBASHO_BASE_URL", "http://localhost:8000")
+if os.environ.get("IBASHO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["IBASHO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("IBASHO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("IBASHO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("IBASHO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("IBASHO_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("IBASHO_EMAIL_FROM", "ibasho@localhost")
 
 # The number of rows shown per page in lists.
 PAGE_SIZE = 50

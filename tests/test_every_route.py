@@ -45,6 +45,8 @@ from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
+from ibasho.notifications.services import notify
+from ibasho.people import restriction
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
@@ -163,6 +165,14 @@ def world(
             organisation=org_a, kind="contacts", date_from=today, date_to=today, requested_by=by
         )
     )
+    # Notifications: an item in the admin's inbox.
+    notify([admin_a], restriction.RESTRICTED_OPENED, subject="記録が開かれました", link="/")
+    # A restricted person worker_a is not assigned to: worker_a may only break the glass.
+    hidden = Person.objects.create(
+        organisation=org_a, family_name="秘匿", given_name="花", family_name_kana="ひとく"
+    )
+    Case.objects.create(organisation=org_a, person=hidden)
+    restriction.restrict(hidden, by=coordinator_a.user, reason="hiding")
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)

@@ -156,6 +156,8 @@ class BehaviourChange(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("behaviour change")
         verbose_name_plural = _("behaviour changes")
@@ -212,6 +214,8 @@ class SafetyEvent(TenantModel):
 
     objects = TenantManager.from_queryset(SafetyEventQuerySet)()  # type: ignore[misc,assignment]
     unscoped = SafetyEventQuerySet.as_manager()  # type: ignore[misc]
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("safety event")

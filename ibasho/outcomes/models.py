@@ -110,6 +110,8 @@ class Administration(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("administration")
         verbose_name_plural = _("administrations")
@@ -145,6 +147,8 @@ class PreviousScore(TenantModel):
     band_label = models.JSONField(default=dict)
     flags = models.JSONField(default=list)
     scored_at = models.DateTimeField()
+
+    person_path = "administration__person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
@@ -193,6 +197,8 @@ class KatoAssessment(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("Kato et al. assessment")
         verbose_name_plural = _("Kato et al. assessments")
@@ -220,6 +226,8 @@ class RecoveryRating(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("recovery profile rating")

@@ -109,6 +109,8 @@ class Contact(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -156,6 +158,8 @@ class StageChange(TenantModel):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("stage change")
@@ -258,6 +262,8 @@ class OutreachPlan(TenantModel, Backoff):
     objects = TenantManager.from_queryset(OutreachPlanQuerySet)()  # type: ignore[misc,assignment]
     unscoped = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
 
+    person_path = "case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("outreach plan")
         verbose_name_plural = _("outreach plans")
@@ -359,6 +365,8 @@ class Cadence(TenantModel):
     objects = TenantManager.from_queryset(CadenceQuerySet)()  # type: ignore[misc,assignment]
     unscoped = CadenceQuerySet.as_manager()  # type: ignore[misc]
 
+    person_path = "plan__case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("cadence")
         verbose_name_plural = _("cadences")
@@ -390,6 +398,8 @@ class QuietPeriod(TenantModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    person_path = "plan__case__person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("quiet period")
@@ -426,6 +436,8 @@ class ContactRevision(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    person_path = "contact__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
 
@@ -447,6 +459,8 @@ class WithdrawnContact(TenantModel):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("withdrawn contact")
@@ -501,6 +515,8 @@ class Closure(TenantModel):
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_note = EncryptedTextField(_("why it is reopened"), blank=True)
 
+    person_path = "case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("case closure")
         verbose_name_plural = _("case closures")
@@ -534,6 +550,8 @@ class Handover(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     seen_at = models.DateTimeField(null=True, blank=True)
+
+    person_path = "case__person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("handover")

@@ -251,6 +251,8 @@ class Person(TenantModel):
     # Free text held encrypted; lists defer it, since decrypting costs more than reading.
     ENCRYPTED_FIELDS = ("earlier_episodes", "own_words", "goals", "things_to_avoid")
 
+    person_path = ""  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -317,6 +319,8 @@ class Case(TenantModel):
         verbose_name=_("assigned workers"),
     )
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -378,6 +382,8 @@ class Consent(TenantModel):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -389,3 +395,49 @@ class Consent(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+class Restriction(TenantModel):
+    """A person whose records only their assigned workers and the coordinators open; anyone
+    else with a role may open them by breaking the glass (`GlassBreak`)."""
+
+    class Reason(models.TextChoices):
+        STAFF_RELATIVE = "staff_relative", _("A relative or acquaintance of a member of staff")
+        HIDING = "hiding", _("Hiding from a violent relative or partner")
+        PUBLIC_FIGURE = "public_figure", _("Known in the community")
+        OTHER = "other", _("Another reason")
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="restriction")
+    # Why a record is restricted says something about the person: kept encrypted.
+    reason = EncryptedTextField(_("reason"), choices=Reason.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    person_path = "person"
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("restriction")
+        verbose_name_plural = _("restrictions")
+
+    def __str__(self) -> str:
+        return str(_("restricted record"))
+
+
+class GlassBreak(TenantModel):
+    """A member of staff opened a restricted person they were not assigned to, giving a
+    reason: their access lasts until `until`, and the coordinators were told."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="glass_breaks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    until = models.DateTimeField(_("access until"))
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [models.Index(fields=["organisation", "user", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.until:%Y-%m-%d %H:%M}"
