@@ -66,7 +66,7 @@ def rule(membership: Membership, path: str) -> Q:
 def glass_to_break(membership: Membership, code: Any) -> Person | None:
     """The restricted person with this code that this member could open by breaking the glass
     (and cannot open now), if any: what the person page offers instead of their record."""
-    if membership is None or not membership.reads_personal_data:
+    if membership is None or not membership.reads_personal_data or membership.is_supervisor:
         return None
     return (
         Person.unscoped.filter(
