@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
-from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.fields import EncryptedCharField, EncryptedTextField
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
 
@@ -104,7 +104,7 @@ class Contact(TenantModel):
         ],
     )
     note = EncryptedTextField(_("note"), blank=True)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step = EncryptedCharField(_("next step"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

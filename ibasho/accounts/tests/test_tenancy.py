@@ -29,6 +29,7 @@ NOT_SCOPED = {
     "reports.ReportSettings": "the organisation's suppression threshold; no personal data",
     "reports.PopulationFigure": "published population statistics; no personal data",
     "reports.ReportJob": "aggregate figures only, read through its own organisation filter",
+    "notifications.EmailPreference": "a member of staff's e-mail choices; no personal data",
 }
 
 

@@ -10,8 +10,8 @@ from ibasho.people.models import Case, CaseAssignment, Person
 C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 TODAY_URL = reverse("outreach:today")
 # 12 for the outreach queue, its count and coordinator lists (closures waiting for a decision
-# among them), 4 for the families panel, 1 to audit the read.
-COORDINATOR_TODAY_QUERIES = 17
+# among them), 4 for the families panel, 1 to audit the read, 1 for the notifications badge.
+COORDINATOR_TODAY_QUERIES = 18
 
 
 def make_person(org, worker, name: str, *, opened_days_ago: int = 0) -> Person:

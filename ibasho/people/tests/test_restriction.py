@@ -150,7 +150,7 @@ def test_breaking_the_glass_opens_for_hours_audits_and_tells_the_coordinators(
     inboxes = Notification.objects.filter(kind=restriction.RESTRICTED_OPENED)
     assert {n.recipient for n in inboxes} == {coordinator_a.user, admin_a.user}
     [message] = mail.outbox
-    assert NAME not in message.body and "緊急" not in message.body
+    assert NAME not in message.body and "電話があった" not in message.body
     assert str(restricted.code) in message.body  # the link, to the page behind its guard
     # Access ends with its time.
     GlassBreak.objects.update(until=timezone.now() - dt.timedelta(minutes=1))
