@@ -23,9 +23,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("IBASHO_DEBUG")
 TESTING = env_bool("IBASHO_TESTING") or "pytest" in sys.modules
 
-from ibasho.lib.secrets import field_keys, secret_key  # noqa: E402
+from ibasho.lib.secrets import field_keys, field_keys_file, private_file, secret_key  # noqa: E402
 
 SECRET_KEY = secret_key(DATA_DIR)
+# From IBASHO_FIELD_KEYS, or the file IBASHO_FIELD_KEYS_FILE names (outside the data directory
+# in production: `check --deploy` says so), or one generated in the data directory on a laptop.
+FIELD_KEYS_FILE = field_keys_file(DATA_DIR)
 FIELD_ENCRYPTION_KEYS = field_keys(DATA_DIR)
 
 ALLOWED_HOSTS = env_list("IBASHO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -97,6 +100,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ibasho.sq
 # Tests close connections after each request so live-server threads leave none behind.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))  # 0600 in a 0700 folder
     # WAL lets readers and one writer work at once; IMMEDIATE avoids mid-transaction lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

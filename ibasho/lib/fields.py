@@ -182,3 +182,7 @@ def encrypt_columns(model_name: str, fields: dict[str, str]) -> Any:
         lambda apps, schema_editor: convert(apps, encrypt_stored),
         lambda apps, schema_editor: convert(apps, decrypt_stored),
     )
+
+
+# Every kind of encrypted field (key rotation, the at-rest tests and docs list them by this).
+ENCRYPTED_FIELDS = (EncryptedTextField, EncryptedJSONField)
