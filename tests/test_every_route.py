@@ -45,13 +45,13 @@ from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
-from ibasho.notifications.services import notify
-from ibasho.people import restriction
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
+from ibasho.notifications.services import notify
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import CloseReason, Contact, Stage
+from ibasho.people import restriction
 from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Person
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme

@@ -50,9 +50,9 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["family_member"].queryset = household.members.all()  # type: ignore[attr-defined]
         # Only the people of the household this member may open (restricted records).
-        self.fields["person"].queryset = Person.objects.visible_to(membership).filter(
-            household=household
-        )
+        self.fields["person"].queryset = Person.objects.visible_to(  # type: ignore[attr-defined]
+            membership
+        ).filter(household=household)
 
 
 class HealthForm(forms.Form):

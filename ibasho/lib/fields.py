@@ -86,7 +86,7 @@ class EncryptedCharField(_Unsearchable, EncryptedTextField):
         if self.max_length is not None:
             self.validators.append(validators.MaxLengthValidator(self.max_length))
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         if not self.choices:
             kwargs.setdefault("widget", forms.TextInput)
         return super().formfield(**kwargs)
@@ -96,6 +96,9 @@ class EncryptedJSONField(_Unsearchable, models.TextField):
     """Any JSON value (answers, flags, a label in two languages, a yes/no) kept encrypted."""
 
     holds_json = True
+    # For the type checker (django-stubs): the field takes and gives any JSON value.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:
@@ -113,7 +116,7 @@ class EncryptedJSONField(_Unsearchable, models.TextField):
     def value_to_string(self, obj: models.Model) -> str:
         return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return forms.JSONField(**kwargs)
 
 
@@ -132,7 +135,7 @@ class EncryptedBooleanField(EncryptedJSONField):
     def get_prep_value(self, value: Any) -> Any:
         return super().get_prep_value(None if value is None else bool(value))
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return forms.BooleanField(required=False, label=self.verbose_name, **{
             k: v for k, v in kwargs.items() if k in ("initial", "help_text")
         })  # fmt: skip

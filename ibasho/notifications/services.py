@@ -3,6 +3,7 @@ they want it, sends an e-mail copy off the request path (`tasks.send_email`)."""
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -95,7 +96,7 @@ def notify(
             )
         for item in made:
             if item.email == Notification.Email.PENDING:
-                transaction.on_commit(lambda pk=item.pk: queue_email(pk))
+                transaction.on_commit(partial(queue_email, item.pk))
     return made
 
 

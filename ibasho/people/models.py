@@ -207,9 +207,7 @@ class Person(TenantModel):
         _("given name reading"), max_length=50, blank=True, validators=[kana_reading]
     )
     # Encrypted, so not searched (names and readings are: see docs/security.md).
-    preferred_name = EncryptedCharField(
-        _("how they like to be called"), max_length=50, blank=True
-    )
+    preferred_name = EncryptedCharField(_("how they like to be called"), max_length=50, blank=True)
     birth_date = models.DateField(
         _("birth date"), null=True, blank=True, validators=[limits.birth_day]
     )

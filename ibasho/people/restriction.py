@@ -134,9 +134,7 @@ def break_glass(person: Person, *, by: Any, reason: str) -> GlassBreak:
             organisation_id=person.organisation_id, person=person, user=by, reason=reason,
             until=until,
         )  # fmt: skip
-        record_audit(
-            "people.glass_broken", by=by, target=opened, person=person, fields=["reason"]
-        )
+        record_audit("people.glass_broken", by=by, target=opened, person=person, fields=["reason"])
         supervisors = Membership.objects.staff_of(person.organisation_id, SUPERVISOR_ROLES)
         name = str(by)
         notify(
@@ -153,7 +151,9 @@ def break_glass(person: Person, *, by: Any, reason: str) -> GlassBreak:
 def active_glass_break(membership: Membership, person: Person) -> GlassBreak | None:
     """The member's current break-the-glass access to this person, if that is how they see it."""
     return (
-        GlassBreak.objects.filter(person=person, user_id=membership.user_id, until__gt=timezone.now())
+        GlassBreak.objects.filter(
+            person=person, user_id=membership.user_id, until__gt=timezone.now()
+        )
         .order_by("-until")
         .first()
     )

@@ -2,9 +2,9 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -150,7 +150,9 @@ def break_glass(request: MemberRequest, code: str) -> HttpResponse:
     if sealed is None:
         raise Http404
     form = BreakGlassForm(request.POST or None)
-    if saved(request, form, lambda **data: restriction.break_glass(sealed, by=request.user, **data)):
+    if saved(
+        request, form, lambda **data: restriction.break_glass(sealed, by=request.user, **data)
+    ):
         return redirect("people:person_detail", code=code)
     context = {"code": code, "form": form, "hours": restriction.access_hours()}
     return render(request, "people/break_glass.html", context, status=403)
@@ -170,7 +172,9 @@ def person_restriction(request: MemberRequest, code: str) -> HttpResponse:
     initial = {"reason": current.reason, "note": current.note} if current else None
     form = RestrictionForm(request.POST or None, initial=initial)
     if saved(request, form, lambda **data: restriction.restrict(person, by=request.user, **data)):
-        messages.success(request, _("Only the assigned workers and the coordinators open this record now."))
+        messages.success(
+            request, _("Only the assigned workers and the coordinators open this record now.")
+        )
         return redirect("people:person_detail", code=person.code)
     context = {"form": form, "person": person, "current": current}
     return render(request, "people/restriction_form.html", context)

@@ -181,9 +181,7 @@ def _rows(session: Session, membership: Any) -> list[dict[str, Any]]:
         Enrolment.objects.visible_to(membership)
         .filter(programme=session.programme)
         .current()
-        .select_related(
-            "person", "family_member"
-        )
+        .select_related("person", "family_member")
         .prefetch_related(
             Prefetch(
                 "attendances", queryset=Attendance.objects.filter(session=session), to_attr="here"

@@ -55,7 +55,11 @@ def person_routes() -> list[str]:
 
 
 PERSON_ROUTES = person_routes()
-API_ROUTES = ["/api/v1/people/{}", "/api/v1/people/{}/contacts", "/api/v1/people/{}/administrations"]
+API_ROUTES = [
+    "/api/v1/people/{}",
+    "/api/v1/people/{}/contacts",
+    "/api/v1/people/{}/administrations",
+]
 
 
 def test_the_walk_finds_the_person_pages():
@@ -160,12 +164,16 @@ def test_breaking_the_glass_opens_for_hours_audits_and_tells_the_coordinators(
 def test_breaking_the_glass_is_refused_where_there_is_nothing_to_break(
     person_a, restricted, colleague, analyst_a, worker_b
 ):
-    other = Person.objects.create(organisation=person_a.organisation, family_name="x", family_name_kana="えっくす")
+    other = Person.objects.create(
+        organisation=person_a.organisation, family_name="x", family_name_kana="えっくす"
+    )
     with pytest.raises(ValidationError):
         restriction.break_glass(other, by=colleague.user, reason="本人から緊急の電話があったため")
     for member in (analyst_a, worker_b):
         with pytest.raises(ValidationError):
-            restriction.break_glass(restricted, by=member.user, reason="本人から緊急の電話があったため")
+            restriction.break_glass(
+                restricted, by=member.user, reason="本人から緊急の電話があったため"
+            )
     with pytest.raises(ValidationError):
         restriction.break_glass(restricted, by=colleague.user, reason="理由\x00は十分に長いけれど")
     assert not GlassBreak.objects.exists()
@@ -177,6 +185,9 @@ def test_analysts_and_other_organisations_get_404_not_the_glass(
     url = reverse("people:person_detail", args=[restricted.code])
     assert client_for(analyst_a).get(url).status_code == 404
     assert client_for(worker_b).get(url).status_code == 404
-    assert client_for(worker_b).post(
-        reverse("people:break_glass", args=[restricted.code]), {"reason": "x" * 20}
-    ).status_code == 404
+    assert (
+        client_for(worker_b)
+        .post(reverse("people:break_glass", args=[restricted.code]), {"reason": "x" * 20})
+        .status_code
+        == 404
+    )
