@@ -209,6 +209,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("IBASHO_EMAIL_FROM", "ibasho@localhost")
 
+# How long opening a restricted record by breaking the glass lasts (hours).
+IBASHO_BREAK_GLASS_HOURS = int(os.environ.get("IBASHO_BREAK_GLASS_HOURS", "8"))
+
 # The number of rows shown per page in lists.
 PAGE_SIZE = 50
 

@@ -34,7 +34,7 @@ MIN_REASON = 10
 
 
 def access_hours() -> int:
-    return int(getattr(settings, "IBASHO_BREAK_GLASS_HOURS", 8))
+    return int(settings.IBASHO_BREAK_GLASS_HOURS)
 
 
 def blocked_people(membership: Membership) -> Any:

@@ -11,10 +11,6 @@ from ibasho.lib import secrets
 @pytest.fixture
 def data_dir(tmp_path, settings):
     settings.DATA_DIR = tmp_path / "data"
-    settings.DATABASES = {
-        **settings.DATABASES,
-        "default": {**settings.DATABASES["default"]},
-    }
     return settings.DATA_DIR
 
 
@@ -31,10 +27,10 @@ def test_keys_in_the_data_directory_fail_the_deploy_check(data_dir, settings):
         call_command("check", "--deploy", "--fail-level", "ERROR")
 
 
-def test_keys_beside_the_sqlite_database_fail_too(tmp_path, settings):
-    settings.DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": tmp_path / "db" / "x.db"}
-    }
+def test_keys_beside_the_sqlite_database_fail_too(tmp_path, settings, monkeypatch):
+    # Only what the check reads: the connections already made keep their own settings.
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": tmp_path / "db" / "x.db"}
+    monkeypatch.setitem(settings.DATABASES, "default", sqlite)
     settings.FIELD_KEYS_FILE = tmp_path / "db" / "field_keys"
     assert ids(keys_beside_data()) == ["ibasho.E001"]
 
