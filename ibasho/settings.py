@@ -26,9 +26,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("IBASHO_DEBUG")
 TESTING = env_bool("IBASHO_TESTING") or "pytest" in sys.modules
 
-from ibasho.lib.secrets import field_keys, secret_key  # noqa: E402
+from ibasho.lib.secrets import field_keys, field_keys_file, private_file, secret_key  # noqa: E402
 
 SECRET_KEY = secret_key(DATA_DIR)
+# From IBASHO_FIELD_KEYS, or the file IBASHO_FIELD_KEYS_FILE names (outside the data directory
+# in production: `check --deploy` says so), or one generated in the data directory on a laptop.
+FIELD_KEYS_FILE = field_keys_file(DATA_DIR)
 FIELD_ENCRYPTION_KEYS = field_keys(DATA_DIR)
 
 ALLOWED_HOSTS = env_list("IBASHO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ibasho.accounts",
     "ibasho.audit",
+    "ibasho.notifications",
     "ibasho.people",
     "ibasho.outreach",
     "ibasho.programmes",
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ibasho.accounts.context_processors.membership",
+                "ibasho.notifications.context_processors.unread",
             ],
         },
     }
@@ -99,6 +104,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ibasho.sq
 # Tests close connections after each request so live-server threads leave none behind.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))  # 0600 in a 0700 folder
     # WAL lets readers and one writer work at once; IMMEDIATE avoids mid-transaction lock upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -193,6 +200,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("IBASHO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Notification e-mails: the console in a demo and in tests, SMTP when a host is configured.
+# They carry the kind of notification and a link to this address, nothing else.
+IBASHO_BASE_URL = os.environ.get("IBASHO_BASE_URL", "http://localhost:8000")
+if os.environ.get("IBASHO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["IBASHO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("IBASHO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("IBASHO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("IBASHO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("IBASHO_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("IBASHO_EMAIL_FROM", "ibasho@localhost")
+
+# How long opening a restricted record by breaking the glass lasts (hours).
+IBASHO_BREAK_GLASS_HOURS = int(os.environ.get("IBASHO_BREAK_GLASS_HOURS", "8"))
 
 # The number of rows shown per page in lists.
 PAGE_SIZE = 50

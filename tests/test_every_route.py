@@ -48,10 +48,12 @@ from ibasho.families import services as families
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
 from ibasho.lifecycle import breach, retention
 from ibasho.lifecycle.models import AffectedPerson
+from ibasho.notifications.services import notify
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import CloseReason, Contact, Stage
+from ibasho.people import restriction
 from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Person
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme
@@ -191,6 +193,15 @@ def world(
         discovered_at=timezone.now(), by=admin_a.user,
     )  # fmt: skip
     AffectedPerson.objects.create(organisation=org_a, incident=incident, person=person_a)
+
+    # Notifications: an item in the admin's inbox.
+    notify([admin_a], restriction.RESTRICTED_OPENED, subject="記録が開かれました", link="/")
+    # A restricted person worker_a is not assigned to: worker_a may only break the glass.
+    hidden = Person.objects.create(
+        organisation=org_a, family_name="秘匿", given_name="花", family_name_kana="ひとく"
+    )
+    Case.objects.create(organisation=org_a, person=hidden)
+    restriction.restrict(hidden, by=coordinator_a.user, reason="hiding")
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)

@@ -10,6 +10,7 @@ LAYERS = [
     "lib",
     "audit",
     "accounts",
+    "notifications",
     "people",
     "outreach",
     "programmes",

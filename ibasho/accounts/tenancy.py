@@ -7,10 +7,14 @@ from the signed-in membership (`ActiveMembershipMiddleware`), an API request fro
 of reading every organisation's rows. Ops code that is truly cross-organisation (bulk loading,
 maintenance) says so with `scopes_disabled()` or uses the explicit `unscoped` manager.
 
-Inside the scope, `visible_to(membership)` stays the role guard: analysts get nothing."""
+Inside the scope, `visible_to(membership)` stays the role guard: analysts get nothing. It is
+also where restricted records are held back: a model about one person names the way to that
+person (`person_path`), and the rule for who may open a restricted person is registered by the
+people app (`restriction_rule`), so that every list, page and API answer built on `visible_to`
+follows it without knowing it."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -33,14 +37,24 @@ __all__ = [
 _M = TypeVar("_M", bound=models.Model)
 
 
+# Given a membership and the path from a model to its person ("" for the person itself), the
+# condition that leaves out the restricted people this member may not open; None: no rule yet.
+restriction_rule: list[Callable[[Any, str], models.Q]] = []
+
+
 class TenantQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """The access guard for personal data: an organisation's records, for the roles that work
-    with people. Analysts and strangers get nothing."""
+    with people, less the restricted people's records this member may not open. Analysts and
+    strangers get nothing."""
 
     def visible_to(self, membership):  # type: ignore[no-untyped-def]
         if membership is None or not membership.reads_personal_data:
             return self.none()
-        return self.filter(organisation_id=membership.organisation_id)
+        found = self.filter(organisation_id=membership.organisation_id)
+        path = getattr(self.model, "person_path", None)
+        if path is not None and restriction_rule:
+            found = found.filter(restriction_rule[0](membership, path))
+        return found
 
 
 class RefusedQuerySet(DisabledQuerySet):

@@ -17,7 +17,7 @@ def board_households(membership: Any, *, open_cases_only: bool = True) -> QueryS
     fetched at once."""
     open_violence = SafetyEvent.objects.filter(
         person__household=OuterRef("pk"),
-        kind=SafetyEvent.Kind.VIOLENCE,
+        board_signal=True,  # violence: the kind itself is encrypted
         resolved_at__isnull=True,
     )
     households = Household.objects.visible_to(membership)
@@ -88,7 +88,7 @@ def recently_changed(
     changed = FamilyMember.objects.filter(
         organisation_id=organisation_id,
         relationship__in=PARENTS,
-        health__in=[s.value for s in risk.SUDDEN_STATUSES],
+        board_signal=True,  # hospital, care or death: the health itself is encrypted
         health_changed_on__gte=today - dt.timedelta(days=limits.top_days),
         health_changed_on__lte=today,
     ).values("household_id")

@@ -43,13 +43,16 @@ class ConsultationForm(forms.Form):
         label=_("next step"), required=False, max_length=300, validators=[limits.one_line]
     )
 
-    def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, household: Any, membership: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})["occurred_at"] = timezone.localtime().strftime(
             "%Y-%m-%dT%H:%M"
         )
         super().__init__(*args, **kwargs)
         self.fields["family_member"].queryset = household.members.all()  # type: ignore[attr-defined]
-        self.fields["person"].queryset = household.people.all()  # type: ignore[attr-defined]
+        # Only the people of the household this member may open (restricted records).
+        self.fields["person"].queryset = Person.objects.visible_to(  # type: ignore[attr-defined]
+            membership
+        ).filter(household=household)
 
 
 class HealthForm(forms.Form):

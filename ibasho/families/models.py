@@ -9,7 +9,7 @@ from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.families import risk
 from ibasho.lib import limits
 from ibasho.lib.dates import add_months
-from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.fields import EncryptedBooleanField, EncryptedCharField, EncryptedTextField
 
 
 class RiskSettings(TenantModel):
@@ -75,7 +75,7 @@ class HouseholdCircumstances(TenantModel):
     )
     income_stopping = models.BooleanField(_("pension or income stopping"), default=False)
     no_outside_contact = models.BooleanField(_("no contact outside the family"), default=False)
-    violence = models.BooleanField(_("violence in the household"), default=False)
+    violence = EncryptedBooleanField(_("violence in the household"))
 
     class Meta(TenantModel.Meta):
         verbose_name = _("household circumstances")
@@ -98,7 +98,7 @@ class ContingencyPlan(TenantModel):
     who_to_notify = EncryptedTextField(_("who is told if a parent collapses"), blank=True)
     money_and_housing = EncryptedTextField(_("money and housing"), blank=True)
     utilities_and_accounts = EncryptedTextField(_("utilities and bank accounts"), blank=True)
-    public_assistance = models.CharField(
+    public_assistance = EncryptedCharField(
         _("readiness to apply for public assistance"),
         max_length=20,
         choices=Readiness.choices,
@@ -156,6 +156,8 @@ class BehaviourChange(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("behaviour change")
         verbose_name_plural = _("behaviour changes")
@@ -188,9 +190,12 @@ class SafetyEvent(TenantModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="safety_events"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = EncryptedCharField(_("kind"), max_length=20, choices=Kind.choices)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
-    source = models.CharField(
+    # What the household risk board counts (an open event of violence), derived from the
+    # encrypted kind on save so that the board can still ask for it in SQL.
+    board_signal = models.BooleanField(default=False, editable=False)
+    source = EncryptedCharField(
         _("source"),
         max_length=40,
         default="manual",
@@ -212,6 +217,14 @@ class SafetyEvent(TenantModel):
 
     objects = TenantManager.from_queryset(SafetyEventQuerySet)()  # type: ignore[misc,assignment]
     unscoped = SafetyEventQuerySet.as_manager()  # type: ignore[misc]
+
+    person_path = "person"  # restricted people: see accounts.tenancy
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.board_signal = self.kind == self.Kind.VIOLENCE
+        if kwargs.get("update_fields") is not None and "kind" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "board_signal"}
+        super().save(*args, **kwargs)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("safety event")

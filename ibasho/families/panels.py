@@ -77,7 +77,7 @@ def household_panel(request: MemberRequest, household: Household) -> dict[str, A
         "plan": plan,
         "review_due": plan is None or plan.review_due(today),
         "consultations": consultations,
-        "consultation_form": ConsultationForm(household=household),
+        "consultation_form": ConsultationForm(household=household, membership=membership),
         # A consultation needs a family member and a person it is about.
         "can_consult": household.members.exists() and household.people.exists(),
         "health_form": HealthForm(),

@@ -66,7 +66,7 @@ def risk_board(request: MemberRequest) -> HttpResponse:
 @require_POST
 def consultation_create(request: MemberRequest, code: str) -> HttpResponse:
     household = _household(request, code, "consultation_form")
-    form = ConsultationForm(request.POST, household=household)
+    form = ConsultationForm(request.POST, household=household, membership=request.membership)
 
     def save(person: Person, family_member: FamilyMember, **data: Any) -> None:
         services.record_family_consultation(

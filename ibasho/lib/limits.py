@@ -121,8 +121,10 @@ def text_problems(record: models.Model, names: Iterable[str] | None = None) -> d
             continue
         value = getattr(record, field.attname)
         try:
-            if isinstance(field, models.JSONField):
+            if isinstance(field, models.JSONField) or getattr(field, "holds_json", False):
                 check_json(value)
+            elif getattr(field, "one_line", False) and isinstance(value, str):
+                check_text(value, max_length=field.max_length or NOTE, lines=False)
             elif isinstance(value, str) and isinstance(field, models.TextField):
                 check_text(value, max_length=field.max_length or NOTE)
             elif isinstance(value, str) and isinstance(field, models.CharField):

@@ -53,13 +53,27 @@ RULES: dict[str, Rule] = {
     "people.FamilyMember": Rule(
         T.FAMILY,
         "household",
-        ("name", "name_kana", "phone", "care_notes", "health_changed_on"),
+        (
+            "name",
+            "name_kana",
+            "phone",
+            "care_notes",
+            "health",
+            "health_changed_on",
+            "income_source",
+        ),
         household=True,
     ),
     "families.ContingencyPlan": Rule(
         T.FAMILY,
         "household",
-        ("who_to_notify", "money_and_housing", "utilities_and_accounts", "abilities_and_wishes"),
+        (
+            "who_to_notify",
+            "money_and_housing",
+            "utilities_and_accounts",
+            "abilities_and_wishes",
+            "public_assistance",
+        ),
         household=True,
     ),
     "families.HouseholdCircumstances": Rule(
@@ -73,14 +87,25 @@ RULES: dict[str, Rule] = {
     "outreach.QuietPeriod": Rule(T.CONTACTS, "plan__case__person", ("note",)),
     "outreach.Closure": Rule(T.CONTACTS, "case__person", ("reason_text", "reopen_note")),
     "outreach.Handover": Rule(T.CONTACTS, "case__person", ("note",)),
+    # Why a record was restricted, and who broke the glass and why: the audit trail keeps that
+    # it happened; once the person's record is shredded the reasons go with it.
+    "people.Restriction": Rule(T.IDENTITY, "person", delete=True),
+    "people.GlassBreak": Rule(T.IDENTITY, "person", delete=True),
     # A booked visit is a plan, not a count: nothing reports it, so it goes.
     "outreach.Booking": Rule(T.CONTACTS, "person", delete=True),
     # Earlier versions of notes: nothing in them is counted, so they go.
     "outreach.ContactRevision": Rule(T.CONTACTS, "contact__person", delete=True),
     "outreach.WithdrawnContact": Rule(T.CONTACTS, "person", delete=True),
-    "outcomes.Administration": Rule(T.OUTCOMES, "person", ("answers",)),
+    # The total stays (reports pair first and latest totals); answers and band go.
+    "outcomes.Administration": Rule(T.OUTCOMES, "person", ("answers", "band")),
     "outcomes.RecoveryRating": Rule(T.OUTCOMES, "person", ("levels",)),
-    "families.SafetyEvent": Rule(T.SAFETY, "person", ("description", "resolution")),
+    # Earlier scorings and the Kato answers and classification are special-care data that no
+    # report counts (reports pair administrations' current totals): they go.
+    "outcomes.PreviousScore": Rule(T.OUTCOMES, "administration__person", delete=True),
+    "outcomes.KatoAssessment": Rule(T.OUTCOMES, "person", delete=True),
+    "families.SafetyEvent": Rule(
+        T.SAFETY, "person", ("kind", "source", "description", "resolution")
+    ),
     "families.BehaviourChange": Rule(T.SAFETY, "person", ("note",)),
     "programmes.Attendance": Rule(T.PROGRAMMES, "enrolment__person", ("note",)),
 }
@@ -88,11 +113,11 @@ RULES: dict[str, Rule] = {
 # Organisation-keyed models that hold no one's personal data beyond what the rules above
 # remove, with the reason they are kept whole.
 KEPT: dict[str, str] = {
+    "notifications.Notification": "a staff member's inbox item, deleted after INBOX_DAYS (180) "
+    "by the daily job (retention.prune_inbox)",
     "people.Case": "opening and closing dates and status: what reports and retention count",
     "outreach.OutreachPlan": "due dates of a closed case; no text",
     "outreach.Cadence": "channel and interval of a closed case; no text",
-    "outcomes.PreviousScore": "earlier totals and bands, which reports may count; no answers",
-    "outcomes.KatoAssessment": "coded status and numbers that reports count; no text",
     "outcomes.InstrumentDefinition": "the organisation's questionnaire, not about a person",
     "programmes.Programme": "the organisation's programme, not about a person",
     "programmes.Session": "a programme's session, not about a person",

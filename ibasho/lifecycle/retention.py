@@ -28,6 +28,7 @@ from ibasho.lifecycle.models import (
     ShreddingBatch,
 )
 from ibasho.lifecycle.registry import RULES, Rule
+from ibasho.notifications.models import Notification
 from ibasho.people.models import Case, Person
 
 MAX_YEARS = 100
@@ -441,12 +442,27 @@ def prune_audit(organisation: Organisation, now: dt.datetime | None = None) -> i
     return int(count)
 
 
+# Inbox items are news, not records: their details (a reason typed when breaking the glass)
+# go after this long; what happened stays in the audit trail.
+INBOX_DAYS = 180
+
+
+def prune_inbox(organisation: Organisation, now: dt.datetime | None = None) -> int:
+    """Delete the organisation's inbox items older than `INBOX_DAYS`."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=INBOX_DAYS)
+    count, _deleted = Notification.unscoped.filter(
+        organisation=organisation, created_at__lt=cutoff
+    ).delete()
+    return int(count)
+
+
 def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
     """The daily job: for every organisation, prune its audit trail and prepare the batch of
     people due for shredding (which waits for an admin)."""
     prepared = []
     for organisation in Organisation.objects.all():
         prune_audit(organisation)
+        prune_inbox(organisation)
         batch = prepare_retention_batch(organisation, today)
         if batch is not None:
             prepared.append(batch)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection, connections, models
 
-from ibasho.lib.fields import EncryptedTextField, encrypt
+from ibasho.lib.fields import EncryptedJSONField, EncryptedTextField, encrypt
 
 
 def columns(model: type[models.Model]) -> list[str]:
@@ -75,6 +75,8 @@ def converters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
     for field in fields:
         if isinstance(field, EncryptedTextField):
             result.append(encrypted_or_empty)
+        elif isinstance(field, EncryptedJSONField):
+            result.append(partial(prepare_for_database, field, real))
         elif isinstance(field, PLAIN_FIELDS) and not isinstance(field, models.DateTimeField):
             result.append(unchanged)
         elif real.vendor == "postgresql" and isinstance(

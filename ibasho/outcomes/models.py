@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantModel
 from ibasho.lib import limits
+from ibasho.lib.fields import EncryptedBooleanField, EncryptedCharField, EncryptedJSONField
 from ibasho.outcomes import kato
 
 if TYPE_CHECKING:
@@ -95,20 +96,24 @@ class Administration(TenantModel):
     instrument_version = models.CharField(_("instrument version"), max_length=40)
     administered_on = models.DateField(_("date"), validators=[limits.record_day])
     respondent = models.CharField(_("who answered"), max_length=10, choices=Respondent.choices)
-    answers = models.JSONField(_("answers"))
+    # Answers, band and flags are special-care data: encrypted. What must be counted in SQL
+    # stays plain: the total (reports) and the yes/no of `concern` and `safety`.
+    answers = EncryptedJSONField(_("answers"))
     total = models.IntegerField(_("total"))
-    band = models.CharField(_("band"), max_length=40)
-    band_label = models.JSONField(default=dict)
+    band = EncryptedCharField(_("band"), max_length=40)
+    band_label = EncryptedJSONField(default=dict)
     concern = models.BooleanField(default=False)
     band_set = models.CharField(_("cut-off set"), max_length=40)
     band_set_version = models.CharField(_("cut-off version"), max_length=80)
-    flags = models.JSONField(_("flags"), default=list)
+    flags = EncryptedJSONField(_("flags"), default=list)
     safety = models.BooleanField(_("safety flag"), default=False)
     prorated = models.BooleanField(default=False)
     rescored_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("administration")
@@ -141,10 +146,12 @@ class PreviousScore(TenantModel):
     band_set = models.CharField(max_length=40)
     band_set_version = models.CharField(max_length=80)
     total = models.IntegerField()
-    band = models.CharField(max_length=40)
-    band_label = models.JSONField(default=dict)
-    flags = models.JSONField(default=list)
+    band = EncryptedCharField(max_length=40)
+    band_label = EncryptedJSONField(default=dict)
+    flags = EncryptedJSONField(default=list)
     scored_at = models.DateTimeField()
+
+    person_path = "administration__person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
@@ -181,17 +188,22 @@ class KatoAssessment(TenantModel):
         "people.Person", on_delete=models.CASCADE, related_name="kato_assessments"
     )
     assessed_on = models.DateField(_("date"), validators=[limits.record_day])
-    days_out_per_week = models.PositiveSmallIntegerField(_("days out of the home per week"))
-    rarely_leaves_room = models.BooleanField(_("rarely leaves their own room"))
-    continuous_months = models.PositiveSmallIntegerField(_("months in this state, continuously"))
-    impairment_or_distress = models.BooleanField(_("significant impairment or distress"))
-    status = models.CharField(_("classification"), max_length=20, choices=Status.choices)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    # The answers and the classification are encrypted; counts are made in memory.
+    days_out_per_week = EncryptedJSONField(_("days out of the home per week"))
+    rarely_leaves_room = EncryptedBooleanField(_("rarely leaves their own room"))
+    continuous_months = EncryptedJSONField(_("months in this state, continuously"))
+    impairment_or_distress = EncryptedBooleanField(_("significant impairment or distress"))
+    status = EncryptedCharField(_("classification"), max_length=20, choices=Status.choices)
+    severity = EncryptedCharField(
+        _("severity"), max_length=10, choices=Severity.choices, blank=True
+    )
+    reason = EncryptedCharField(_("reason"), max_length=20, choices=Reason.choices)
     version = models.CharField(max_length=20, default=kato.VERSION)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("Kato et al. assessment")
@@ -220,6 +232,8 @@ class RecoveryRating(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("recovery profile rating")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
-from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.fields import EncryptedCharField, EncryptedTextField
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
@@ -105,10 +105,12 @@ class Contact(TenantModel):
         ],
     )
     note = EncryptedTextField(_("note"), blank=True)
-    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step = EncryptedCharField(_("next step"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("contact")
@@ -157,6 +159,8 @@ class StageChange(TenantModel):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("stage change")
@@ -270,6 +274,8 @@ class OutreachPlan(TenantModel, Backoff):
     objects = TenantManager.from_queryset(OutreachPlanQuerySet)()  # type: ignore[misc,assignment]
     unscoped = OutreachPlanQuerySet.as_manager()  # type: ignore[misc]
 
+    person_path = "case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("outreach plan")
         verbose_name_plural = _("outreach plans")
@@ -372,6 +378,8 @@ class Cadence(TenantModel):
     objects = TenantManager.from_queryset(CadenceQuerySet)()  # type: ignore[misc,assignment]
     unscoped = CadenceQuerySet.as_manager()  # type: ignore[misc]
 
+    person_path = "plan__case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("cadence")
         verbose_name_plural = _("cadences")
@@ -423,6 +431,8 @@ class QuietPeriod(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    person_path = "plan__case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("quiet period")
         verbose_name_plural = _("quiet periods")
@@ -458,6 +468,8 @@ class ContactRevision(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    person_path = "contact__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
 
@@ -479,6 +491,8 @@ class WithdrawnContact(TenantModel):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("withdrawn contact")
@@ -533,6 +547,8 @@ class Closure(TenantModel):
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_note = EncryptedTextField(_("why it is reopened"), blank=True)
 
+    person_path = "case__person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("case closure")
         verbose_name_plural = _("case closures")
@@ -566,6 +582,8 @@ class Handover(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     seen_at = models.DateTimeField(null=True, blank=True)
+
+    person_path = "case__person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("handover")

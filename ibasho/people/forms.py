@@ -10,6 +10,7 @@ from ibasho.people.models import (
     Gender,
     Household,
     Person,
+    Restriction,
 )
 
 
@@ -104,3 +105,22 @@ class PersonFilterForm(forms.Form):
     )
     age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=120)
     age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=120)
+
+
+class RestrictionForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=Restriction.Reason.choices)
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.no_control_characters],
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to open this record?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[limits.no_control_characters],
+    )

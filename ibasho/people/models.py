@@ -11,7 +11,7 @@ from ibasho.accounts.models import PREFECTURE_CHOICES
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
 from ibasho.lib.dates import age_on
-from ibasho.lib.fields import EncryptedTextField
+from ibasho.lib.fields import EncryptedCharField, EncryptedTextField
 from ibasho.lib.japanese import normalise_kana, reading_sort_key, search_term, search_text
 
 # Katakana (after normalising), the long-vowel mark and the middle dot used in foreign names.
@@ -124,18 +124,23 @@ class FamilyMember(TenantModel):
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"), null=True, blank=True, validators=[limits.birth_year]
     )
-    health = models.CharField(
+    # A parent going into hospital or care, or dying, puts the household on the risk board.
+    SUDDEN = frozenset({Health.HOSPITALISED, Health.IN_CARE, Health.DIED})
+
+    health = EncryptedCharField(
         _("health and care"), max_length=20, choices=Health.choices, default=Health.WELL
     )
+    # Derived from the encrypted health on save, so that the board finds recent changes in SQL.
+    board_signal = models.BooleanField(default=False, editable=False)
     health_changed_on = models.DateField(
         _("health status since"), null=True, blank=True, validators=[limits.past_day]
     )
     care_notes = EncryptedTextField(_("health and care notes"), blank=True)
-    income_source = models.CharField(
+    income_source = EncryptedCharField(
         _("income source"), max_length=20, choices=Income.choices, default=Income.UNKNOWN
     )
     contactable = models.BooleanField(_("can be contacted"), default=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("family member")
@@ -156,6 +161,9 @@ class FamilyMember(TenantModel):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.name_kana = normalise_kana(self.name_kana)
+        self.board_signal = self.health in self.SUDDEN
+        if kwargs.get("update_fields") is not None and "health" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "board_signal"}
         super().save(*args, **kwargs)
 
 
@@ -198,7 +206,8 @@ class Person(TenantModel):
     given_name_kana = models.CharField(
         _("given name reading"), max_length=50, blank=True, validators=[kana_reading]
     )
-    preferred_name = models.CharField(_("how they like to be called"), max_length=50, blank=True)
+    # Encrypted, so not searched (names and readings are: see docs/security.md).
+    preferred_name = EncryptedCharField(_("how they like to be called"), max_length=50, blank=True)
     birth_date = models.DateField(
         _("birth date"), null=True, blank=True, validators=[limits.birth_day]
     )
@@ -251,6 +260,8 @@ class Person(TenantModel):
     # Free text held encrypted; lists defer it, since decrypting costs more than reading.
     ENCRYPTED_FIELDS = ("earlier_episodes", "own_words", "goals", "things_to_avoid")
 
+    person_path = ""  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -285,7 +296,6 @@ class Person(TenantModel):
         self.search_text = search_text(
             self.family_name + self.given_name,
             self.family_name_kana + self.given_name_kana,
-            self.preferred_name,
         )
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -316,6 +326,8 @@ class Case(TenantModel):
         related_name="cases",
         verbose_name=_("assigned workers"),
     )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("case")
@@ -378,6 +390,8 @@ class Consent(TenantModel):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -389,3 +403,49 @@ class Consent(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+class Restriction(TenantModel):
+    """A person whose records only their assigned workers and the coordinators open; anyone
+    else with a role may open them by breaking the glass (`GlassBreak`)."""
+
+    class Reason(models.TextChoices):
+        STAFF_RELATIVE = "staff_relative", _("A relative or acquaintance of a member of staff")
+        HIDING = "hiding", _("Hiding from a violent relative or partner")
+        PUBLIC_FIGURE = "public_figure", _("Known in the community")
+        OTHER = "other", _("Another reason")
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="restriction")
+    # Why a record is restricted says something about the person: kept encrypted.
+    reason = EncryptedTextField(_("reason"), choices=Reason.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    person_path = "person"
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("restriction")
+        verbose_name_plural = _("restrictions")
+
+    def __str__(self) -> str:
+        return str(_("restricted record"))
+
+
+class GlassBreak(TenantModel):
+    """A member of staff opened a restricted person they were not assigned to, giving a
+    reason: their access lasts until `until`, and the coordinators were told."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="glass_breaks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    until = models.DateTimeField(_("access until"))
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [models.Index(fields=["organisation", "user", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.until:%Y-%m-%d %H:%M}"

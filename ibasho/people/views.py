@@ -2,31 +2,35 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
-from ibasho.accounts.models import Role
+from ibasho.accounts.models import SUPERVISOR_ROLES, Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.panels import household_panels, person_panels
 from ibasho.lib.pdf import html_to_pdf
 from ibasho.lib.timeline import timeline, timeline_kinds
 from ibasho.lib.web import saved
-from ibasho.people import services
+from ibasho.people import restriction, services
 from ibasho.people.forms import (
+    BreakGlassForm,
     ConsentForm,
     FamilyMemberForm,
     HouseholdForm,
     PersonFilterForm,
     PersonForm,
+    RestrictionForm,
 )
-from ibasho.people.models import Case, Consent, FamilyMember, Household, Person
+from ibasho.people.models import Case, Consent, FamilyMember, Household, Person, Restriction
 
 
 def filter_people(people, form: PersonFilterForm, user, today: dt.date):  # type: ignore[no-untyped-def]
@@ -71,13 +75,30 @@ def person_list(request: MemberRequest) -> HttpResponse:
 @member_required()
 def person_detail(request: MemberRequest, code: str) -> HttpResponse:
     membership = request.membership
-    person = get_object_or_404(
-        Person.objects.visible_to(membership).select_related("household", "organisation"),
-        code=code,
+    person = (
+        Person.objects.visible_to(membership)
+        .select_related("household", "organisation", "restriction")
+        .filter(code=code)
+        .first()
     )
+    if person is None:
+        if restriction.glass_to_break(membership, code) is None:
+            raise Http404
+        # A restricted record this worker may open only by breaking the glass: the page says
+        # so and shows nothing of the person.
+        return render(
+            request,
+            "people/break_glass.html",
+            {"code": code, "form": BreakGlassForm(), "hours": restriction.access_hours()},
+            status=403,
+        )
     audit_read(request, "people.person.viewed", person, person=person)
     cases = person.cases.prefetch_related("workers")
     context = {
+        "restricted": getattr(person, "restriction", None),
+        "glass_break": restriction.active_glass_break(membership, person)
+        if hasattr(person, "restriction") and not membership.is_supervisor
+        else None,
         "person": person,
         "cases": cases,
         "consents": person.consents.select_related("proxy"),
@@ -168,6 +189,43 @@ def person_timeline_pdf(request: MemberRequest, code: str) -> HttpResponse:
     return response
 
 
+@member_required()
+def break_glass(request: MemberRequest, code: str) -> HttpResponse:
+    """Open a restricted record with a reason (see `people.restriction`)."""
+    sealed = restriction.glass_to_break(request.membership, code)
+    if sealed is None:
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    if saved(
+        request, form, lambda **data: restriction.break_glass(sealed, by=request.user, **data)
+    ):
+        return redirect("people:person_detail", code=code)
+    context = {"code": code, "form": form, "hours": restriction.access_hours()}
+    return render(request, "people/break_glass.html", context, status=403)
+
+
+@member_required(*SUPERVISOR_ROLES)
+def person_restriction(request: MemberRequest, code: str) -> HttpResponse:
+    """Restrict a person's records, change why, or lift the restriction."""
+    membership = request.membership
+    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
+    current = Restriction.objects.filter(person=person).first()
+    audit_read(request, "people.restriction.viewed", person, person=person)
+    if request.method == "POST" and "lift" in request.POST:
+        restriction.lift(person, by=request.user)
+        messages.success(request, _("The restriction is lifted."))
+        return redirect("people:person_detail", code=person.code)
+    initial = {"reason": current.reason, "note": current.note} if current else None
+    form = RestrictionForm(request.POST or None, initial=initial)
+    if saved(request, form, lambda **data: restriction.restrict(person, by=request.user, **data)):
+        messages.success(
+            request, _("Only the assigned workers and the coordinators open this record now.")
+        )
+        return redirect("people:person_detail", code=person.code)
+    context = {"form": form, "person": person, "current": current}
+    return render(request, "people/restriction_form.html", context)
+
+
 @member_required(Role.ADMIN)
 def person_audit(request: MemberRequest, code: str) -> HttpResponse:
     membership = request.membership
@@ -186,7 +244,7 @@ def household_detail(request: MemberRequest, code: str) -> HttpResponse:
     context = {
         "household": household,
         "members": household.members.all(),
-        "people": household.people.all(),
+        "people": Person.objects.visible_to(membership).filter(household=household),
         "panels": household_panels.render_list(request, household),
     }
     return render(request, "people/household_detail.html", context)

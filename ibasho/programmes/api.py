@@ -113,16 +113,18 @@ def _session(request: HttpRequest, code: UUID) -> Session:
     )
 
 
-def _attendance(session: Session) -> Any:
-    return Attendance.objects.filter(session=session).select_related(
-        "session", "enrolment__person", "enrolment__family_member"
+def _attendance(session: Session, membership: Any) -> Any:
+    return (
+        Attendance.objects.visible_to(membership)
+        .filter(session=session)
+        .select_related("session", "enrolment__person", "enrolment__family_member")
     )
 
 
 @router.get("/sessions/{code}/attendance", response=list[AttendanceOut])
 def list_attendance(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     session = _session(request, code)
-    rows = list(_attendance(session))
+    rows = list(_attendance(session, member_or_404(request)))
     audit_read(request, "programmes.attendance.viewed", session, count=len(rows))
     return rows
 
@@ -140,4 +142,4 @@ def put_attendance(request: HttpRequest, code: UUID, enrolment: UUID, payload: A
     attendance = services.record_attendance(
         session, found, status=payload.status, minutes=payload.minutes, by=request.user
     )
-    return _attendance(session).get(pk=attendance.pk)
+    return _attendance(session, member_or_404(request)).get(pk=attendance.pk)

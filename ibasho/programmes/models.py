@@ -175,6 +175,8 @@ class Enrolment(TenantModel):
     objects = TenantManager.from_queryset(EnrolmentQuerySet)()  # type: ignore[misc,assignment]
     unscoped = EnrolmentQuerySet.as_manager()  # type: ignore[misc]
 
+    person_path = "person"  # restricted people: see accounts.tenancy
+
     class Meta(TenantModel.Meta):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -221,6 +223,8 @@ class Attendance(TenantModel):
     contact = models.OneToOneField(
         "outreach.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    person_path = "enrolment__person"  # restricted people: see accounts.tenancy
 
     class Meta(TenantModel.Meta):
         verbose_name = _("attendance")

@@ -174,13 +174,14 @@ def _session(request: MemberRequest, code: str) -> Session:
     )
 
 
-def _rows(session: Session) -> list[dict[str, Any]]:
-    """One row per current participant with their attendance for the session, if any."""
+def _rows(session: Session, membership: Any) -> list[dict[str, Any]]:
+    """One row per current participant (that this member may open) with their attendance for
+    the session, if any."""
     enrolments = (
-        session.programme.enrolments.current()
-        .select_related(  # type: ignore[attr-defined]
-            "person", "family_member"
-        )
+        Enrolment.objects.visible_to(membership)
+        .filter(programme=session.programme)
+        .current()
+        .select_related("person", "family_member")
         .prefetch_related(
             Prefetch(
                 "attendances", queryset=Attendance.objects.filter(session=session), to_attr="here"
@@ -204,7 +205,7 @@ def _rows(session: Session) -> list[dict[str, Any]]:
 @member_required()
 def session_detail(request: MemberRequest, code: str) -> HttpResponse:
     session = _session(request, code)
-    rows = _rows(session)
+    rows = _rows(session, request.membership)
     audit_read(request, "programmes.session.viewed", session, count=len(rows))
     context = {
         "session": session,
@@ -241,7 +242,7 @@ def attendance_record(request: MemberRequest, code: str, enrolment: str) -> Http
             f"{field}: {' '.join(str(e) for e in errs)}" for field, errs in form.errors.items()
         )
     if request.headers.get("HX-Request"):
-        row = next(r for r in _rows(session) if r["enrolment"].pk == found.pk)
+        row = next(r for r in _rows(session, request.membership) if r["enrolment"].pk == found.pk)
         if error:  # what was typed stays on screen to be corrected
             row["note"] = request.POST.get("note", "")
             row["minutes"] = request.POST.get("minutes", "")

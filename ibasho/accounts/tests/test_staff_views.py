@@ -52,7 +52,7 @@ class TestStaffList:
     ):
         client = client_for(admin_a)
         client.get(reverse("staff_list"))
-        with django_assert_num_queries(5) as few:
+        with django_assert_num_queries(6) as few:  # 5, and the notifications badge
             client.get(reverse("staff_list"))
         for n in range(5):
             make_member(org_a, f"extra{n}", Role.WORKER)

@@ -30,6 +30,7 @@ NOT_SCOPED = {
     "reports.PopulationFigure": "published population statistics; no personal data",
     "reports.ReportJob": "aggregate figures only, read through its own organisation filter",
     "lifecycle.RetentionSettings": "the organisation's retention periods; no personal data",
+    "notifications.EmailPreference": "a member of staff's e-mail choices; no personal data",
 }
 
 

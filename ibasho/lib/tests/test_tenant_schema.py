@@ -13,6 +13,7 @@ ONE_TO_ONE_LINKS = {
     ("programmes.Attendance", "contact"),
     ("families.HouseholdCircumstances", "household"),
     ("families.ContingencyPlan", "household"),
+    ("people.Restriction", "person"),
 }
 # Global tables: the tenants themselves, staff accounts and their tokens.
 GLOBAL = {"accounts.User", "accounts.Organisation", "accounts.ApiToken"}

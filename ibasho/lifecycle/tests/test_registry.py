@@ -47,12 +47,36 @@ def test_every_encrypted_field_of_a_shredded_model_is_emptied():
     assert forgotten == []
 
 
+# Kept models with encrypted text that another rule removes in time.
+PRUNED = {"notifications.Notification": "retention.prune_inbox"}
+
+
 def test_kept_models_hold_no_encrypted_text_except_lifecycles_own_evidence():
     for label in KEPT:
-        if label.startswith("lifecycle."):
+        if label.startswith("lifecycle.") or label in PRUNED:
             continue
         model = apps.get_model(label)
         encrypted = [
             f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
         ]
         assert encrypted == [], f"{label} holds encrypted text: give it a shredding rule"
+
+
+def test_inbox_items_go_after_their_time(org_a, admin_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ibasho.lifecycle import retention
+    from ibasho.notifications.models import Notification
+    from ibasho.notifications.services import notify
+    from ibasho.people import restriction
+
+    notify([admin_a], restriction.RESTRICTED_OPENED, subject="記録が開かれました", body="理由")
+    notify([admin_a], restriction.RESTRICTED_OPENED, subject="記録が開かれました", body="理由")
+    old = Notification.unscoped.first()
+    Notification.unscoped.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=retention.INBOX_DAYS + 1)
+    )
+    assert retention.prune_inbox(org_a) == 1
+    assert Notification.unscoped.count() == 1

@@ -142,7 +142,10 @@ def _consultations(
     households: list[Household], rng: random.Random, today: dt.date, user: Any
 ) -> None:
     for household in households:
-        member = household.members.exclude(health=FamilyMember.Health.DIED).first()
+        # Health is encrypted: chosen in memory.
+        member = next(
+            (m for m in household.members.all() if m.health != FamilyMember.Health.DIED), None
+        )
         if member is None:
             continue
         for _ in range(rng.randint(1, 3)):

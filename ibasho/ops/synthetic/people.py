@@ -237,6 +237,7 @@ def family_members(
                 relationship=relationship,
                 birth_year=birth_year,
                 health=health,
+                board_signal=health in FamilyMember.SUDDEN,  # bulk loads skip save()
                 health_changed_on=(
                     today - dt.timedelta(days=rng.randint(1, 400))
                     if health != FamilyMember.Health.WELL

@@ -118,11 +118,10 @@ def _family_courses(
 ) -> None:
     """A CRAFT course five weeks in and a fortnightly course halfway, with parents enrolled."""
     mothers = FamilyMember.objects.filter(
-        organisation=organisation,
-        relationship=FamilyMember.Relationship.MOTHER,
-        health=FamilyMember.Health.WELL,
+        organisation=organisation, relationship=FamilyMember.Relationship.MOTHER
     )
-    by_household = {m.household_id: m for m in mothers}
+    # Health is encrypted: the well mothers are picked in memory.
+    by_household = {m.household_id: m for m in mothers if m.health == FamilyMember.Health.WELL}
     with_parents = [
         (p, by_household[p.household_id]) for p in people if p.household_id in by_household
     ]

@@ -19,7 +19,7 @@ class TestProgrammeList:
             make_programme(programme.organisation, name_ja=f"会{n}")
         client = client_for(worker_a)
         client.get(reverse("programmes:programme_list"))  # warm the session
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # 4, and the unread notifications badge
             response = client.get(reverse("programmes:programme_list"))
         body = response.content.decode()
         assert "Wednesday ibasho" in body and "他団体の会" not in body
@@ -345,7 +345,8 @@ class TestMenu:
 
 # Same count for one participant or five: no query per row.
 # The audit entry takes the organisation from the reader's membership: no query for it.
-QUERIES = {"session": 7, "programme": 8}
+# One each for the unread notifications badge.
+QUERIES = {"session": 8, "programme": 9}
 
 
 @pytest.mark.parametrize("participants", [1, 5])

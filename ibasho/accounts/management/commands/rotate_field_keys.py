@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from ibasho.lib.fields import EncryptedTextField, rotate
+from ibasho.lib.fields import ENCRYPTED_FIELDS, rotate
 
 
 class Command(BaseCommand):
@@ -16,9 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             for model in apps.get_models():
-                columns = [
-                    f.column for f in model._meta.fields if isinstance(f, EncryptedTextField)
-                ]
+                columns = [f.column for f in model._meta.fields if isinstance(f, ENCRYPTED_FIELDS)]
                 if columns:
                     count = rotate_table(model._meta.db_table, columns)
                     self.stdout.write(f"{model._meta.label}: {count} rows")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0005_input_limits'),
+        ('outreach', '0006_encrypt_special_care'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_membership_code_unique_and_invitation'),
-        ('outreach', '0006_quiet_periods_with_care'),
+        ('outreach', '0007_quiet_periods_with_care'),
         ('people', '0004_input_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
