@@ -8,9 +8,10 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db import models
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum, Value, When
 
-from ibasho.lib.dates import add_months, age_on
+from ibasho.lib.dates import age_on
 from ibasho.outcomes.models import Administration
 from ibasho.outreach import trust
 from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, StageChange
@@ -76,24 +77,39 @@ def split_by_day(
 
 
 def month_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> list[f.MonthFigures]:
-    """People, contacts and two-way minutes of each month of the period (one range each)."""
-    found = []
-    for year, month in period.months():
-        first = max(period.start, dt.date(year, month, 1))
-        last = min(period.end, add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1))
-        start, end = Period(period.kind, first, last).bounds(zone)
-        totals = (
-            _contacts(organisation_id)
-            .filter(occurred_at__gte=start, occurred_at__lt=end)
-            .aggregate(
-                people=Count("person_id", distinct=True),
-                n=Count("id"),
-                minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
-            )
+    """People, contacts and two-way minutes of each month of the period, in one pass over the
+    period's contacts: each contact's month is found by comparing it with the months' local
+    bounds (a range per month took one scan each)."""
+    months = period.months()
+    start, end = period.bounds(zone)
+    # The local start of each month after the first: a contact before the i-th is in month i.
+    bounds = [
+        Period(period.kind, dt.date(year, month, 1), dt.date(year, month, 1)).bounds(zone)[0]
+        for year, month in months[1:]
+    ]
+    month_of = models.Case(
+        *(When(occurred_at__lt=bound, then=Value(i)) for i, bound in enumerate(bounds)),
+        default=Value(len(bounds)),
+        output_field=models.IntegerField(),
+    )
+    totals = {
+        index: (people, n, minutes or 0)
+        for index, people, n, minutes in _contacts(organisation_id)
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        .annotate(month_index=month_of)
+        .values("month_index")
+        .annotate(
+            people=Count("person_id", distinct=True),
+            n=Count("id"),
+            minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
         )
-        found.append(f.MonthFigures(year, month, totals["people"], totals["n"],
-                                    totals["minutes"] or 0))  # fmt: skip
-    return found
+        .values_list("month_index", "people", "n", "minutes")
+        .order_by()
+    }
+    return [
+        f.MonthFigures(year, month, *totals.get(index, (0, 0, 0)))
+        for index, (year, month) in enumerate(months)
+    ]
 
 
 def person_facts(
