@@ -188,6 +188,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The analyst's evidence home keeps the reports it shows this many seconds (per server
+# process, in Django's cache): its figures are at most this old. Report pages are always fresh.
+REPORTS_HOME_CACHE_SECONDS = int(os.environ.get("IBASHO_REPORTS_HOME_CACHE_SECONDS", "300"))
+
 # The number of rows shown per page in lists.
 PAGE_SIZE = 50
 
