@@ -57,10 +57,10 @@ def test_grouped_figures_equal_figures_contact_by_contact(org_a, seed):
         stages = sorted(rng.sample(range(-30, 365), rng.randint(0, 3)))
         previous = ""
         for offset, stage in zip(stages, ("family_support", "individual", "group"), strict=False):
+            changed_on = YEAR.start + dt.timedelta(days=offset)
             StageChange.objects.create(organisation=org_a, person=who, stage=stage,
-                                       previous_stage=previous,
-                                       changed_on=YEAR.start + dt.timedelta(days=offset))
-            previous = stage  # fmt: skip
+                                       previous_stage=previous, changed_on=changed_on)  # fmt: skip
+            previous = stage
         for _ in range(rng.randint(1, 25)):
             day = YEAR.start + dt.timedelta(days=rng.randint(-20, YEAR.days + 20))
             # Local midnight and the minute before it, where a day (and a value) changes.
