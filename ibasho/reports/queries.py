@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum, Value, When
 
 from ibasho.lib.dates import age_on
@@ -22,6 +24,8 @@ from ibasho.reports import figures as f
 from ibasho.reports.models import PopulationFigure
 from ibasho.reports.periods import Period
 
+GROUPING_MEMORY = "64MB"
+
 
 def _contacts(organisation_id: int):  # type: ignore[no-untyped-def]
     return Contact.objects.filter(organisation_id=organisation_id)
@@ -32,10 +36,33 @@ def contact_figures(
 ) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
     start, end = period.bounds(zone)
     in_period = _contacts(organisation_id).filter(occurred_at__gte=start, occurred_at__lt=end)
+    with memory_to_group(in_period.db):
+        return _contact_figures(organisation_id, in_period, period, zone)
+
+
+@contextmanager
+def memory_to_group(using: str) -> Iterator[None]:
+    """On PostgreSQL, room to group a period's contacts in memory for this transaction only:
+    with the default 4 MB of work_mem a fiscal year of a large organisation is sorted on disk,
+    which took twice as long."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")
+        yield
+
+
+def _contact_figures(
+    organisation_id: int, in_period: Any, period: Period, zone: ZoneInfo
+) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
+    start, _end = period.bounds(zone)
     # No time-zone functions in SQL: SQLite runs them in Python for every row.
     rows = _raw_rows(
         in_period.values_list("person_id", "channel", "reached", "outcome")
-        .annotate(n=Count("id"), minutes=Sum("duration_minutes"), first=Min("occurred_at"))
+        .annotate(n=Count("*"), minutes=Sum("duration_minutes"), first=Min("occurred_at"))
         .order_by()
     )
     people = person_facts(organisation_id, {r[0] for r in rows}, period, start)
@@ -145,7 +172,7 @@ def month_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> list[
         .values("month_index")
         .annotate(
             people=Count("person_id", distinct=True),
-            n=Count("id"),
+            n=Count("*"),
             minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
         )
         .values_list("month_index", "people", "n", "minutes")
