@@ -69,16 +69,12 @@ class PersonFacts:
         """The values that change with time: the age band and the stage on a day."""
         return d.age_band(day, self.birth_date, self.birth_year), self.stage_on(day)
 
-    def changes_within(self, start: dt.date, end: dt.date) -> bool:
-        """Whether the age band or stage differs on some days of the period: such a person's
-        contacts are grouped by the stretches of days with the same values, so each counts
-        under its own day's value."""
-        return bool(self.change_days(start, end))
-
     def change_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """The days after `start` up to `end` whose values differ from the day before's. An age
-        changes only on a birthday (1 March for 29 February outside leap years) or, known by
-        the year alone, on 1 January; a stage on the day it was changed."""
+        """The days after `start` up to `end` whose values differ from the day before's: such a
+        person's contacts are grouped by the stretches of days between them, so that each
+        counts under its own day's values. An age changes only on a birthday (1 March for
+        29 February outside leap years) or, known by the year alone, on 1 January; a stage on
+        the day it was changed."""
         candidates = {changed_on for changed_on, _ in self.stages}
         for year in range(start.year, end.year + 1):
             candidates.update({dt.date(year, 1, 1), dt.date(year, 3, 1)})

@@ -81,8 +81,8 @@ def _contact_figures(
 
 def _raw_rows(queryset) -> list[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
     """The query's rows as the database driver gives them, without Django's per-value
-    conversion (on SQLite a date-time column is read as text and parsed for every row, which
-    cost more than the query). Date-times come as `_local_day` reads them."""
+    conversion (on SQLite every date-time was converted and made aware row by row, which cost
+    more than the query). Date-times come as `_aware` reads them."""
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -126,7 +126,7 @@ def split_by_values(
         for pid, days in changes.items()
     }
     rows = _raw_rows(
-        in_period.filter(person_id__in=changes)
+        in_period.filter(person_id__in=list(changes))
         .values_list("person_id", "channel", "reached", "outcome", "duration_minutes",
                      "occurred_at")
         .order_by()
