@@ -20,6 +20,14 @@ def _fast_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Ids come round again between tests: nothing cached for one test may reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _outside_requests_every_organisation():  # type: ignore[no-untyped-def]
     """Fixtures and assertions read and write several organisations' records, as ops code may.
     A request through the test client is still scoped: the middleware (web) or the API's token

@@ -218,6 +218,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("IBASHO_EMAIL_FROM", "ibasho@localhost")
 # How long opening a restricted record by breaking the glass lasts (hours).
 IBASHO_BREAK_GLASS_HOURS = int(os.environ.get("IBASHO_BREAK_GLASS_HOURS", "8"))
 
+# The analyst's evidence home keeps the reports it shows this many seconds (per server
+# process, in Django's cache): its figures are at most this old. Report pages are always fresh.
+REPORTS_HOME_CACHE_SECONDS = int(os.environ.get("IBASHO_REPORTS_HOME_CACHE_SECONDS", "300"))
+
 # The number of rows shown per page in lists.
 PAGE_SIZE = 50
 

@@ -116,7 +116,18 @@ class Contact(TenantModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "person", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "person", "occurred_at"]),
+            # The reports' period scans: every column they read is in the index, so a fiscal
+            # year of one organisation is one range of it, never the table.
+            models.Index(
+                fields=[
+                    "organisation", "occurred_at", "person", "channel", "reached", "outcome",
+                    "duration_minutes",
+                ],
+                name="outreach_contact_period_idx",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_channel_display()}"

@@ -100,13 +100,6 @@ def age_band(day: dt.date, birth_date: dt.date | None, birth_year: int | None) -
     return f"{age // 10 * 10}s"
 
 
-def band_changes(
-    birth_date: dt.date | None, birth_year: int | None, start: dt.date, end: dt.date
-) -> bool:
-    """Whether someone moves to another age band between two days."""
-    return age_band(start, birth_date, birth_year) != age_band(end, birth_date, birth_year)
-
-
 NEW_OR_CONTINUING: tuple[tuple[str, Promise], ...] = (
     ("new", _("New (first contact in this period)")),
     ("continuing", _("Continuing")),

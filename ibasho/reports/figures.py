@@ -3,6 +3,7 @@ definitions are tested table by table without a database."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import statistics
@@ -23,6 +24,7 @@ UNKNOWN = "unknown"
 # Plain strings, so that the check per group is a quick set lookup.
 TWO_WAY_OUTCOMES = frozenset(str(o) for o in Contact.TWO_WAY_OUTCOMES)
 STAGE_ORDER = {value: index for index, value in enumerate(Stage.values)}
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,23 @@ class PersonFacts:
         """The values that change with time: the age band and the stage on a day."""
         return d.age_band(day, self.birth_date, self.birth_year), self.stage_on(day)
 
-    def changes_within(self, start: dt.date, end: dt.date) -> bool:
-        """Whether the age band or stage differs on some days of the period: such a person's
-        contacts are read one by one, so each counts under its own day's value."""
-        if d.band_changes(self.birth_date, self.birth_year, start, end):
-            return True
-        return any(start < changed_on <= end for changed_on, _ in self.stages)
+    def change_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The days after `start` up to `end` whose values differ from the day before's: such a
+        person's contacts are grouped by the stretches of days between them, so that each
+        counts under its own day's values. An age changes only on a birthday (1 March for
+        29 February outside leap years) or, known by the year alone, on 1 January; a stage on
+        the day it was changed."""
+        candidates = {changed_on for changed_on, _ in self.stages}
+        for year in range(start.year, end.year + 1):
+            candidates.update({dt.date(year, 1, 1), dt.date(year, 3, 1)})
+            if self.birth_date:
+                with contextlib.suppress(ValueError):  # 29 February outside leap years
+                    candidates.add(self.birth_date.replace(year=year))
+        return sorted(
+            day
+            for day in candidates
+            if start < day <= end and self.values_on(day) != self.values_on(day - ONE_DAY)
+        )
 
 
 @dataclass(frozen=True)
@@ -99,9 +112,27 @@ def contact_columns() -> list[Column]:
 Category = Callable[[ContactGroup, PersonFacts], str]
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Each group with its person's facts, and each person's first group in the period,
+    worked out once for all the tables."""
+
+    pairs: list[tuple[ContactGroup, PersonFacts]]
+    first: dict[int, tuple[ContactGroup, PersonFacts]]
+
+
+def joined(groups: Sequence[ContactGroup], people: dict[int, PersonFacts]) -> Joined:
+    pairs = [(g, people.get(g.person_id) or PersonFacts(g.person_id)) for g in groups]
+    first: dict[int, tuple[ContactGroup, PersonFacts]] = {}
+    for pair in pairs:
+        seen = first.get(pair[0].person_id)
+        if seen is None or pair[0].first_on < seen[0].first_on:
+            first[pair[0].person_id] = pair
+    return Joined(pairs, first)
+
+
 def breakdown(
-    groups: Sequence[ContactGroup],
-    people: dict[int, PersonFacts],
+    found: Joined,
     category: Category,
     order: Sequence[tuple[str, str]],
     *,
@@ -118,21 +149,15 @@ def breakdown(
     unique: dict[str, set[int]] = defaultdict(set)
     contacts: dict[str, int] = defaultdict(int)
     minutes: dict[str, int] = defaultdict(int)
-    first: dict[int, ContactGroup] = {}
-    for group in groups:
-        facts = people.get(group.person_id) or PersonFacts(group.person_id)
+    for group, facts in found.pairs:
         value = category(group, facts)
         contacts[value] += group.count
         if group.two_way:
             minutes[value] += group.minutes
         if not partition:
             unique[value].add(group.person_id)
-        seen = first.get(group.person_id)
-        if seen is None or group.first_on < seen.first_on:
-            first[group.person_id] = group
     if partition:
-        for person_id, group in first.items():
-            facts = people.get(person_id) or PersonFacts(person_id)
+        for person_id, (group, facts) in found.first.items():
             unique[category(group, facts)].add(person_id)
     labels = dict(order)
     keys = [k for k, _label in order if keep_all or contacts.get(k)]
@@ -145,7 +170,7 @@ def breakdown(
     total = Row(
         "total",
         _("Total"),
-        [len(first), sum(contacts.values()), hours(sum(minutes.values()))],
+        [len(found.first), sum(contacts.values()), hours(sum(minutes.values()))],
     )
     return Table(key, title, term, contact_columns(), rows, total)
 
@@ -163,49 +188,50 @@ def contact_tables(
     gender, referral source, municipality and stage."""
     unknown = [(UNKNOWN, _("Unknown"))]
     no_source = _("No record of this kind is kept yet: reported as 0.")
+    found = joined(groups, people)
     tables = [
         month_table(groups, months),
         breakdown(
-            groups, people, lambda g, p: d.method_of(g.channel), choices(d.METHODS),
+            found, lambda g, p: d.method_of(g.channel), choices(d.METHODS),
             key="method", title=_("By method"), term="method", partition=False,
             notes={m: no_source for m in d.METHODS_WITHOUT_SOURCE},
         ),
         breakdown(
-            groups, people, lambda g, p: d.with_whom(g.reached), choices(d.WITH_WHOM),
+            found, lambda g, p: d.with_whom(g.reached), choices(d.WITH_WHOM),
             key="with_whom", title=_("By whom the contact was with"), term="with_whom",
             partition=False, notes={m: no_source for m in d.WITH_WHOM_WITHOUT_SOURCE},
         ),
         breakdown(
-            groups, people,
+            found,
             lambda g, p: "continuing" if p.contacted_before else "new",
             choices(d.NEW_OR_CONTINUING),
             key="new_continuing", title=_("New and continuing"), term="new_continuing",
             partition=True,
         ),
         breakdown(
-            groups, people, lambda g, p: d.age_band(g.first_on, p.birth_date, p.birth_year),
+            found, lambda g, p: d.age_band(g.first_on, p.birth_date, p.birth_year),
             choices(d.AGE_BANDS), key="age_band", title=_("By age band"), term="age_band",
             partition=True,
         ),
         breakdown(
-            groups, people, lambda g, p: p.gender or Gender.NOT_STATED, choices(Gender.choices),
+            found, lambda g, p: p.gender or Gender.NOT_STATED, choices(Gender.choices),
             key="gender", title=_("By gender"), term="attributes", partition=True,
         ),
         breakdown(
-            groups, people, lambda g, p: p.referral_source or UNKNOWN,
+            found, lambda g, p: p.referral_source or UNKNOWN,
             choices(Person.ReferralSource.choices) + unknown,
             key="referral_source", title=_("By referral source"), term="attributes",
             partition=True,
         ),
         breakdown(
-            groups, people, lambda g, p: p.municipality or UNKNOWN,
+            found, lambda g, p: p.municipality or UNKNOWN,
             sorted({(p.municipality, p.municipality) for p in people.values() if p.municipality})
             + unknown,
             key="municipality", title=_("By municipality"), term="attributes", partition=True,
             keep_all=False,
         ),
         breakdown(
-            groups, people, lambda g, p: p.stage_on(g.first_on),
+            found, lambda g, p: p.stage_on(g.first_on),
             choices(Stage.choices) + [(UNKNOWN, _("No stage recorded"))],
             key="stage", title=_("By stage"), term="stage", partition=True,
         ),

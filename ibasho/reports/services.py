@@ -9,8 +9,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -22,6 +25,7 @@ from ibasho.programmes.courses import TEMPLATES
 from ibasho.programmes.models import Programme
 from ibasho.reports import definitions as d
 from ibasho.reports import figures as f
+from ibasho.reports import periods
 from ibasho.reports import queries as q
 from ibasho.reports.models import PopulationFigure, ReportSettings
 from ibasho.reports.periods import Period
@@ -104,6 +108,41 @@ def build_report(
     if progress:
         progress(100)
     return report
+
+
+def home_reports(organisation: Organisation) -> dict[str, Any]:
+    """The published reports the evidence home shows: this month's and this fiscal year's
+    contacts, the last twelve months, this month's persistence and this year's unreached gap.
+    Kept in Django's cache for REPORTS_HOME_CACHE_SECONDS per organisation, day, language and
+    suppression threshold, so opening the home does not rebuild them every time; the home says
+    when they were made."""
+    today = organisation.today()
+    start_month = organisation.fiscal_year_start_month
+    threshold = threshold_for(organisation)
+    key = f"reports:home:{organisation.pk}:{today.isoformat()}:{get_language()}:{threshold}"
+    found: dict[str, Any] | None = cache.get(key)
+    if found is not None:
+        return found
+    this_month = periods.month_period(today.year, today.month)
+    this_year = periods.current_fiscal_year(today, start_month)
+    twelve = Period(periods.CUSTOM, periods.add_months(this_month.start, -11), this_month.end)
+
+    def published(kind: str, period: Period) -> Report:
+        report = build_report(kind, organisation, period)
+        return add_sentences(suppress_report(report, threshold))
+
+    found = {
+        "this_month": this_month,
+        "this_year": this_year,
+        "month": published("contacts", this_month),
+        "year": published("contacts", this_year),
+        "twelve": published("contacts", twelve),
+        "persistence": published("persistence", this_month),
+        "unreached": published("unreached", this_year),
+        "made_at": timezone.now(),
+    }
+    cache.set(key, found, settings.REPORTS_HOME_CACHE_SECONDS)
+    return found
 
 
 def instrument_names(organisation_id: int) -> dict[str, str]:

@@ -160,22 +160,11 @@ def home(request: MemberRequest) -> HttpResponse:
     """The evidence home (an analyst's first page): headline figures of this month and this
     fiscal year with sparklines, the persistence charts and the unreached gap, all suppressed."""
     organisation = request.membership.organisation
-    today = organisation.today()
+    found = services.home_reports(organisation)
+    this_month, this_year = found["this_month"], found["this_year"]
+    month, year, persistence = found["month"], found["year"], found["persistence"]
+    months, unreached = found["twelve"].table("month"), found["unreached"]
     start_month = organisation.fiscal_year_start_month
-    this_month = periods.month_period(today.year, today.month)
-    this_year = periods.current_fiscal_year(today, start_month)
-    twelve = periods.Period(
-        periods.CUSTOM, periods.add_months(this_month.start, -11), this_month.end
-    )
-
-    def published(kind: str, period: periods.Period) -> Report:
-        report = services.build_report(kind, organisation, period)
-        return services.add_sentences(services.publish(report, organisation))
-
-    month, year = published("contacts", this_month), published("contacts", this_year)
-    months = published("contacts", twelve).table("month")
-    persistence = published("persistence", this_month)
-    unreached = published("unreached", this_year)
     sparks = {
         key: sparkline_svg(
             [row.values[index] for row in months.rows],  # type: ignore[misc]
@@ -202,6 +191,7 @@ def home(request: MemberRequest) -> HttpResponse:
             "unreached_report": unreached,
             "kinds": services.KINDS,
             "note": suppression_note(month),
+            "made_at": found["made_at"],
         },
     )
 

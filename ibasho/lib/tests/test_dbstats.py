@@ -25,3 +25,15 @@ def test_the_planner_gets_statistics_for_tables_with_rows(org_a):
         )
     refresh_planner_statistics()
     assert "people_person" in analysed_tables()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_load_postgresql_knows_the_new_rows_are_visible_to_all(org_a):
+    if connection.vendor != "postgresql":
+        pytest.skip("the visibility map is PostgreSQL's")
+    for n in range(5):
+        Person.objects.create(organisation=org_a, family_name=f"可視{n}", family_name_kana="かし")
+    refresh_planner_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'people_person'")
+        assert cursor.fetchone()[0] > 0

@@ -268,3 +268,34 @@ def test_the_report_endpoint_is_in_the_openapi_document(api_client_for, analyst_
     from ibasho.api import api
 
     assert "/api/v1/reports/{kind}" in api.get_openapi_schema()["paths"]
+
+
+def test_the_evidence_home_keeps_its_figures_for_a_few_minutes(
+    client_for, analyst_a, org_a, person_a, settings, monkeypatch
+):
+    from ibasho.reports import services
+
+    today = org_a.today()
+    contact(org_a, person_a, today)
+    built = []
+    build = services.build_report
+    monkeypatch.setattr(
+        services, "build_report", lambda *a, **k: built.append(a[0]) or build(*a, **k)
+    )
+    client = client_for(analyst_a)
+
+    def contacts_this_month():  # type: ignore[no-untyped-def]
+        response = client.get(reverse("reports:home"))
+        assert response.status_code == 200 and "data-made-at" in response.content.decode()
+        return dict((h.key, m) for h, m, _y, _s in response.context["headlines"])["contacts"]
+
+    first = contacts_this_month()
+    assert first != "6" and len(built) == 5  # one contact: shown as below the threshold
+    for _ in range(5):
+        contact(org_a, person_a, today)
+    assert contacts_this_month() == first and len(built) == 5  # kept: not built again
+    settings.REPORTS_HOME_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()  # what the passing of the minutes does
+    assert contacts_this_month() == "6" and len(built) == 10

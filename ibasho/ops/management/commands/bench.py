@@ -41,6 +41,12 @@ class Command(BaseCommand):
             action="store_true",
             help="with --reports: also the report for every organisation (the background job)",
         )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="with --every-organisation: worker processes (default: one per core)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sys.path.insert(0, str(settings.BASE_DIR))
@@ -50,7 +56,8 @@ class Command(BaseCommand):
             found = reports.fiscal_year_report()
             self.stdout.write(reports.table(found))
             if options["every_organisation"]:
-                self.stdout.write(json.dumps(reports.every_organisation_report()))
+                found = reports.every_organisation_report(options["processes"])
+                self.stdout.write(json.dumps(found, ensure_ascii=False))
             return
         today = options["today"] or dt.date.today()
         if options["load"]:
