@@ -20,7 +20,11 @@ from ibasho.audit.context import Origin, request_origin
 _UNREAD = object()
 
 
-def token_for(raw: str) -> ApiToken | None:
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def token_for(raw: str, ip: str | None = None) -> ApiToken | None:
+    """The usable (not revoked, not expired, member still active) token with this value."""
     found = (
         ApiToken.objects.usable()
         .select_related("membership__organisation", "membership__user")
@@ -29,10 +33,11 @@ def token_for(raw: str) -> ApiToken | None:
     )
     if found is None:
         return None
-    # Touch at most once a minute so reads stay reads.
+    # Touch at most once a minute (or from a new address) so reads stay reads.
     now = timezone.now()
-    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    stale = found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60
+    if stale or found.last_used_ip != ip:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now, last_used_ip=ip)
     return found
 
 
@@ -46,10 +51,11 @@ def token_membership(request: HttpRequest) -> Membership | None:
     found = getattr(request, "token_membership", _UNREAD)
     if found is _UNREAD:
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        token = token_for(raw.strip()) if scheme.lower() == "bearer" else None
+        token = token_for(raw.strip(), client_ip(request)) if scheme.lower() == "bearer" else None
         found = token.membership if token else None
         cast(AppRequest, request).token_membership = found
         cast(AppRequest, request).api_token_id = token.pk if token else None
+        cast(AppRequest, request).api_token_writes = bool(token and token.writes)
     return cast(Membership | None, found)
 
 

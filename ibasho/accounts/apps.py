@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "ibasho.accounts"
     verbose_name = _("Organisations and staff")
+
+    def ready(self) -> None:
+        from ibasho.accounts import signals  # noqa: F401

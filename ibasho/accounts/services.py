@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,6 +162,7 @@ def create_staff_account(
     with transaction.atomic():
         password = one_time_password(user)
         user.set_password(password)
+        user.must_change_password = True
         user.save()
         membership = Membership.objects.create(organisation=organisation, user=user, role=role)
         record_audit(
@@ -272,3 +273,56 @@ def withdraw_invitation(invitation: Invitation, *, by: Any) -> None:
     with transaction.atomic():
         invitation.refresh_from_db(fields=["state"])
         _answer(invitation, Invitation.State.WITHDRAWN, "accounts.invitation.withdrawn", by=by)
+
+
+def audit_account(action: str, user: User, *, by: Any, fields: list[str]) -> None:
+    """An account-wide change (password, second factor, sessions) is written to the trail of
+    every organisation the account works in, against its membership there."""
+    for membership in Membership.objects.filter(user_id=user.pk).select_related("organisation"):
+        record_audit(action, by=by, target=membership, fields=fields)
+
+
+def end_sessions(user: User, *, by: Any) -> None:
+    """Sign the account out everywhere: every session it holds stops being accepted."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        user.refresh_from_db(fields=["session_generation"])
+        audit_account("accounts.sessions.ended", user, by=by, fields=["session_generation"])
+
+
+def password_changed(user: User, *, by: Any, issued: bool = False) -> None:
+    """Record a password change; an admin-issued one must be replaced at the next sign-in."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(must_change_password=issued)
+        user.must_change_password = issued
+        audit_account(
+            "accounts.password.issued" if issued else "accounts.password.changed",
+            user,
+            by=by,
+            fields=["password"],
+        )
+
+
+def issue_password(membership: Membership, *, by: Any) -> str:
+    """An admin gives a member a new one-time password: every session of that account ends, and
+    the member must choose their own password at the next sign-in."""
+    user = membership.user
+    with transaction.atomic():
+        password = one_time_password(user)
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit_account("accounts.password.issued", user, by=by, fields=["password"])
+    return password
+
+
+def unlock(membership: Membership, *, by: Any) -> int:
+    """Lift a sign-in lock on a member's account; the number of failed attempts forgotten."""
+    from axes.models import AccessAttempt
+
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.filter(username=membership.user.get_username())
+        count = attempts.count()
+        attempts.delete()
+        record_audit("accounts.lock.lifted", by=by, target=membership, fields=["failures"])
+    return count
