@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -67,11 +67,19 @@ class TokenAuth(HttpBearer):
 def in_token_scope(run: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps every API operation, from authentication to the serialised response (lazy
     querysets are read then): the caller is the token's membership, and queries see its
-    organisation only. Without a valid token nothing is in scope and the operation answers 401."""
+    organisation only. Without a valid token nothing is in scope and the operation answers 401;
+    a read token may not write (403)."""
 
     @wraps(run)
     def operation(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         membership = token_membership(request)
+        if (
+            membership is not None
+            and request.method not in SAFE_METHODS
+            and not getattr(request, "api_token_writes", False)
+        ):
+            detail = "This token may only read; writing needs a write token."
+            return JsonResponse({"detail": detail}, status=403)
         typed = cast(AppRequest, request)
         typed.membership = membership  # never the session's: the API trusts its token only
         typed.user = membership.user if membership else AnonymousUser()
