@@ -52,9 +52,9 @@ def _field(loc: Iterable[Any]) -> str:
 
 class IbashoAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """Every operation may refuse its input (422), needs a token (401; a write needs a write
-        token, 403), and answers 404 for
-        a record outside the caller's reach; the document says so, with the bodies' shapes."""
+        """Every operation may refuse its input (422), needs a token (401; a write needs a
+        write token, 403), and answers 404 for a record outside the caller's reach; the document
+        says so, with the bodies' shapes."""
         schema = super().get_openapi_schema(**kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (Problems, Message):
