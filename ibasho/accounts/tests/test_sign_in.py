@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from ibasho.accounts import lockout, services, twofactor
+from ibasho.accounts import lockout, twofactor
 from ibasho.accounts.http import client_ip
 from ibasho.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
 from ibasho.accounts.models import User

@@ -9,7 +9,6 @@ from django.db import connection
 from ibasho.accounts.keycheck import verify_field_keys
 from ibasho.lib.dbstats import refresh_planner_statistics
 
-
 # The access log names the path without its query string (search terms are names) and leaves
 # out the referrer (a previous page's query string).
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
