@@ -126,11 +126,12 @@ class PasswordChange(auth_views.PasswordChangeView):
     success_url = reverse_lazy("account_security")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        forced = self.request.session.pop(MUST_CHANGE, False)
+        super().form_valid(form)
         services.password_changed(form.user, by=form.user)
-        self.request.session.pop(MUST_CHANGE, None)
         messages.success(self.request, _("Your password has been changed."))
-        return response
+        # A first password of one's own leads on to the work; otherwise back to the account.
+        return redirect("home" if forced else "account_security")
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
