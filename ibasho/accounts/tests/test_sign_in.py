@@ -296,3 +296,31 @@ class TestLockout:
                 request.user = AnonymousUser()
                 html = lockout.lockout_page(request, minutes=4).content.decode()
             assert "4" in html and words in html
+
+
+class TestLockoutInUse:
+    """django-axes as configured: the account pauses, a colleague elsewhere is not locked."""
+
+    @pytest.fixture(autouse=True)
+    def axes_on(self, settings):  # type: ignore[no-untyped-def]
+        settings.AXES_ENABLED = True
+
+    def test_an_account_pauses_after_repeated_failures(self, worker_a, coordinator_a, settings):
+        for _ in range(settings.IBASHO_LOCK_ACCOUNT_AFTER):
+            sign_in("worker_a", "wrong password here")
+        _, response = sign_in("worker_a")  # even the right password waits
+        assert response.status_code == 429
+        html = response.content.decode()
+        # Each attempt while paused lengthens the pause: 1 minute, then 2, 4…
+        assert re.search(r"again in [12] minutes?", html) and "admin" in html
+        _, other = sign_in("coordinator_a")
+        assert other.status_code == 302
+
+    def test_an_admin_unlock_lets_the_member_in_at_once(
+        self, client_for, admin_a, worker_a, settings
+    ):
+        for _ in range(settings.IBASHO_LOCK_ACCOUNT_AFTER):
+            sign_in("worker_a", "wrong password here")
+        client_for(admin_a).post(reverse("member_unlock", args=[worker_a.code]))
+        _, response = sign_in("worker_a")
+        assert response.status_code == 302
