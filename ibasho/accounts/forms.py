@@ -22,6 +22,11 @@ class StaffAccountForm(forms.Form):
     )
     email = forms.EmailField(label=_("e-mail address"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.WORKER)
+    send_link = forms.BooleanField(
+        label=_("Send a link by e-mail instead of showing a password"),
+        required=False,
+        help_text=_("The colleague chooses their own password from the link (it works once)."),
+    )
 
 
 class InvitationForm(forms.Form):

@@ -142,7 +142,10 @@ def staff_create(request: MemberRequest) -> HttpResponse:
         organisation = request.membership.organisation
         try:
             member, password = services.create_staff_account(
-                organisation, **form.cleaned_data, by=request.user
+                organisation,
+                **form.cleaned_data,
+                by=request.user,
+                site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
             _show_errors(form, error)
@@ -160,7 +163,12 @@ def staff_invite(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organisation = request.membership.organisation
         try:
-            invitation = services.invite(organisation, **form.cleaned_data, by=request.user)
+            invitation = services.invite(
+                organisation,
+                **form.cleaned_data,
+                by=request.user,
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
         except ValidationError as error:
             _show_errors(form, error)
         else:

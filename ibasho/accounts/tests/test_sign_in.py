@@ -324,3 +324,49 @@ class TestLockoutInUse:
         client_for(admin_a).post(reverse("member_unlock", args=[worker_a.code]))
         _, response = sign_in("worker_a")
         assert response.status_code == 302
+
+
+class TestInvitationsByEmail:
+    def test_a_new_colleague_chooses_a_password_from_the_e_mailed_link(self, client_for, admin_a):
+        data = {
+            "username": "hikari",
+            "display_name": "田中 光",
+            "email": "hikari@example.org",
+            "role": "worker",
+            "send_link": "on",
+        }
+        with self.captured_on_commit():
+            page = client_for(admin_a).post(reverse("staff_create"), data)
+        assert page.context["password"] is None and "hikari@example.org" in page.content.decode()
+        user = User.objects.get(username="hikari")
+        assert not user.has_usable_password()
+        link = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+        client = Client()
+        form_page = client.get(link, follow=True)
+        new = "quiet lantern harbour 7"
+        data = {"new_password1": new, "new_password2": new}
+        assert client.post(form_page.request["PATH_INFO"], data).status_code == 302
+        _, response = sign_in("hikari", new)
+        assert response.status_code == 302
+        assert not Client().get(link, follow=True).context["validlink"]
+
+    def test_a_link_needs_an_address(self, client_for, admin_a):
+        data = {"username": "hikari", "display_name": "光", "role": "worker", "send_link": "on"}
+        page = client_for(admin_a).post(reverse("staff_create"), data)
+        assert page.status_code == 200 and "email" in page.context["form"].errors
+        assert not User.objects.filter(username="hikari").exists() and not mail.outbox
+
+    def test_an_invited_account_hears_of_it_by_e_mail(self, client_for, admin_a, worker_b):
+        User.objects.filter(pk=worker_b.user.pk).update(email="b@example.org")
+        with self.captured_on_commit():
+            client_for(admin_a).post(
+                reverse("staff_invite"), {"invited_as": "worker_b", "role": "worker"}
+            )
+        assert mail.outbox[0].to == ["b@example.org"]
+        assert "/invitations/" in mail.outbox[0].body
+
+    @staticmethod
+    def captured_on_commit():  # type: ignore[no-untyped-def]
+        from django.test import TestCase
+
+        return TestCase.captureOnCommitCallbacks(execute=True)
