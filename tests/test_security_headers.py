@@ -9,7 +9,6 @@ import subprocess
 import sys
 from unittest import mock
 
-import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -73,58 +72,52 @@ class TestHeaders:
         assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
 
 
-def test_the_production_settings_pass_the_deploy_check(tmp_path):
-    env = {
-        **os.environ,
-        "IBASHO_DATA_DIR": str(tmp_path),
-        "IBASHO_PRODUCTION": "1",
-        "IBASHO_SECRET_KEY": secrets.token_urlsafe(60),
-        "IBASHO_ALLOWED_HOSTS": "ibasho.example.jp",
-        "IBASHO_TESTING": "0",
-    }
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
+def deploy_check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`ibasho check --deploy` in a fresh process with these environment variables."""
+    environment = {**os.environ, "IBASHO_DATA_DIR": str(tmp_path), "IBASHO_TESTING": "0", **env}
+    for name in ("DATABASE_URL", "IBASHO_PRODUCTION"):
+        if name not in env:
+            environment.pop(name, None)
+    return subprocess.run(
         [sys.executable, "-m", "ibasho", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def test_the_production_settings_pass_the_deploy_check(tmp_path):
+    result = deploy_check(
+        tmp_path,
+        IBASHO_PRODUCTION="1",
+        IBASHO_SECRET_KEY=secrets.token_urlsafe(60),
+        IBASHO_ALLOWED_HOSTS="ibasho.example.jp",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "no issues" in result.stdout
 
 
 def test_the_deploy_check_warns_without_production_settings(tmp_path):
-    env = {**os.environ, "IBASHO_DATA_DIR": str(tmp_path), "IBASHO_TESTING": "0"}
-    env.pop("IBASHO_PRODUCTION", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "ibasho", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deploy_check(tmp_path)
     assert result.returncode != 0 and "security.W004" in result.stderr
 
 
-class TestOutage:
-    @pytest.fixture
-    def database_down(self):  # type: ignore[no-untyped-def]
-        with mock.patch(
-            "django.db.backends.utils.CursorWrapper.execute",
-            side_effect=OperationalError("connection refused"),
-        ):
-            yield
+def database_down() -> mock._patch:  # type: ignore[type-arg]
+    """Every query fails as if the server had gone (a closed port gives the same error)."""
+    return mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("connection refused"),
+    )
 
+
+class TestOutage:
     def test_the_api_answers_json_503_then_recovers(self, worker_a, person_a):
         from ibasho.accounts.models import ApiToken
 
         _, raw = ApiToken.issue(worker_a)
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)
-        with mock.patch(
-            "django.db.backends.utils.CursorWrapper.execute",
-            side_effect=OperationalError("connection refused"),
-        ):
+        with database_down():
             response = client.get("/api/v1/people")
         assert response.status_code == 503
         assert response["Content-Type"] == "application/json"
@@ -134,10 +127,7 @@ class TestOutage:
     def test_the_web_shows_a_bilingual_503_then_recovers(self, client_for, worker_a):
         client = client_for(worker_a)
         client.raise_request_exception = False
-        with mock.patch(
-            "django.db.backends.utils.CursorWrapper.execute",
-            side_effect=OperationalError("connection refused"),
-        ):
+        with database_down():
             response = client.get(reverse("people:person_list"))
         html = response.content.decode()
         assert response.status_code == 503 and response["Retry-After"]

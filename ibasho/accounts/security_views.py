@@ -22,10 +22,12 @@ from django_otp import match_token
 
 from ibasho.accounts import lockout, services, twofactor
 from ibasho.accounts.decorators import member_required
+from ibasho.accounts.forms import OrganisationSecurityForm
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.middleware import FACTOR_PENDING, LAST_SEEN, MUST_CHANGE, MUST_ENROL
 from ibasho.accounts.models import TOKEN_DAYS, TOKEN_MAX_DAYS, ApiToken, Membership, Role
 from ibasho.accounts.tokens import issue_token, revoke_token
+from ibasho.lib.web import form_page
 
 ALL_ROLES = tuple(Role.values)
 
@@ -225,3 +227,18 @@ def member_password(request: MemberRequest, code: str) -> HttpResponse:
     password = services.issue_password(member, by=request.user)
     context = {"member": member, "password": password}
     return render(request, "accounts/staff_created.html", context)
+
+
+@member_required(Role.ADMIN)
+def organisation_security(request: MemberRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    initial = {
+        "second_factor_for_all": organisation.second_factor_for_all,
+        "idle_timeout_minutes": organisation.idle_timeout_minutes,
+    }
+    form = OrganisationSecurityForm(request.POST or None, initial=initial)
+
+    def save(**values: Any) -> None:
+        services.set_security(organisation, **values, by=request.user)
+
+    return form_page(request, form, save, done="staff_list", title=_("Security settings"))

@@ -378,3 +378,22 @@ def unlock(membership: Membership, *, by: Any) -> int:
         attempts.delete()
         record_audit("accounts.lock.lifted", by=by, target=membership, fields=["failures"])
     return count
+
+
+def set_security(
+    organisation: Organisation, *, second_factor_for_all: bool, idle_timeout_minutes: int, by: Any
+) -> None:
+    """An organisation's own security settings: a second factor for every member, and how
+    long an idle session lasts (5 to 240 minutes)."""
+    organisation.second_factor_for_all = second_factor_for_all
+    organisation.idle_timeout_minutes = idle_timeout_minutes
+    organisation.full_clean(exclude=["key_check"])
+    with transaction.atomic():
+        organisation.save(update_fields=["second_factor_for_all", "idle_timeout_minutes"])
+        record_audit(
+            "accounts.organisation.security_changed",
+            by=by,
+            organisation=organisation,
+            target=organisation,
+            fields=["idle_timeout_minutes", "second_factor_for_all"],
+        )

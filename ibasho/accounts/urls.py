@@ -37,6 +37,7 @@ urlpatterns = [
         security.member_factor_reset,
         name="member_factor_reset",
     ),
+    path("staff/security/", security.organisation_security, name="organisation_security"),
     path("staff/<uuid:code>/unlock/", security.member_unlock, name="member_unlock"),
     path("staff/<uuid:code>/password/", security.member_password, name="member_password"),
     path("organisation/switch/", views.switch_organisation, name="switch_organisation"),

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
-from ibasho.accounts import lockout, twofactor
+from ibasho.accounts import lockout, services, twofactor
 from ibasho.accounts.http import client_ip
 from ibasho.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
 from ibasho.accounts.models import User
@@ -28,6 +28,19 @@ def sign_in(username: str, password: str = PASSWORD) -> tuple[Client, object]:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post(reverse("login"), {"username": username, "password": password})
     return client, response
+
+
+def assert_link_sets_a_password_once(username: str) -> None:
+    """Follow the e-mailed link, choose a password, sign in with it; the link is then spent."""
+    link = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    client = Client()
+    form_page = client.get(link, follow=True)
+    new = "quiet lantern harbour 7"
+    data = {"new_password1": new, "new_password2": new}
+    assert client.post(form_page.request["PATH_INFO"], data).status_code == 302
+    _, response = sign_in(username, new)
+    assert response.status_code == 302
+    assert not Client().get(link, follow=True).context["validlink"]
 
 
 def enrol(user: User) -> pyotp.TOTP:
@@ -218,16 +231,7 @@ class TestPasswords:
     def test_reset_by_e_mail_works_once(self, worker_a):
         User.objects.filter(pk=worker_a.user.pk).update(email="worker@example.org")
         Client().post(reverse("password_reset"), {"email": "worker@example.org"})
-        link = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
-        client = Client()
-        form_page = client.get(link, follow=True)
-        new = "quiet lantern harbour 7"
-        data = {"new_password1": new, "new_password2": new}
-        assert client.post(form_page.request["PATH_INFO"], data).status_code == 302
-        _, response = sign_in("worker_a", new)
-        assert response.status_code == 302
-        again = Client().get(link, follow=True)
-        assert not again.context["validlink"]
+        assert_link_sets_a_password_once("worker_a")
         assert AuditEntry.objects.filter(action="accounts.password.changed").exists()
 
     def test_an_unknown_address_gets_the_same_answer_and_no_mail(self, worker_a):
@@ -340,15 +344,7 @@ class TestInvitationsByEmail:
         assert page.context["password"] is None and "hikari@example.org" in page.content.decode()
         user = User.objects.get(username="hikari")
         assert not user.has_usable_password()
-        link = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
-        client = Client()
-        form_page = client.get(link, follow=True)
-        new = "quiet lantern harbour 7"
-        data = {"new_password1": new, "new_password2": new}
-        assert client.post(form_page.request["PATH_INFO"], data).status_code == 302
-        _, response = sign_in("hikari", new)
-        assert response.status_code == 302
-        assert not Client().get(link, follow=True).context["validlink"]
+        assert_link_sets_a_password_once("hikari")
 
     def test_a_link_needs_an_address(self, client_for, admin_a):
         data = {"username": "hikari", "display_name": "光", "role": "worker", "send_link": "on"}
@@ -370,3 +366,30 @@ class TestInvitationsByEmail:
         from django.test import TestCase
 
         return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+class TestOrganisationSecurity:
+    def test_an_admin_asks_every_member_for_a_second_factor(self, client_for, admin_a, org_a):
+        data = {"second_factor_for_all": "on", "idle_timeout_minutes": 15}
+        assert client_for(admin_a).post(reverse("organisation_security"), data).status_code == 302
+        org_a.refresh_from_db()
+        assert org_a.second_factor_for_all and org_a.idle_timeout_minutes == 15
+        entry = AuditEntry.objects.get(action="accounts.organisation.security_changed")
+        assert entry.fields == ["idle_timeout_minutes", "second_factor_for_all"]
+
+    @pytest.mark.parametrize("minutes", [0, 4, 241, 100000, -1])
+    def test_impossible_timeouts_are_refused(self, client_for, admin_a, org_a, minutes):
+        data = {"idle_timeout_minutes": minutes}
+        assert client_for(admin_a).post(reverse("organisation_security"), data).status_code == 200
+        org_a.refresh_from_db()
+        assert org_a.idle_timeout_minutes == 30
+
+    def test_the_service_refuses_too(self, admin_a, org_a):
+        with pytest.raises(ValidationError):
+            services.set_security(
+                org_a, second_factor_for_all=False, idle_timeout_minutes=1, by=admin_a.user
+            )
+
+    def test_only_admins(self, client_for, coordinator_a, worker_b):
+        for member in (coordinator_a, worker_b):
+            assert client_for(member).get(reverse("organisation_security")).status_code == 404
