@@ -393,3 +393,11 @@ class TestOrganisationSecurity:
     def test_only_admins(self, client_for, coordinator_a, worker_b):
         for member in (coordinator_a, worker_b):
             assert client_for(member).get(reverse("organisation_security")).status_code == 404
+
+
+def test_platform_operators_need_a_second_factor(db, short_grace):
+    User.objects.create_superuser("operator", password=PASSWORD)
+    for _ in range(2):
+        sign_in("operator")
+    client, _ = sign_in("operator")
+    assert client.get("/admin/").url == reverse("two_factor_enrol")
