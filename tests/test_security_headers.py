@@ -75,6 +75,8 @@ class TestHeaders:
 def deploy_check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
     """`ibasho check --deploy` in a fresh process with these environment variables."""
     environment = {**os.environ, "IBASHO_DATA_DIR": str(tmp_path), "IBASHO_TESTING": "0", **env}
+    # Browser tests allow async-unsafe calls in this process; a deployment never does.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for name in ("DATABASE_URL", "IBASHO_PRODUCTION"):
         if name not in env:
             environment.pop(name, None)
