@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ibasho
 
-.PHONY: demo install install-test test check test-sqlite test-postgres fuzz messages bench clean
+.PHONY: demo install install-test test check test-sqlite test-postgres fuzz messages bench clean sbom audit-deps
 
 demo: install
 	$(BIN)/ibasho demo
@@ -23,7 +23,7 @@ install-test: install
 	bash scripts/system-packages test
 	$(BIN)/pip install -q -e '.[test]'
 
-test: install-test check test-sqlite test-postgres fuzz
+test: install-test check sbom audit-deps test-sqlite test-postgres fuzz
 
 check:
 	$(BIN)/ruff check .
@@ -53,6 +53,17 @@ messages:
 
 bench:
 	$(BIN)/ibasho bench
+
+# A CycloneDX bill of materials of the installed environment, for the reviewer and CI.
+sbom:
+	mkdir -p artifacts
+	$(BIN)/cyclonedx-py environment --output-format JSON --output-file artifacts/sbom.cdx.json $(BIN)/python
+	@echo "SBOM written to artifacts/sbom.cdx.json"
+
+# Known vulnerabilities in the installed packages (pip-audit), when its database can be reached;
+# without a network this prints a note and passes, so an offline CI run is not failed by it.
+audit-deps:
+	bash scripts/audit-deps $(BIN)
 
 clean:
 	rm -rf $(VENV) var artifacts

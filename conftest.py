@@ -28,6 +28,14 @@ def _empty_cache():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_grace(settings):  # type: ignore[no-untyped-def]
+    """Admins and coordinators must enrol a second factor after a few sign-ins; tests sign the
+    same personas in many times, so the grace period is long here. Tests of the second factor
+    shorten it, or enrol the persona (ibasho/accounts/tests/test_sign_in.py)."""
+    settings.IBASHO_SECOND_FACTOR_GRACE_LOGINS = 1000
+
+
+@pytest.fixture(autouse=True)
 def _outside_requests_every_organisation():  # type: ignore[no-untyped-def]
     """Fixtures and assertions read and write several organisations' records, as ops code may.
     A request through the test client is still scoped: the middleware (web) or the API's token

@@ -52,8 +52,9 @@ def _field(loc: Iterable[Any]) -> str:
 
 class IbashoAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """Every operation may refuse its input (422), needs a token (401), and answers 404 for
-        a record outside the caller's reach; the document says so, with the bodies' shapes."""
+        """Every operation may refuse its input (422), needs a token (401; a write needs a
+        write token, 403), and answers 404 for a record outside the caller's reach; the document
+        says so, with the bodies' shapes."""
         schema = super().get_openapi_schema(**kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (Problems, Message):
@@ -63,7 +64,8 @@ class IbashoAPI(NinjaAPI):
         answers = {
             422: ("The input was refused: each field and why", "Problems"),
             400: ("The body could not be read as JSON", "Problems"),
-            401: ("No valid token", "Message"),
+            401: ("No valid token (missing, expired or revoked)", "Message"),
+            403: ("A read token tried to write", "Message"),
             404: ("Not found, or not in the caller's reach", "Message"),
         }
         for operations in schema["paths"].values():

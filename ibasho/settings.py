@@ -46,6 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "ninja",  # its vendored Swagger UI, served from here rather than a CDN
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "ibasho.accounts",
@@ -63,13 +68,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ibasho.lib.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "ibasho.accounts.middleware.ActiveMembershipMiddleware",
+    "ibasho.accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -95,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "ibasho.accounts.context_processors.membership",
                 "ibasho.notifications.context_processors.unread",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -135,27 +145,115 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": ("username", "display_name", "first_name", "last_name", "email")
+        },
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock a username+address pair out for 30 minutes after 5 failures.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# An account is locked after 5 failures from anywhere, an address after 20 failures on any
+# accounts (one password sprayed across many); each lock lasts longer than the one before
+# (ibasho.accounts.lockout). Behind a proxy the address is the client's (IBASHO_TRUSTED_PROXIES).
+IBASHO_LOCK_ACCOUNT_AFTER = int(os.environ.get("IBASHO_LOCK_ACCOUNT_AFTER", "5"))
+IBASHO_LOCK_ADDRESS_AFTER = int(os.environ.get("IBASHO_LOCK_ADDRESS_AFTER", "20"))
+AXES_FAILURE_LIMIT = IBASHO_LOCK_ACCOUNT_AFTER
+AXES_COOLOFF_TIME = "ibasho.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_CALLABLE = "ibasho.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ibasho.accounts.http.client_ip"
+AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = not TESTING
+# Axes would lock by address too; behind a shared office NAT that locks colleagues out, so the
+# address limit is ibasho.accounts.lockout's own (it refuses the address, not the accounts).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Proxies whose X-Forwarded-For is believed (addresses or networks); nobody else's is.
+IBASHO_TRUSTED_PROXIES = env_list("IBASHO_TRUSTED_PROXIES")
+
+# Second factor (django-otp): admins and coordinators always, everyone where the organisation
+# says so; this many sign-ins are allowed before enrolment is enforced.
+IBASHO_SECOND_FACTOR_GRACE_LOGINS = int(os.environ.get("IBASHO_SECOND_FACTOR_GRACE_LOGINS", "3"))
+OTP_TOTP_ISSUER = "Ibasho"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions end at browser close, after the organisation's idle timeout and in any case after
+# IBASHO_SESSION_HOURS (ibasho.accounts.middleware.AccountGateMiddleware).
+SESSION_ABSOLUTE_SECONDS = int(float(os.environ.get("IBASHO_SESSION_HOURS", "12")) * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# An installation-wide ceiling on every organisation's idle timeout (unset: the organisation's).
+IBASHO_IDLE_TIMEOUT_SECONDS = int(os.environ.get("IBASHO_IDLE_TIMEOUT_SECONDS", "0")) or None
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("IBASHO_SECURE_COOKIES")
+PRODUCTION = env_bool("IBASHO_PRODUCTION")
+SESSION_COOKIE_SECURE = env_bool("IBASHO_SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# HTTPS: on in production (IBASHO_PRODUCTION=1), each switchable on its own.
+SECURE_SSL_REDIRECT = env_bool("IBASHO_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("IBASHO_HSTS_SECONDS", str(60 * 60 * 24 * 365 if PRODUCTION else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("IBASHO_HSTS_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("IBASHO_HSTS_PRELOAD", default=PRODUCTION)
+if env_bool("IBASHO_BEHIND_TLS_PROXY", default=PRODUCTION):
+    # The proxy terminates TLS and says so; it must overwrite this header from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+
+# No inline script or style anywhere: static files, or a nonce ({{ request.csp_nonce }}).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+EMAIL_BACKEND = os.environ.get(
+    "IBASHO_EMAIL_BACKEND",
+    # SMTP in production or once a mail host is set; the console in a demo and in tests.
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or os.environ.get("IBASHO_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("IBASHO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("IBASHO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("IBASHO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("IBASHO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("IBASHO_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("IBASHO_EMAIL_FROM", "ibasho@localhost")
+# A reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
@@ -196,24 +294,18 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("IBASHO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"no_query": {"()": "ibasho.lib.logs.NoQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query"]}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
-# Notification e-mails: the console in a demo and in tests, SMTP when a host is configured.
-# They carry the kind of notification and a link to this address, nothing else.
+# Links in e-mails (notifications, password resets) point at this address. Notification
+# e-mails carry the kind of notification and a link, nothing else.
 IBASHO_BASE_URL = os.environ.get("IBASHO_BASE_URL", "http://localhost:8000")
-if os.environ.get("IBASHO_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["IBASHO_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("IBASHO_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("IBASHO_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("IBASHO_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("IBASHO_EMAIL_TLS", default=True)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("IBASHO_EMAIL_FROM", "ibasho@localhost")
 
 # How long opening a restricted record by breaking the glass lasts (hours).
 IBASHO_BREAK_GLASS_HOURS = int(os.environ.get("IBASHO_BREAK_GLASS_HOURS", "8"))

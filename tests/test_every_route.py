@@ -20,7 +20,10 @@ fills in one of each (`PAGE_KINDS`) and treats them as routes without a code.
 Left out, with the reason:
 - admin/: the Django admin has its own permission checks (organisation admins and platform
   superusers only) and no record codes in its URLs;
-- logout/: it ends the session the walk goes on with; it shows and touches no records."""
+- logout/: it ends the session the walk goes on with; it shows and touches no records;
+- password/reset/<uidb64>/<token>/: the e-mailed link names an account, not a record; it is
+  signed for that account alone and shows nothing but a password form (tested in
+  ibasho/accounts/tests/test_sign_in.py)."""
 
 import datetime as dt
 import functools
@@ -60,7 +63,7 @@ from ibasho.programmes.models import Programme
 from ibasho.reports.models import ReportJob
 from ibasho.reports.tasks import run_job
 
-LEFT_OUT = ("admin/", "logout/")
+LEFT_OUT = ("admin/", "logout/", "password/reset/<uidb64>/")
 # Path parameters that name a kind of page, not a record (a report and its file format): the
 # walk fills in a real one and treats the route as one without a record code.
 PAGE_KINDS = {"kind": "contacts", "fmt": "csv"}

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -20,7 +20,11 @@ from ibasho.audit.context import Origin, request_origin
 _UNREAD = object()
 
 
-def token_for(raw: str) -> ApiToken | None:
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def token_for(raw: str, ip: str | None = None) -> ApiToken | None:
+    """The usable (not revoked, not expired, member still active) token with this value."""
     found = (
         ApiToken.objects.usable()
         .select_related("membership__organisation", "membership__user")
@@ -29,10 +33,11 @@ def token_for(raw: str) -> ApiToken | None:
     )
     if found is None:
         return None
-    # Touch at most once a minute so reads stay reads.
+    # Touch at most once a minute (or from a new address) so reads stay reads.
     now = timezone.now()
-    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    stale = found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60
+    if stale or found.last_used_ip != ip:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now, last_used_ip=ip)
     return found
 
 
@@ -46,10 +51,11 @@ def token_membership(request: HttpRequest) -> Membership | None:
     found = getattr(request, "token_membership", _UNREAD)
     if found is _UNREAD:
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        token = token_for(raw.strip()) if scheme.lower() == "bearer" else None
+        token = token_for(raw.strip(), client_ip(request)) if scheme.lower() == "bearer" else None
         found = token.membership if token else None
         cast(AppRequest, request).token_membership = found
         cast(AppRequest, request).api_token_id = token.pk if token else None
+        cast(AppRequest, request).api_token_writes = bool(token and token.writes)
     return cast(Membership | None, found)
 
 
@@ -61,11 +67,19 @@ class TokenAuth(HttpBearer):
 def in_token_scope(run: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps every API operation, from authentication to the serialised response (lazy
     querysets are read then): the caller is the token's membership, and queries see its
-    organisation only. Without a valid token nothing is in scope and the operation answers 401."""
+    organisation only. Without a valid token nothing is in scope and the operation answers 401;
+    a read token may not write (403)."""
 
     @wraps(run)
     def operation(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         membership = token_membership(request)
+        if (
+            membership is not None
+            and request.method not in SAFE_METHODS
+            and not getattr(request, "api_token_writes", False)
+        ):
+            detail = "This token may only read; writing needs a write token."
+            return JsonResponse({"detail": detail}, status=403)
         typed = cast(AppRequest, request)
         typed.membership = membership  # never the session's: the API trusts its token only
         typed.user = membership.user if membership else AnonymousUser()

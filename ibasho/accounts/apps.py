@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        from ibasho.accounts import signals  # noqa: F401
         from ibasho.accounts.keycheck import keys_beside_data
 
         checks.register(keys_beside_data, checks.Tags.security, deploy=True)

@@ -22,6 +22,11 @@ class StaffAccountForm(forms.Form):
     )
     email = forms.EmailField(label=_("e-mail address"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.WORKER)
+    send_link = forms.BooleanField(
+        label=_("Send a link by e-mail instead of showing a password"),
+        required=False,
+        help_text=_("The colleague chooses their own password from the link (it works once)."),
+    )
 
 
 class InvitationForm(forms.Form):
@@ -31,3 +36,14 @@ class InvitationForm(forms.Form):
         help_text=_("Exactly as the person uses it to sign in, or their e-mail address."),
     )
     role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.WORKER)
+
+
+class OrganisationSecurityForm(forms.Form):
+    second_factor_for_all = forms.BooleanField(
+        label=_("second factor required for every member"),
+        required=False,
+        help_text=_("Admins and coordinators always need one."),
+    )
+    idle_timeout_minutes = forms.IntegerField(
+        label=_("sign out after this many idle minutes"), min_value=5, max_value=240
+    )

@@ -7,8 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib.fields import EncryptedTextField
@@ -32,9 +34,24 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     display_name_kana = models.CharField(_("display name reading"), max_length=100, blank=True)
+    # A password an admin issued (or a reset) must be replaced at the next sign-in.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Sign-ins since a second factor became required and none was enrolled (the grace period).
+    logins_without_second_factor = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Raised to end every session of the account at once (sign out everywhere, factor reset).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions hold this hash; changing the password or the generation ends them all."""
+        return salted_hmac(
+            "ibasho.accounts.User.session",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Organisation(models.Model):
@@ -56,6 +73,15 @@ class Organisation(models.Model):
         _("fiscal year starts in month"), default=4
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Tokyo")
+    # Admins and coordinators always need a second factor; this asks it of every member.
+    second_factor_for_all = models.BooleanField(
+        _("second factor required for every member"), default=False
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        _("sign out after this many idle minutes"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # A known value encrypted with the field keys, decrypted at start-up to prove the keys.
     key_check = EncryptedTextField(default=KEY_CHECK_TEXT, editable=False)
@@ -218,19 +244,43 @@ class Invitation(models.Model):
         return f"{self.invited_as} @ {self.organisation} ({self.get_state_display()})"
 
 
+def _token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=TOKEN_DAYS)
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# A token lives this many days unless its maker chooses otherwise.
+TOKEN_DAYS = 90
+TOKEN_MAX_DAYS = 366
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> "ApiTokenQuerySet":
         return self.filter(
-            revoked_at__isnull=True, membership__is_active=True, membership__user__is_active=True
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            membership__is_active=True,
+            membership__user__is_active=True,
         )
+
+    def visible_to(self, membership: Membership | None) -> "ApiTokenQuerySet":
+        """A member's own tokens in the organisation; an admin sees every member's."""
+        if membership is None:
+            return self.none()
+        mine = self.filter(organisation_id=membership.organisation_id)
+        return mine if membership.is_admin else mine.filter(membership=membership)
 
 
 class ApiToken(models.Model):
-    """A bearer token for integrations. Only its hash is stored; the token is shown once."""
+    """A bearer token for integrations. Only its hash is stored; the token is shown once. A
+    read token may only read; writes need a write token."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tokens")
@@ -238,7 +288,10 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    expires_at = models.DateTimeField(_("expires"), default=_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -248,15 +301,33 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
 
     @classmethod
-    def issue(cls, membership: Membership, name: str = "") -> tuple["ApiToken", str]:
+    def issue(
+        cls,
+        membership: Membership,
+        name: str = "",
+        *,
+        scope: str = Scope.WRITE,
+        days: int = TOKEN_DAYS,
+    ) -> tuple["ApiToken", str]:
+        """A new token and its raw value (callers that audit use accounts.services.issue_token)."""
         raw = "ibs_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
             organisation=membership.organisation,
             membership=membership,
             name=name,
+            scope=scope,
+            expires_at=timezone.now() + dt.timedelta(days=days),
             key_hash=hash_token(raw),
         )
         return token, raw
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def writes(self) -> bool:
+        return self.scope == self.Scope.WRITE
 
     def __str__(self) -> str:
         return f"{self.membership} {self.name}".strip()

@@ -5,10 +5,16 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import Invitation, Membership, Organisation, Role, User
@@ -144,10 +150,18 @@ def create_staff_account(
     email: str = "",
     role: str,
     by: Any,
-) -> tuple[Membership, str]:
+    send_link: bool = False,
+    site_url: str = "",
+) -> tuple[Membership, str | None]:
     """A new account with a membership of `organisation`, and its one-time password (only its
-    hash is stored; the admin passes it on and the new colleague changes it)."""
+    hash is stored; the admin passes it on and the new colleague changes it). With `send_link`
+    there is no password at all: the new colleague receives an e-mail with a single-use link
+    (valid PASSWORD_RESET_TIMEOUT) to choose their own, and None is returned."""
     _check_role(role)
+    if send_link and not email:
+        raise ValidationError(
+            {"email": _("Enter the e-mail address the link is sent to.")}, code="no_email"
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(
             {"username": _("This username is taken; choose another one.")}, code="taken"
@@ -160,8 +174,13 @@ def create_staff_account(
     )
     user.full_clean(exclude=["password"])
     with transaction.atomic():
-        password = one_time_password(user)
-        user.set_password(password)
+        password: str | None = None
+        if send_link:
+            user.set_unusable_password()
+        else:
+            password = one_time_password(user)
+            user.set_password(password)
+            user.must_change_password = True
         user.save()
         membership = Membership.objects.create(organisation=organisation, user=user, role=role)
         record_audit(
@@ -170,7 +189,25 @@ def create_staff_account(
             target=membership,
             fields=["display_name", "display_name_kana", "email", "password", "role", "username"],
         )
+        if send_link:
+            transaction.on_commit(lambda: send_welcome_link(membership, site_url))
     return membership, password
+
+
+def send_welcome_link(membership: Membership, site_url: str) -> None:
+    """E-mail a new colleague the link to choose their password (Django's reset token: it
+    works once, and only until PASSWORD_RESET_TIMEOUT)."""
+    user = membership.user
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    body = render_to_string(
+        "registration/welcome_email.txt",
+        {"user": user, "organisation": membership.organisation, "link": site_url + path},
+    )
+    subject = _("Ibasho: your account at %(organisation)s") % {
+        "organisation": membership.organisation
+    }
+    send_mail(subject, body, None, [user.email])
 
 
 def _account_for(invited_as: str) -> User | None:
@@ -186,7 +223,9 @@ def _account_for(invited_as: str) -> User | None:
     return found[0] if len(found) == 1 else None
 
 
-def invite(organisation: Organisation, invited_as: str, role: str, *, by: Any) -> Invitation:
+def invite(
+    organisation: Organisation, invited_as: str, role: str, *, by: Any, site_url: str = ""
+) -> Invitation:
     """Invite an existing account by username or e-mail address. The invitation is recorded
     whether or not such an account exists, so the admin learns nothing about other
     organisations' staff; only the account's owner can turn it into a membership."""
@@ -220,7 +259,21 @@ def invite(organisation: Organisation, invited_as: str, role: str, *, by: Any) -
             target=invitation,
             fields=["invited_as", "role"],
         )
+        if user is not None and user.email and site_url:
+            transaction.on_commit(lambda: _tell_invitee(invitation, user, site_url))
     return invitation
+
+
+def _tell_invitee(invitation: Invitation, user: User, site_url: str) -> None:
+    """An e-mail to the invited account's own address, with the link to its invitations."""
+    body = render_to_string(
+        "registration/invitation_email.txt",
+        {"invitation": invitation, "link": site_url + reverse("invitation_list")},
+    )
+    subject = _("Ibasho: an invitation from %(organisation)s") % {
+        "organisation": invitation.organisation
+    }
+    send_mail(subject, body, None, [user.email])
 
 
 def _answer(invitation: Invitation, state: str, action: str, *, by: Any) -> None:
@@ -272,3 +325,75 @@ def withdraw_invitation(invitation: Invitation, *, by: Any) -> None:
     with transaction.atomic():
         invitation.refresh_from_db(fields=["state"])
         _answer(invitation, Invitation.State.WITHDRAWN, "accounts.invitation.withdrawn", by=by)
+
+
+def audit_account(action: str, user: User, *, by: Any, fields: list[str]) -> None:
+    """An account-wide change (password, second factor, sessions) is written to the trail of
+    every organisation the account works in, against its membership there."""
+    for membership in Membership.objects.filter(user_id=user.pk).select_related("organisation"):
+        record_audit(action, by=by, target=membership, fields=fields)
+
+
+def end_sessions(user: User, *, by: Any) -> None:
+    """Sign the account out everywhere: every session it holds stops being accepted."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        user.refresh_from_db(fields=["session_generation"])
+        audit_account("accounts.sessions.ended", user, by=by, fields=["session_generation"])
+
+
+def password_changed(user: User, *, by: Any, issued: bool = False) -> None:
+    """Record a password change; an admin-issued one must be replaced at the next sign-in."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(must_change_password=issued)
+        user.must_change_password = issued
+        audit_account(
+            "accounts.password.issued" if issued else "accounts.password.changed",
+            user,
+            by=by,
+            fields=["password"],
+        )
+
+
+def issue_password(membership: Membership, *, by: Any) -> str:
+    """An admin gives a member a new one-time password: every session of that account ends, and
+    the member must choose their own password at the next sign-in."""
+    user = membership.user
+    with transaction.atomic():
+        password = one_time_password(user)
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        audit_account("accounts.password.issued", user, by=by, fields=["password"])
+    return password
+
+
+def unlock(membership: Membership, *, by: Any) -> int:
+    """Lift a sign-in lock on a member's account; the number of failed attempts forgotten."""
+    from axes.models import AccessAttempt
+
+    with transaction.atomic():
+        attempts = AccessAttempt.objects.filter(username=membership.user.get_username())
+        count = attempts.count()
+        attempts.delete()
+        record_audit("accounts.lock.lifted", by=by, target=membership, fields=["failures"])
+    return count
+
+
+def set_security(
+    organisation: Organisation, *, second_factor_for_all: bool, idle_timeout_minutes: int, by: Any
+) -> None:
+    """An organisation's own security settings: a second factor for every member, and how
+    long an idle session lasts (5 to 240 minutes)."""
+    organisation.second_factor_for_all = second_factor_for_all
+    organisation.idle_timeout_minutes = idle_timeout_minutes
+    organisation.full_clean(exclude=["key_check"])
+    with transaction.atomic():
+        organisation.save(update_fields=["second_factor_for_all", "idle_timeout_minutes"])
+        record_audit(
+            "accounts.organisation.security_changed",
+            by=by,
+            organisation=organisation,
+            target=organisation,
+            fields=["idle_timeout_minutes", "second_factor_for_all"],
+        )

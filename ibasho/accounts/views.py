@@ -2,17 +2,13 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts import services
@@ -55,12 +51,6 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "home"
     return redirect(target)
-
-
-class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):  # type: ignore[type-arg]
-    template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("password_change")
-    success_message = gettext_lazy("Your password has been changed.")
 
 
 def _show_errors(form: Any, error: ValidationError) -> None:
@@ -152,7 +142,10 @@ def staff_create(request: MemberRequest) -> HttpResponse:
         organisation = request.membership.organisation
         try:
             member, password = services.create_staff_account(
-                organisation, **form.cleaned_data, by=request.user
+                organisation,
+                **form.cleaned_data,
+                by=request.user,
+                site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
             _show_errors(form, error)
@@ -170,7 +163,12 @@ def staff_invite(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organisation = request.membership.organisation
         try:
-            invitation = services.invite(organisation, **form.cleaned_data, by=request.user)
+            invitation = services.invite(
+                organisation,
+                **form.cleaned_data,
+                by=request.user,
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
         except ValidationError as error:
             _show_errors(form, error)
         else:

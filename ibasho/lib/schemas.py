@@ -124,13 +124,16 @@ def line(model: type[models.Model], name: str) -> Text:
 
 # Larger numbers than these break the SQL of some databases (a 500, not a refusal).
 PAGE_LIMIT = 2**31 - 1
+# The most rows one page of the API gives: a bulk read is an export, not a page. A larger
+# `limit` is refused (422), so a client learns the cap instead of silently getting less.
+MAX_PAGE = 200
 
 
 class Pages(LimitOffsetPagination):
-    """Limit and offset with bounds every database accepts."""
+    """Limit and offset with bounds every database accepts; at most MAX_PAGE rows a page."""
 
     class Input(Schema):
-        limit: int = Field(100, ge=1, le=PAGE_LIMIT)
+        limit: int = Field(100, ge=1, le=MAX_PAGE)
         offset: int = Field(0, ge=0, le=PAGE_LIMIT)
 
 

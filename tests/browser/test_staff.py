@@ -52,4 +52,11 @@ def test_admin_creates_an_account_whose_one_time_password_signs_in(
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_load_state()
+    # A password an admin issued is replaced before anything else.
+    assert page.url.endswith("/password/")
+    page.fill("#id_old_password", password)
+    page.fill("#id_new_password1", "quiet lantern harbour 7")
+    page.fill("#id_new_password2", "quiet lantern harbour 7")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
     assert page.url.endswith("/outreach/")

@@ -112,6 +112,7 @@ class TestOperator:
             "municipality": "",
             "fiscal_year_start_month": 4,
             "time_zone": "Asia/Tokyo",
+            "idle_timeout_minutes": 30,
             "memberships-TOTAL_FORMS": 1,
             "memberships-INITIAL_FORMS": 0,
             "memberships-MIN_NUM_FORMS": 0,

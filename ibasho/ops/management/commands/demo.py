@@ -23,6 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare only")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Demo admins and coordinators are not pushed into second-factor enrolment at once
+        # (the server below reads this; a real installation keeps 3).
+        os.environ.setdefault("IBASHO_SECOND_FACTOR_GRACE_LOGINS", "50")
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
         if not Organisation.objects.exists():

@@ -9,12 +9,16 @@ from django.db import connection
 from ibasho.accounts.keycheck import verify_field_keys
 from ibasho.lib.dbstats import refresh_planner_statistics
 
+# The access log names the path without its query string (search terms are names) and leaves
+# out the referrer (a previous page's query string).
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
 
 def gunicorn_command(bind: str, workers: int, threads: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "ibasho.wsgi:application",
         "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-        "--access-logfile", "-", "--timeout", "60",
+        "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "--timeout", "60",
     ]  # fmt: skip
 
 
