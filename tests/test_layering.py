@@ -15,6 +15,7 @@ LAYERS = [
     "programmes",
     "families",
     "outcomes",
+    "exchange",
     "reports",
     "ops",
 ]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import re
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from ibasho.lib.pdf import html_to_pdf
 from ibasho.reports.present import shown_tables, suppression_note
 from ibasho.reports.tables import Report
 
@@ -109,11 +109,6 @@ def _sheet_name(title: str, taken: list[str] | None = None) -> str:
 
 
 def to_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
-
-    # Its progress messages ("Step 1 …") would fill the log at INFO.
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-
     html = render_to_string(
         "reports/pdf.html",
         {
@@ -123,7 +118,7 @@ def to_pdf(report: Report) -> bytes:
             "headlines": [(h, _cell(h, report)) for h in report.headlines],
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)
 
 
 def file_response(report: Report, fmt: str) -> HttpResponse:
