@@ -25,7 +25,9 @@ def read_passphrase(path: str | Path) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ValidationError(_("The passphrase file cannot be read: %(e)s") % {"e": error})
+        raise ValidationError(
+            _("The passphrase file cannot be read: %(e)s") % {"e": error}
+        ) from error
     return check_passphrase(text.splitlines()[0] if text.strip() else "")
 
 
@@ -103,7 +105,9 @@ def reading(path: str | Path, passphrase: str) -> Iterator[Archive]:
     try:
         handle = pyzipper.AESZipFile(path)
     except (OSError, pyzipper.BadZipFile) as error:
-        raise ValidationError(_("The file is not an Ibasho archive: %(e)s") % {"e": error})
+        raise ValidationError(
+            _("The file is not an Ibasho archive: %(e)s") % {"e": error}
+        ) from error
     with handle:
         handle.setpassword(passphrase.encode())
         try:

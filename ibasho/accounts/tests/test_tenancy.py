@@ -29,6 +29,8 @@ NOT_SCOPED = {
     "reports.ReportSettings": "the organisation's suppression threshold; no personal data",
     "reports.PopulationFigure": "published population statistics; no personal data",
     "reports.ReportJob": "aggregate figures only, read through its own organisation filter",
+    "exchange.OrganisationExport": "an export job (status, file name), read by admins through "
+    "its own organisation filter; the archive itself is a file",
 }
 
 

@@ -3,22 +3,22 @@
 import json
 
 import pytest
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 
+from ibasho.audit.models import AuditEntry
 from ibasho.exchange import container
+from ibasho.exchange.models import OrganisationExport
 from ibasho.exchange.organisation import export_organisation, import_organisation
 from ibasho.exchange.tables import (
     ORGANISATION_EXCLUDED,
     organisation_tables,
     unexported_domain_models,
 )
-from ibasho.audit.models import AuditEntry
 from ibasho.outreach.models import Contact
 from ibasho.programmes.models import Session
-from tests.test_every_route import world  # noqa: F401  one record of every kind
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -36,6 +36,7 @@ def every_row(organisation_id):
 
 
 def empty_the_installation():
+    OrganisationExport.objects.all().delete()
     for table in reversed(organisation_tables()):
         table.model._base_manager.all()._raw_delete(connection.alias)
 
@@ -49,7 +50,7 @@ def test_every_domain_model_is_exported_or_excluded_with_a_reason():
 def test_an_organisation_round_trips_into_an_empty_installation_identically(
     world,
     tmp_path,
-    settings,  # noqa: F811
+    settings,
 ):
     organisation = world.organisation
     Session.unscoped.filter(organisation=organisation).first().facilitators.add(world.staff[1].user)
@@ -83,13 +84,15 @@ def test_an_organisation_round_trips_into_an_empty_installation_identically(
 @pytest.mark.django_db
 def test_the_archive_opens_only_with_the_passphrase_and_holds_csv_for_excel(
     world,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     archive = tmp_path / "org.zip"
     export_organisation(world.organisation, archive, PASSPHRASE)
-    with pytest.raises(ValidationError, match="passphrase"):
-        with container.reading(archive, "a wrong passphrase"):
-            pass
+    with (
+        pytest.raises(ValidationError, match="passphrase"),
+        container.reading(archive, "a wrong passphrase"),
+    ):
+        pass
     with container.reading(archive, PASSPHRASE) as opened:
         manifest = json.loads(opened.read("manifest.json"))
         sums = opened.read("SHA256SUMS").decode()
@@ -105,7 +108,7 @@ def test_the_archive_opens_only_with_the_passphrase_and_holds_csv_for_excel(
 
 
 @pytest.mark.django_db
-def test_import_refuses_an_installation_that_is_not_empty(world, tmp_path):  # noqa: F811
+def test_import_refuses_an_installation_that_is_not_empty(world, tmp_path):
     archive = tmp_path / "org.zip"
     export_organisation(world.organisation, archive, PASSPHRASE)
     rows = Contact.unscoped.count()
@@ -121,7 +124,7 @@ def test_a_short_passphrase_is_refused(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_commands_round_trip(world, tmp_path, capsys):  # noqa: F811
+def test_the_commands_round_trip(world, tmp_path, capsys):
     passphrase = tmp_path / "pass"
     passphrase.write_text(PASSPHRASE + "\n")
     archive = tmp_path / "org.zip"

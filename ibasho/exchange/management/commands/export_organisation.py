@@ -1,3 +1,4 @@
+import contextlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,10 +16,8 @@ def find_organisation(given: str) -> Organisation:
     if given.isdigit():
         found = Organisation.objects.filter(pk=int(given))
     elif len(given) >= 32:
-        try:
+        with contextlib.suppress(ValidationError):
             found = Organisation.objects.filter(code=given)
-        except ValidationError:
-            pass
     organisation = found.first() if found.count() == 1 else None
     if organisation is None:
         raise CommandError(f"No single organisation matches {given!r} (give its code or id).")
