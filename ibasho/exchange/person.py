@@ -98,12 +98,17 @@ def _item(row: models.Model, f: models.Field[Any, Any]) -> Item:
     return Item(f.name, label, str(value), str(value))
 
 
+def _plain_many_to_many(field: Any) -> bool:
+    """A many-to-many without a model of its own (one with a model is a record of its own)."""
+    return bool(field.remote_field.through._meta.auto_created)
+
+
 def _record(row: models.Model) -> list[Item]:
     items = [_item(row, f) for f in row._meta.concrete_fields if f.name not in HIDDEN]
     many = [
         Item(m.name, str(m.verbose_name), names, ", ".join(names))
         for m in row._meta.local_many_to_many
-        if m.remote_field.through._meta.auto_created  # type: ignore[attr-defined]
+        if _plain_many_to_many(m)
         for names in [sorted(str(r) for r in getattr(row, m.name).all())]
     ]
     return items + many

@@ -106,12 +106,12 @@ def _users_named(organisation_id: int) -> set[int]:
     """Accounts that the organisation's records name (an actor who has since left)."""
     found: set[int] = set()
     for model in organisation_models():
+        key = _organisation_field(model)
+        assert key is not None
         for field in _fk_fields(model):
             if field.related_model is User:
                 found |= set(
-                    model._base_manager.filter(
-                        **{_organisation_field(model).attname: organisation_id}
-                    )  # type: ignore[union-attr]
+                    model._base_manager.filter(**{key.attname: organisation_id})
                     .exclude(**{field.attname: None})
                     .values_list(field.attname, flat=True)
                     .distinct()
@@ -132,7 +132,7 @@ def organisation_tables() -> list[Table]:
     chosen: list[type[models.Model]] = [Organisation, User, *organisation_models()]
     for model in list(chosen):
         for m2m in model._meta.local_many_to_many:
-            through = m2m.remote_field.through  # type: ignore[attr-defined]
+            through: Any = m2m.remote_field.through
             if through._meta.auto_created and model is not User:
                 chosen.append(through)
     graph: dict[type[models.Model], set[type[models.Model]]] = {m: set() for m in chosen}
@@ -201,7 +201,11 @@ def person_rows(person: Person) -> dict[type[models.Model], list[models.Model]]:
     only when it is this person's; one without (a household's record, a family member's
     answers) counts when it hangs from one of this person's records."""
     found: dict[type[models.Model], list[models.Model]] = {Person: [person]}
-    household = Household._base_manager.filter(pk=person.household_id).first()
+    household = (
+        Household._base_manager.filter(pk=person.household_id).first()
+        if person.household_id
+        else None
+    )
     found[Household] = [household] if household else []
     for model in person_models()[2:]:
         manager = model._base_manager.filter(organisation_id=person.organisation_id)

@@ -24,13 +24,17 @@ def run_export(job: OrganisationExport) -> OrganisationExport:
     jobs = OrganisationExport.objects.filter(pk=job.pk)
     jobs.update(status=OrganisationExport.Status.RUNNING, progress=1)
     name = f"ibasho-{job.organisation.code}-{timezone.now():%Y%m%d-%H%M%S}.zip"
+
+    def progress(percent: int) -> None:
+        jobs.update(progress=min(99, percent))
+
     try:
         manifest = export_organisation(
             job.organisation,
             export_dir() / name,
             job.passphrase,
             by=job.requested_by,
-            progress=lambda p: jobs.update(progress=min(99, p)),
+            progress=progress,
         )
     except Exception as error:  # the job says what went wrong instead of vanishing
         jobs.update(

@@ -59,7 +59,7 @@ def organisation_export(request: MemberRequest) -> HttpResponse:
 
 
 @member_required(Role.ADMIN)
-def organisation_export_file(request: MemberRequest, code: Any) -> HttpResponse:
+def organisation_export_file(request: MemberRequest, code: Any) -> FileResponse:
     job = get_object_or_404(
         OrganisationExport.objects.select_related("organisation"),
         organisation_id=request.membership.organisation_id,
