@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -72,8 +73,6 @@ def jsonable(value: Any) -> Any:
 
 
 def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -154,26 +153,59 @@ def export_organisation(
     return manifest
 
 
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a column's values become JSON (None: they already are)."""
+    if isinstance(field, models.DateTimeField | models.DateField | models.TimeField):
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(field, models.UUIDField | models.DecimalField):
+        return lambda v: None if v is None else str(v)
+    if isinstance(field, models.JSONField | models.BinaryField | models.DurationField):
+        return jsonable
+    return None
+
+
 def _write_table(archive: container.Archive, table: Table, organisation_id: int) -> dict[str, Any]:
+    """One pass over the rows: the JSON goes straight into its entry, the CSV is kept
+    compressed in memory (never on disk: it holds decrypted notes) and follows it."""
     columns = _columns(table.model)
     names = [f.attname for f in columns]
+    converters = [(i, c) for i, f in enumerate(columns) if (c := _converter(f)) is not None]
     rows = table.rows(organisation_id).order_by("pk").values_list(*names)
     count = 0
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(names)
+    packer = zlib.compressobj(1)
+    packed = [packer.compress(("\ufeff" + text.getvalue()).encode())]
+    chunk: list[list[Any]] = []
+
+    def flush(out: container.HashingWriter) -> None:
+        lines = [json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
+                 for row in chunk]  # fmt: skip
+        out.write(("\n".join(lines) + "\n").encode())
+        text.seek(0)
+        text.truncate()
+        writer.writerows([["" if v is None else _csv_cell(v) for v in row] for row in chunk])
+        packed.append(packer.compress(text.getvalue().encode()))
+        chunk.clear()
+
     with archive.entry(f"data/{table.name}.jsonl") as out:
-        for row in rows.iterator(chunk_size=BATCH):
-            record = {n: jsonable(v) for n, v in zip(names, row, strict=True)}
-            out.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        for values in rows.iterator(chunk_size=BATCH):
+            row = list(values)
+            for index, convert in converters:
+                row[index] = convert(row[index])
+            chunk.append(row)
             count += 1
+            if len(chunk) >= BATCH:
+                flush(out)
+        if chunk:
+            flush(out)
+    packed.append(packer.flush())
     with archive.entry(f"csv/{table.name}.csv") as out:
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(names)
-        out.write(("\ufeff" + text.getvalue()).encode())
-        for row in rows.iterator(chunk_size=BATCH):
-            text.seek(0)
-            text.truncate()
-            writer.writerow([_csv_cell(jsonable(v)) for v in row])
-            out.write(text.getvalue().encode())
+        unpacker = zlib.decompressobj()
+        while packed:
+            out.write(unpacker.decompress(packed.pop(0)))
+        out.write(unpacker.flush())
     return {
         "table": table.name,
         "model": table.label,
