@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES, Role
-from ibasho.audit.services import audit_read, record_audit
+from ibasho.audit.services import audit_read
 from ibasho.exchange import person as disclosure
 from ibasho.exchange import services
 from ibasho.exchange.forms import ExportForm
@@ -69,5 +69,5 @@ def organisation_export_file(request: MemberRequest, code: Any) -> FileResponse:
     path = export_dir() / job.file_name
     if not job.file_name or not path.is_file():
         raise Http404
-    record_audit("exchange.organisation_export_downloaded", by=request.user, target=job)
+    audit_read(request, "exchange.organisation_export_downloaded", job)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
