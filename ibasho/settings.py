@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ibasho.families",
     "ibasho.outcomes",
     "ibasho.lifecycle",
+    "ibasho.exchange",
     "ibasho.reports",
     "ibasho.ops",
 ]
@@ -266,6 +267,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Archives of a whole organisation written from the web (only the newest is kept).
+IBASHO_EXPORT_DIR = Path(os.environ.get("IBASHO_EXPORT_DIR", DATA_DIR / "exports"))
 STATIC_ROOT = Path(os.environ.get("IBASHO_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # served from here once collected
 STORAGES = {

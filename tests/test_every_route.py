@@ -47,6 +47,8 @@ from ibasho.accounts import services as accounts
 from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
+from ibasho.exchange import services as exchange
+from ibasho.exchange.tasks import run_export
 from ibasho.families import services as families
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
 from ibasho.lifecycle import breach, retention
@@ -87,7 +89,17 @@ class World:
 
 @pytest.fixture
 def world(
-    org_a, org_b, worker_a, coordinator_a, admin_a, analyst_a, worker_b, person_a, household_a
+    org_a,
+    org_b,
+    worker_a,
+    coordinator_a,
+    admin_a,
+    analyst_a,
+    worker_b,
+    person_a,
+    household_a,
+    settings,
+    tmp_path,
 ) -> World:
     today = org_a.today()
     by = worker_a.user
@@ -208,6 +220,9 @@ def world(
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)
+    # Exchange: an archive of the whole organisation, made for its admin.
+    settings.IBASHO_EXPORT_DIR = tmp_path / "exports"
+    run_export(exchange.start_organisation_export(org_a, passphrase="p" * 12, by=admin_a.user))
     # What shows a person: names (whole, or each part as the API gives them) and free text.
     markers = [
         text

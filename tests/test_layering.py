@@ -17,6 +17,7 @@ LAYERS = [
     "families",
     "outcomes",
     "lifecycle",
+    "exchange",
     "reports",
     "ops",
 ]

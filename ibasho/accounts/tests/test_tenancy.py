@@ -31,6 +31,8 @@ NOT_SCOPED = {
     "reports.ReportJob": "aggregate figures only, read through its own organisation filter",
     "lifecycle.RetentionSettings": "the organisation's retention periods; no personal data",
     "notifications.EmailPreference": "a member of staff's e-mail choices; no personal data",
+    "exchange.OrganisationExport": "an export job (status, file name), read by admins through "
+    "its own organisation filter; the archive itself is a file",
 }
 
 

@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "--reports", action="store_true", help="only the fiscal-year report benchmark"
         )
         parser.add_argument(
+            "--export",
+            action="store_true",
+            help="only the organisation archive: export time of the busiest organisation, its "
+            "round trip into a new empty database, and the backup",
+        )
+        parser.add_argument(
             "--every-organisation",
             action="store_true",
             help="with --reports: also the report for every organisation (the background job)",
@@ -52,6 +58,11 @@ class Command(BaseCommand):
         sys.path.insert(0, str(settings.BASE_DIR))
         from bench import reports, run
 
+        if options["export"]:
+            from bench import exchange
+
+            self.stdout.write(exchange.table(exchange.exchange_figures()))
+            return
         if options["reports"]:
             found = reports.fiscal_year_report()
             self.stdout.write(reports.table(found))
