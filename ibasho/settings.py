@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ibasho.programmes",
     "ibasho.families",
     "ibasho.outcomes",
+    "ibasho.imports",
     "ibasho.reports",
     "ibasho.ops",
 ]

@@ -15,6 +15,7 @@ LAYERS = [
     "programmes",
     "families",
     "outcomes",
+    "imports",
     "reports",
     "ops",
 ]
