@@ -37,6 +37,15 @@ class Command(BaseCommand):
             "--reports", action="store_true", help="only the fiscal-year report benchmark"
         )
         parser.add_argument(
+            "--import",
+            dest="import_",
+            action="store_true",
+            help="only the import benchmark: a new organisation's people and contact history "
+            "from Shift_JIS CSV files (sizes from --import-people and --import-contacts)",
+        )
+        parser.add_argument("--import-people", type=int, default=10_000)
+        parser.add_argument("--import-contacts", type=int, default=200_000)
+        parser.add_argument(
             "--every-organisation",
             action="store_true",
             help="with --reports: also the report for every organisation (the background job)",
@@ -46,6 +55,12 @@ class Command(BaseCommand):
         sys.path.insert(0, str(settings.BASE_DIR))
         from bench import reports, run
 
+        if options["import_"]:
+            from bench import imports
+
+            found = imports.run(options["import_people"], options["import_contacts"])
+            self.stdout.write(json.dumps(found))
+            return
         if options["reports"]:
             found = reports.fiscal_year_report()
             self.stdout.write(reports.table(found))
