@@ -14,6 +14,7 @@ urlpatterns = [
     path("outreach/", include("ibasho.outreach.urls")),
     path("outcomes/", include("ibasho.outcomes.urls")),
     path("reports/", include("ibasho.reports.urls")),
+    path("imports/", include("ibasho.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

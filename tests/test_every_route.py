@@ -29,6 +29,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,7 @@ from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
+from ibasho.imports import services as imports
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
@@ -163,6 +165,16 @@ def world(
             organisation=org_a, kind="contacts", date_from=today, date_to=today, requested_by=by
         )
     )
+    # Imports: a file checked and waiting for confirmation, and one imported with a rejected row.
+    wizard = (Path(__file__).parent / "data" / "wizard.xlsx").read_bytes()
+    imports.upload(by=coordinator_a.user, organisation=org_a, kind="people",
+                   filename="名簿.xlsx", data=wizard)  # fmt: skip
+    done = imports.upload(by=coordinator_a.user, organisation=org_a, kind="people",
+                          filename="名簿2.xlsx", data=wizard)  # fmt: skip
+    imports.set_mapping(done, by=coordinator_a.user,
+                        mapping={"利用者コード": "external_id", "生まれた日": "birth_date"})  # fmt: skip
+    imports.confirm(done, by=coordinator_a.user, only_valid=True)
+    imports.run_job(done)
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)

@@ -108,7 +108,7 @@ def check(job: ImportJob) -> list[Checked]:
 
 
 @transaction.atomic
-def confirm(job: ImportJob, *, by: Any, only_valid: bool) -> ImportJob:
+def confirm(job: ImportJob, *, by: Any, only_valid: bool, language: str = "ja") -> ImportJob:
     """Queue the import. With rows in error, only when the user chose to leave them out."""
     if job.status != ImportJob.Status.UPLOADED:
         raise ValidationError({"only_valid": _("This file has already been imported.")})
@@ -123,8 +123,9 @@ def confirm(job: ImportJob, *, by: Any, only_valid: bool) -> ImportJob:
             }
         )
     job.only_valid = only_valid
+    job.language = language[:10]
     job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["only_valid", "status", "updated_at"])
+    job.save(update_fields=["only_valid", "language", "status", "updated_at"])
     record_audit(
         "imports.import.confirmed",
         by=by,
