@@ -29,8 +29,8 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,8 +46,8 @@ from ibasho.accounts.models import Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.families import services as families
-from ibasho.imports import services as imports
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
+from ibasho.imports import services as imports
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
@@ -167,12 +167,17 @@ def world(
     )
     # Imports: a file checked and waiting for confirmation, and one imported with a rejected row.
     wizard = (Path(__file__).parent / "data" / "wizard.xlsx").read_bytes()
-    imports.upload(by=coordinator_a.user, organisation=org_a, kind="people",
-                   filename="名簿.xlsx", data=wizard)  # fmt: skip
-    done = imports.upload(by=coordinator_a.user, organisation=org_a, kind="people",
-                          filename="名簿2.xlsx", data=wizard)  # fmt: skip
-    imports.set_mapping(done, by=coordinator_a.user,
-                        mapping={"利用者コード": "external_id", "生まれた日": "birth_date"})  # fmt: skip
+    imports.upload(
+        by=coordinator_a.user, organisation=org_a, kind="people", filename="名簿.xlsx", data=wizard
+    )
+    done = imports.upload(
+        by=coordinator_a.user, organisation=org_a, kind="people", filename="名簿2.xlsx", data=wizard
+    )
+    imports.set_mapping(
+        done,
+        by=coordinator_a.user,
+        mapping={"利用者コード": "external_id", "生まれた日": "birth_date"},
+    )
     imports.confirm(done, by=coordinator_a.user, only_valid=True)
     imports.run_job(done)
     # Staff: an invitation to an account that belongs nowhere yet.

@@ -3,8 +3,8 @@ for the same coordinators and admins as the wizard. Files are uploaded through t
 `ibasho import`."""
 
 import datetime as dt
-from uuid import UUID
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404

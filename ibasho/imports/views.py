@@ -29,7 +29,7 @@ def _job(request: MemberRequest, code: Any) -> ImportJob:
 
 @member_required(*SUPERVISOR_ROLES)
 def home(request: MemberRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -92,7 +92,7 @@ def job(request: MemberRequest, code: Any) -> HttpResponse:
     job = _job(request, code)
     context: dict[str, Any] = {"job": job}
     if job.status == ImportJob.Status.UPLOADED:
-        form = ConfirmForm(request.POST or None)
+        form = ConfirmForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.confirm(
