@@ -44,7 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = Organisation.objects.filter(code=options["organisation"]).first()
+        try:
+            organisation = Organisation.objects.filter(code=options["organisation"]).first()
+        except ValidationError:
+            organisation = None
         user = User.objects.filter(username=options["user"]).first()
         if (
             organisation is None
