@@ -52,7 +52,14 @@ from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import CloseReason, Contact, Stage
-from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Person
+from ibasho.people.models import (
+    Case,
+    CaseAssignment,
+    Consent,
+    FamilyMember,
+    Person,
+    PossibleDuplicate,
+)
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme
 from ibasho.reports.models import ReportJob
@@ -180,6 +187,10 @@ def world(
     )
     imports.confirm(done, by=coordinator_a.user, only_valid=True)
     imports.run_job(done)
+    # People who may be one person: an open question for a coordinator.
+    PossibleDuplicate.objects.create(
+        organisation=org_a, person=person_a, other=second, reasons=["reading_birth"]
+    )
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)

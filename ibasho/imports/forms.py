@@ -37,3 +37,14 @@ class ConfirmForm(forms.Form):
         ),
         required=False,
     )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Are they the same person?"),
+        choices=[
+            ("same", _("The same person: merge the records, keeping all history")),
+            ("not_same", _("Not the same person: do not ask again")),
+        ],
+        widget=forms.RadioSelect,
+    )

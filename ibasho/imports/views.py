@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -14,11 +15,14 @@ from django.utils.translation import gettext as _
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
-from ibasho.audit.services import audit_read
+from ibasho.audit.services import audit_list, audit_read
 from ibasho.imports import columns, services
-from ibasho.imports.forms import ConfirmForm, MappingForm, UploadForm
+from ibasho.imports.duplicates import merge_same_person
+from ibasho.imports.forms import ConfirmForm, DecisionForm, MappingForm, UploadForm
 from ibasho.imports.models import ImportJob
 from ibasho.lib.web import add_service_errors
+from ibasho.people.models import Person, PossibleDuplicate
+from ibasho.people.services import mark_not_same
 
 
 def _job(request: MemberRequest, code: Any) -> ImportJob:
@@ -148,3 +152,83 @@ def rejected(request: MemberRequest, code: Any) -> HttpResponse:
     name = _("rejected") + ".csv"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+# -- possible duplicates --------------------------------------------------------------------
+
+
+@member_required(*SUPERVISOR_ROLES)
+def duplicate_list(request: MemberRequest) -> HttpResponse:
+    pairs = list(
+        PossibleDuplicate.objects.visible_to(request.membership)
+        .filter(status=PossibleDuplicate.Status.OPEN, other__isnull=False)
+        .select_related("person", "other")[:200]
+    )
+    audit_list(request, "people.duplicate_list.viewed", people_in_pairs(pairs))
+    return render(request, "imports/duplicates.html", {"pairs": pairs})
+
+
+def people_in_pairs(pairs: list[PossibleDuplicate]) -> int:
+    return len({p.person_id for p in pairs} | {p.other_id for p in pairs})
+
+
+@member_required(*SUPERVISOR_ROLES)
+def duplicate_detail(request: MemberRequest, code: Any) -> HttpResponse:
+    """The two records side by side, and the decision."""
+    pair = get_object_or_404(
+        PossibleDuplicate.objects.visible_to(request.membership).select_related(
+            "person", "other", "decided_by"
+        ),
+        code=code,
+    )
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "same":
+                merge_same_person(pair, by=request.user)
+            else:
+                mark_not_same(pair, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("imports:duplicate_detail", code=pair.code)
+    audit_read(request, "people.duplicate.viewed", pair, person=pair.person)
+    return render(request, "imports/duplicate.html", {
+        "pair": pair, "form": form, "rows": side_by_side(pair),
+    }, status=400 if form.errors else 200)  # fmt: skip
+
+
+def side_by_side(pair: PossibleDuplicate) -> list[tuple[str, str, str, bool]]:
+    """Label, first value, second value, whether they differ (for the fields that tell people
+    apart)."""
+    rows = []
+    names = ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
+             "birth_year", "gender", "prefecture", "municipality", "household", "created_at")  # fmt: skip
+    for name in names:
+        field = Person._meta.get_field(name)
+        values = []
+        for person in (pair.person, pair.other):
+            if person is None:
+                values.append("")
+                continue
+            display = getattr(person, f"get_{name}_display", None)
+            value = display() if display else getattr(person, name)
+            values.append("" if value is None else str(value))
+        label = str(getattr(field, "verbose_name", name))
+        rows.append((label, values[0], values[1], values[0] != values[1]))
+    return rows
+
+
+def duplicates_panel(request: MemberRequest, person: Person) -> dict[str, Any] | None:
+    """On the person's page, for coordinators and admins: records that may be the same person."""
+    if request.membership.role not in SUPERVISOR_ROLES:
+        return None
+    pairs = list(
+        PossibleDuplicate.objects.visible_to(request.membership)
+        .filter(status=PossibleDuplicate.Status.OPEN, other__isnull=False)
+        .filter(Q(person=person) | Q(other=person))
+        .select_related("person", "other")
+    )
+    if not pairs:
+        return None
+    return {"pairs": [(p, p.other if p.person_id == person.pk else p.person) for p in pairs]}
