@@ -202,8 +202,19 @@ def side_by_side(pair: PossibleDuplicate) -> list[tuple[str, str, str, bool]]:
     """Label, first value, second value, whether they differ (for the fields that tell people
     apart)."""
     rows = []
-    names = ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
-             "birth_year", "gender", "prefecture", "municipality", "household", "created_at")  # fmt: skip
+    names = (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "birth_date",
+        "birth_year",
+        "gender",
+        "prefecture",
+        "municipality",
+        "household",
+        "created_at",
+    )
     for name in names:
         field = Person._meta.get_field(name)
         values = []
