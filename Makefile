@@ -45,8 +45,9 @@ fuzz:
 
 messages:
 	$(BIN)/ibasho makemessages -l ja --no-location -i '.venv/*' -i 'var/*' \
-	  -i 'ibasho/outreach/*' -i 'ibasho/programmes/*' -i 'ibasho/families/*' -i 'ibasho/outcomes/*'
-	for app in outreach programmes families outcomes; do \
+	  -i 'ibasho/outreach/*' -i 'ibasho/programmes/*' -i 'ibasho/families/*' -i 'ibasho/outcomes/*' \
+	  -i 'ibasho/imports/*'
+	for app in outreach programmes families outcomes imports; do \
 	  [ -d ibasho/$$app/locale ] && (cd ibasho/$$app && ../../$(BIN)/django-admin makemessages -l ja --no-location); \
 	done; true
 
