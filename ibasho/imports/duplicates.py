@@ -32,7 +32,7 @@ def merge_same_person(pair: PossibleDuplicate, *, by: Any) -> Person:
     kept, merged = pair.person, pair.other
     moved = []
     for relation in Person._meta.related_objects:
-        model = relation.related_model
+        model: Any = relation.related_model
         if model is PossibleDuplicate or not relation.one_to_many:
             continue
         name = relation.field.name

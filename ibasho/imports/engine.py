@@ -225,12 +225,13 @@ class Importer:
             self.members[member.household_id].append(member)
 
     def target_of(self, known: ImportedRow) -> Any:
-        model = {
+        models: dict[str, Any] = {
             Kind.PEOPLE: Person,
             Kind.CONTACTS: Contact,
             Kind.FAMILY: FamilyMember,
             Kind.CONSENTS: Consent,
-        }[self.kind]
+        }
+        model = models[self.kind]
         if model is Person:
             return self.people.get(known.target_code)
         return model.objects.filter(organisation=self.organisation, code=known.target_code).first()
@@ -727,7 +728,7 @@ def _outcome(channel: str | None, reached: str) -> str:
         if channel in (Contact.Channel.LETTER, Contact.Channel.POSTCARD):
             return Contact.Outcome.LETTER_LEFT
         return Contact.Outcome.NO_RESPONSE
-    return {
+    usual: dict[str, str] = {
         Contact.Channel.PHONE: Contact.Outcome.SPOKE_BY_PHONE,
         Contact.Channel.DOOR_VISIT: Contact.Outcome.SPOKE_THROUGH_DOOR,
         Contact.Channel.LETTER: Contact.Outcome.WRITTEN_REPLY,
@@ -735,4 +736,5 @@ def _outcome(channel: str | None, reached: str) -> str:
         Contact.Channel.MESSAGE: Contact.Outcome.MESSAGE_EXCHANGE,
         Contact.Channel.EMAIL: Contact.Outcome.MESSAGE_EXCHANGE,
         Contact.Channel.GROUP_SESSION: Contact.Outcome.ATTENDED,
-    }.get(channel or "", Contact.Outcome.FACE_TO_FACE)
+    }
+    return usual.get(channel or "", Contact.Outcome.FACE_TO_FACE)

@@ -81,7 +81,7 @@ def mapping(request: MemberRequest, code: Any) -> HttpResponse:
     ]
     audit_read(request, "imports.mapping.read", job, count=len(rows))
     samples = {h: [r[i] for r in rows if i < len(r)] for i, h in enumerate(table.headers)}
-    fields = [(f, samples.get(f.label, [])) for f in form]
+    fields = [(f, samples.get(str(f.label), [])) for f in form]
     return render(
         request,
         "imports/mapping.html",

@@ -83,9 +83,11 @@ class Command(BaseCommand):
                 progress=progress,
             )
             bar.close()
-        for error in summary.errors:
-            column = f"{error['column']} " if error["column"] else ""
-            self.stderr.write(f"row {error['row']}, {column}{error['header']}: {error['message']}")
+        for problem in summary.errors:
+            column = f"{problem['column']} " if problem["column"] else ""
+            self.stderr.write(
+                f"row {problem['row']}, {column}{problem['header']}: {problem['message']}"
+            )
         if options["rejected"] and summary.errors:
             with options["rejected"].open("w", encoding="utf-8-sig", newline="") as out:
                 csv.writer(out).writerows(rejected_rows(table, summary.errors))
