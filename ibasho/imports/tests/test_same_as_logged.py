@@ -12,6 +12,7 @@ from ibasho.imports.readers import Row, Table
 from ibasho.outreach.models import Contact, OutreachPlan
 from ibasho.outreach.services.contacts import record_contact
 from ibasho.outreach.services.reads import trust_summary
+from ibasho.outreach.tests.replay import assert_plans_equal_replay
 from ibasho.people.services import create_person
 
 pytestmark = pytest.mark.django_db
@@ -82,4 +83,5 @@ def test_import_equals_logging_one_by_one(org_a, worker_a, seed):
         fields = importer.contact_fields(row.values)
         record_contact(logged, by=by, **fields)
     assert state(imported) == state(logged)
+    assert_plans_equal_replay(imported)
     assert Contact.objects.filter(person=imported).count() == len(rows)
