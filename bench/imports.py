@@ -35,6 +35,13 @@ FAMILY_KANA = [
 ]
 CHANNELS = ["手紙", "訪問", "電話", "メール", "来所", "はがき"]
 REACHED = ["本人", "なし", "なし", "家族"]
+DIGIT_KANA = "あいうえおかきくけこ"
+
+
+def reading(n: int) -> str:
+    """A given-name reading of its own for each person (people who share a reading and a
+    town are asked about as possible duplicates, which is not what this measures)."""
+    return "".join(DIGIT_KANA[int(d)] for d in str(n))
 
 
 def wareki(day: dt.date) -> str:
@@ -51,7 +58,7 @@ def files(people: int, contacts: int, today: dt.date, seed: int = 1) -> tuple[by
     for n in range(people):
         f = chance.randrange(len(FAMILY))
         birth = dt.date(1970, 1, 1) + dt.timedelta(days=chance.randrange(0, 365 * 30))
-        out.writerow([f"P{n:06d}", f"{FAMILY[f]} 利用者{n}", f"{FAMILY_KANA[f]} りようしゃ",
+        out.writerow([f"P{n:06d}", f"{FAMILY[f]} 利用者{n}", f"{FAMILY_KANA[f]} {reading(n)}",
                       f"S{birth.year - 1925}.{birth.month}.{birth.day}" if birth.year < 1989
                       else birth.isoformat(), "東京都八王子市"])  # fmt: skip
     out = csv.writer(contacts_csv)
