@@ -46,8 +46,8 @@ fuzz:
 messages:
 	$(BIN)/ibasho makemessages -l ja --no-location -i '.venv/*' -i 'var/*' \
 	  -i 'ibasho/outreach/*' -i 'ibasho/programmes/*' -i 'ibasho/families/*' -i 'ibasho/outcomes/*' \
-	  -i 'ibasho/lifecycle/*' -i 'ibasho/notifications/*' -i 'ibasho/exchange/*'
-	for app in outreach programmes families outcomes lifecycle notifications exchange; do \
+	  -i 'ibasho/lifecycle/*' -i 'ibasho/notifications/*' -i 'ibasho/exchange/*' -i 'ibasho/imports/*'
+	for app in outreach programmes families outcomes lifecycle notifications exchange imports; do \
 	  [ -d ibasho/$$app/locale ] && (cd ibasho/$$app && ../../$(BIN)/django-admin makemessages -l ja --no-location); \
 	done; true
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ibasho.programmes",
     "ibasho.families",
     "ibasho.outcomes",
+    "ibasho.imports",
     "ibasho.lifecycle",
     "ibasho.exchange",
     "ibasho.reports",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("lifecycle/", include("ibasho.lifecycle.urls")),
     path("notifications/", include("ibasho.notifications.urls")),
     path("export/", include("ibasho.exchange.urls")),
+    path("imports/", include("ibasho.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

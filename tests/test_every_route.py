@@ -33,6 +33,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,6 +52,7 @@ from ibasho.exchange import services as exchange
 from ibasho.exchange.tasks import run_export
 from ibasho.families import services as families
 from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCircumstances
+from ibasho.imports import services as imports
 from ibasho.lifecycle import breach, retention
 from ibasho.lifecycle.models import AffectedPerson
 from ibasho.notifications.services import notify
@@ -59,7 +61,14 @@ from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import CloseReason, Contact, Stage
 from ibasho.people import restriction
-from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Person
+from ibasho.people.models import (
+    Case,
+    CaseAssignment,
+    Consent,
+    FamilyMember,
+    Person,
+    PossibleDuplicate,
+)
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme
 from ibasho.reports.models import ReportJob
@@ -217,6 +226,26 @@ def world(
     )
     Case.objects.create(organisation=org_a, person=hidden)
     restriction.restrict(hidden, by=coordinator_a.user, reason="hiding")
+
+    # Imports: a file checked and waiting for confirmation, and one imported with a rejected row.
+    wizard = (Path(__file__).parent / "data" / "wizard.xlsx").read_bytes()
+    imports.upload(
+        by=coordinator_a.user, organisation=org_a, kind="people", filename="名簿.xlsx", data=wizard
+    )
+    done = imports.upload(
+        by=coordinator_a.user, organisation=org_a, kind="people", filename="名簿2.xlsx", data=wizard
+    )
+    imports.set_mapping(
+        done,
+        by=coordinator_a.user,
+        mapping={"利用者コード": "external_id", "生まれた日": "birth_date"},
+    )
+    imports.confirm(done, by=coordinator_a.user, only_valid=True)
+    imports.run_job(done)
+    # People who may be one person: an open question for a coordinator.
+    PossibleDuplicate.objects.create(
+        organisation=org_a, person=person_a, other=second, reasons=["reading_birth"]
+    )
     # Staff: an invitation to an account that belongs nowhere yet.
     invitee = User.objects.create_user(username="invitee", password="x" * 12)
     accounts.invite(org_a, "invitee", Role.WORKER, by=admin_a.user)

@@ -16,6 +16,7 @@ LAYERS = [
     "programmes",
     "families",
     "outcomes",
+    "imports",
     "lifecycle",
     "exchange",
     "reports",

@@ -19,10 +19,30 @@ def record_audit(
 ) -> AuditEntry:
     """Write one audit entry. `fields` names what changed; values are never copied here. The
     organisation defaults to that of the person (or the target) the entry is about."""
+    entry = audit_entry(
+        action, by=by, organisation=organisation, target=target, person=person,
+        fields=fields, count=count,
+    )  # fmt: skip
+    entry.save()
+    return entry
+
+
+def audit_entry(
+    action: str,
+    *,
+    by: Any,
+    organisation: Any = None,
+    target: Any = None,
+    person: Any = None,
+    fields: Iterable[str] = (),
+    count: int | None = None,
+) -> AuditEntry:
+    """The entry `record_audit` writes, unsaved: many are written at once with
+    `AuditEntry.objects.bulk_create` (an imported history)."""
     if organisation is None:
         organisation = getattr(person, "organisation", None) or target.organisation
     origin = current_origin()
-    return AuditEntry.objects.create(
+    return AuditEntry(
         channel=origin.channel,
         ip=origin.ip,
         token_id=origin.token_id,

@@ -46,6 +46,10 @@ PERSON_EXCLUDED: dict[str, str] = {
     "own batch entry",
     "notifications.EmailPreference": "a member of staff's e-mail choices",
     "notifications.Notification": "staff members' inbox items, which name no person",
+    "imports.ImportJob": "an import of many people at once; the person's records it made are "
+    "exported themselves",
+    "imports.ColumnMapping": "the organisation's remembered column headings",
+    "imports.ImportedRow": "the external id a record came from in an imported file",
     "outcomes.InstrumentDefinition": "questionnaire definitions; answers are included",
     "reports.ReportSettings": "the organisation's suppression threshold",
     "reports.PopulationFigure": "published population statistics",

@@ -91,6 +91,8 @@ RULES: dict[str, Rule] = {
     # it happened; once the person's record is shredded the reasons go with it.
     "people.Restriction": Rule(T.IDENTITY, "person", delete=True),
     "people.GlassBreak": Rule(T.IDENTITY, "person", delete=True),
+    # A possible duplicate names the two records: it goes with the person.
+    "people.PossibleDuplicate": Rule(T.IDENTITY, "person", delete=True),
     # A booked visit is a plan, not a count: nothing reports it, so it goes.
     "outreach.Booking": Rule(T.CONTACTS, "person", delete=True),
     # Earlier versions of notes: nothing in them is counted, so they go.
@@ -113,6 +115,11 @@ RULES: dict[str, Rule] = {
 # Organisation-keyed models that hold no one's personal data beyond what the rules above
 # remove, with the reason they are kept whole.
 KEPT: dict[str, str] = {
+    "imports.ImportJob": "an import's counts and row errors (rows and columns, never values); "
+    "its uploaded file is erased IMPORT_FILE_DAYS after it finished (retention)",
+    "imports.ColumnMapping": "the organisation's remembered column headings; no personal data",
+    "imports.ImportedRow": "a row's external id and the record it became, so that a re-import "
+    "finds it; the record itself is shredded by its own rule",
     "notifications.Notification": "a staff member's inbox item, deleted after INBOX_DAYS (180) "
     "by the daily job (retention.prune_inbox)",
     "people.Case": "opening and closing dates and status: what reports and retention count",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ibasho.accounts.models import Membership, Organisation
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import record_audit
+from ibasho.imports.models import ImportJob
 from ibasho.lib import limits
 from ibasho.lib.dates import add_months
 from ibasho.lifecycle.models import (
@@ -456,6 +457,21 @@ def prune_inbox(organisation: Organisation, now: dt.datetime | None = None) -> i
     return int(count)
 
 
+# An uploaded spreadsheet holds a whole caseload: once imported, its rows live in the records
+# and the file itself goes after this long (the job's counts and row errors stay).
+IMPORT_FILE_DAYS = 30
+
+
+def prune_import_files(organisation: Organisation, now: dt.datetime | None = None) -> int:
+    """Erase the uploaded files of the organisation's imports finished `IMPORT_FILE_DAYS` ago."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=IMPORT_FILE_DAYS)
+    return (
+        ImportJob.unscoped.filter(organisation=organisation, finished_at__lt=cutoff)
+        .exclude(content=b"")
+        .update(content=b"")
+    )
+
+
 def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
     """The daily job: for every organisation, prune its audit trail and prepare the batch of
     people due for shredding (which waits for an admin)."""
@@ -463,6 +479,7 @@ def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
     for organisation in Organisation.objects.all():
         prune_audit(organisation)
         prune_inbox(organisation)
+        prune_import_files(organisation)
         batch = prepare_retention_batch(organisation, today)
         if batch is not None:
             prepared.append(batch)

@@ -449,3 +449,48 @@ class GlassBreak(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.until:%Y-%m-%d %H:%M}"
+
+
+class PossibleDuplicate(TenantModel):
+    """Two records that may be the same person (same reading and birth date or year, or same
+    reading and municipality), found when a person is recorded. A coordinator decides: the same
+    person (the records are merged, history kept) or not the same (never asked again)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To decide")
+        SAME = "same", _("Same person (merged)")
+        NOT_SAME = "not_same", _("Not the same person")
+
+    class Reason(models.TextChoices):
+        READING_BIRTH = "reading_birth", _("Same reading and birth date or year")
+        READING_MUNICIPALITY = "reading_municipality", _("Same reading and municipality")
+
+    # The earlier record first; `other` is the one recorded later.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The later record's code, kept once it has been merged into `person` and removed.
+    other_code = models.UUIDField(null=True, blank=True)
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organisation", "person", "other"], name="people_duplicate_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.other_id}"
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(self.Reason.choices)
+        return [str(labels.get(r, r)) for r in self.reasons]

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from ibasho.audit.services import record_audit
 from ibasho.lib.limits import check_record
 from ibasho.lib.suspensions import refuse_if_suspended
-from ibasho.people.models import Case, CaseAssignment, Consent, FamilyMember, Household, Person
+from ibasho.people.models import (
+    Case,
+    CaseAssignment,
+    Consent,
+    FamilyMember,
+    Household,
+    Person,
+    PossibleDuplicate,
+)
 from ibasho.people.signals import case_opened
 
 
@@ -88,7 +96,58 @@ def create_person(*, by: Any, organisation: Any, assign: Any = None, **values: A
     )  # fmt: skip
     case = open_case(person, by=by, worker=assign)
     record_audit("people.case.opened", by=by, organisation=organisation, target=case, person=person)
+    note_possible_duplicates(person, by=by)
     return person
+
+
+def duplicate_reasons(person: Person, other: Person) -> list[str]:
+    """Why two records may be one person: the same reading (family and given) and birth date
+    or year, or the same reading and municipality."""
+    if (person.family_name_kana, person.given_name_kana) != (
+        other.family_name_kana, other.given_name_kana,
+    ):  # fmt: skip
+        return []
+    reasons = []
+    if (person.birth_date and person.birth_date == other.birth_date) or (
+        person.birth_year and person.birth_year == other.birth_year
+    ):
+        reasons.append(PossibleDuplicate.Reason.READING_BIRTH.value)
+    if person.municipality and person.municipality == other.municipality:
+        reasons.append(PossibleDuplicate.Reason.READING_MUNICIPALITY.value)
+    return reasons
+
+
+def note_possible_duplicates(person: Person, *, by: Any) -> list[PossibleDuplicate]:
+    """Record, as open questions, the people already recorded who may be this one. The
+    reading's sort key is indexed: a new person costs one query when nobody shares it."""
+    found = []
+    for other in Person.objects.filter(
+        organisation_id=person.organisation_id, sort_key=person.sort_key
+    ).exclude(pk=person.pk):
+        reasons = duplicate_reasons(person, other)
+        if reasons:
+            first, second = sorted((other, person), key=lambda p: p.pk)
+            pair, _created = PossibleDuplicate.objects.get_or_create(
+                organisation_id=person.organisation_id, person=first, other=second,
+                defaults={"reasons": reasons, "other_code": second.code},
+            )  # fmt: skip
+            found.append(pair)
+            record_audit("people.duplicate.noted", by=by, target=pair, person=person)
+    return found
+
+
+@transaction.atomic
+def mark_not_same(pair: PossibleDuplicate, *, by: Any) -> PossibleDuplicate:
+    """Two records are different people: the question is closed and not asked again."""
+    if pair.status != PossibleDuplicate.Status.OPEN:
+        raise ValidationError({"status": _("This has already been decided.")})
+    pair.status = PossibleDuplicate.Status.NOT_SAME
+    pair.decided_by = by
+    pair.decided_at = timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    record_audit("people.duplicate.not_same", by=by, target=pair, person=pair.person,
+                 fields=["status"])  # fmt: skip
+    return pair
 
 
 def change_person(person: Person, *, by: Any, **values: Any) -> Person:

@@ -80,3 +80,24 @@ def test_inbox_items_go_after_their_time(org_a, admin_a):
     )
     assert retention.prune_inbox(org_a) == 1
     assert Notification.unscoped.count() == 1
+
+
+def test_uploaded_files_go_a_month_after_their_import(org_a, coordinator_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ibasho.imports.models import ImportJob
+    from ibasho.lifecycle import retention
+
+    def job(days_ago):
+        return ImportJob.objects.create(
+            organisation=org_a, kind="people", filename="名簿.xlsx", content=b"secret",
+            finished_at=timezone.now() - dt.timedelta(days=days_ago),
+        )  # fmt: skip
+
+    old, recent = job(retention.IMPORT_FILE_DAYS + 1), job(2)
+    assert retention.prune_import_files(org_a) == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (bytes(old.content), bytes(recent.content)) == (b"", b"secret")

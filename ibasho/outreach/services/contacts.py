@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import Membership, Role
-from ibasho.audit.services import record_audit
+from ibasho.audit.models import AuditEntry
+from ibasho.audit.services import audit_entry, record_audit
 from ibasho.lib.suspensions import refuse_if_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
@@ -44,18 +45,26 @@ QUICK_ATTEMPT: dict[str, tuple[str, int]] = {
 }
 
 
-def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_staff")) -> None:
+def _check_contact(
+    contact: Contact,
+    staff: tuple[str, ...] = ("staff", "second_staff"),
+    *,
+    holds: Any = None,
+    household_has_members: Any = None,
+) -> None:
     """The rules between fields and records, the same for the form, the API and other apps:
     staff of this organisation, a family member of this person's household, and who was
     reached agreeing with the outcome and the family member named. The single-field limits
     (dates, lengths, text) are the model's own, run by `full_clean` first. Only the `staff`
     fields named are checked against current memberships: a contact made by a worker who has
-    since left can still be corrected."""
+    since left can still be corrected. `holds` and `household_has_members` answer the two
+    questions asked of the database (a batch passes ones that remember their answers)."""
+    holds = holds or Membership.objects.holds
     errors: dict[str, str] = {}
     org_id = contact.organisation_id
     for name in staff:
         user_id = getattr(contact, f"{name}_id")
-        if user_id and not Membership.objects.holds(user_id, org_id):
+        if user_id and not holds(user_id, org_id):
             errors[name] = _("Not a member of staff of this organisation.")
     member = contact.family_member
     household_id = contact.person.household_id
@@ -69,13 +78,19 @@ def _check_contact(contact: Contact, staff: tuple[str, ...] = ("staff", "second_
         member is None
         and contact.reached == Contact.Reached.FAMILY
         and household_id is not None
-        and FamilyMember.objects.filter(organisation_id=org_id, household_id=household_id).exists()
+        and (household_has_members or _household_has_members)(org_id, household_id)
     ):
         errors["family_member"] = _("Which family member was reached?")
     if contact.reached == Contact.Reached.NOBODY and contact.outcome in Contact.TWO_WAY_OUTCOMES:
         errors["outcome"] = _("A conversation or reply needs someone who was reached.")
     if errors:
         raise ValidationError(errors)
+
+
+def _household_has_members(organisation_id: int, household_id: int) -> bool:
+    return FamilyMember.objects.filter(
+        organisation_id=organisation_id, household_id=household_id
+    ).exists()
 
 
 @transaction.atomic
@@ -102,6 +117,50 @@ def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
     day = contact.occurred_at.astimezone(person.organisation.zone).date()
     refresh_plans_for(person, appended=rules.Attempt(day, contact.channel, contact.is_two_way()))
     return contact
+
+
+@transaction.atomic
+def record_contacts(person: Person, *, by: Any, contacts: list[dict[str, Any]]) -> list[Contact]:
+    """Log a person's earlier contacts at once (an imported history): each checked and audited
+    as `record_contact` does, saved together, and the plan replayed once at the end. The stored
+    plan is the one logging them one by one gives, because `refresh_plans_for` keeps it equal
+    to a replay of the history (`tests` compare the two paths)."""
+    if not contacts:
+        return []
+    answers: dict[Any, bool] = {}
+
+    def remembered(question: Any) -> Any:
+        def ask(*key: Any) -> bool:
+            if key not in answers:
+                answers[key] = question(*key)
+            return answers[key]
+
+        return ask
+
+    holds = remembered(Membership.objects.holds)
+    has_members = remembered(_household_has_members)
+    made = []
+    for fields in contacts:
+        contact = Contact(
+            organisation_id=person.organisation_id, person=person, created_by=by, **fields
+        )
+        if contact.staff_id is None and getattr(by, "pk", None):
+            contact.staff = by
+        contact.full_clean(
+            exclude=["organisation", "person", "created_by", "staff", "second_staff", "code"]
+        )
+        _check_contact(contact, holds=holds, household_has_members=has_members)
+        made.append(contact)
+    Contact.objects.bulk_create(made)
+    AuditEntry.objects.bulk_create(
+        audit_entry(
+            "outreach.contact.recorded", by=by, person=person, target=contact,
+            fields=sorted(fields),
+        )
+        for contact, fields in zip(made, contacts, strict=True)
+    )  # fmt: skip
+    refresh_plans_for(person)
+    return made
 
 
 def log_attempt(item: Cadence, *, by: Any) -> Contact:

@@ -43,6 +43,15 @@ class Command(BaseCommand):
             "round trip into a new empty database, and the backup",
         )
         parser.add_argument(
+            "--import",
+            dest="import_",
+            action="store_true",
+            help="only the import benchmark: a new organisation's people and contact history "
+            "from Shift_JIS CSV files (sizes from --import-people and --import-contacts)",
+        )
+        parser.add_argument("--import-people", type=int, default=10_000)
+        parser.add_argument("--import-contacts", type=int, default=200_000)
+        parser.add_argument(
             "--every-organisation",
             action="store_true",
             help="with --reports: also the report for every organisation (the background job)",
@@ -62,6 +71,12 @@ class Command(BaseCommand):
             from bench import exchange
 
             self.stdout.write(exchange.table(exchange.exchange_figures()))
+            return
+        if options["import_"]:
+            from bench import imports
+
+            found = imports.run(options["import_people"], options["import_contacts"])
+            self.stdout.write(json.dumps(found))
             return
         if options["reports"]:
             found = reports.fiscal_year_report()

@@ -1,0 +1,87 @@
+"""An imported contact history leaves trust hours and the outreach plan exactly as logging the
+same contacts one by one does (the import takes the batched path, one plan replay per
+person)."""
+
+import datetime as dt
+import random
+
+import pytest
+
+from ibasho.imports.engine import Importer
+from ibasho.imports.readers import Row, Table
+from ibasho.outreach.models import Contact, OutreachPlan
+from ibasho.outreach.services.contacts import record_contact
+from ibasho.outreach.services.reads import trust_summary
+from ibasho.outreach.tests.replay import assert_plans_equal_replay
+from ibasho.people.services import create_person
+
+pytestmark = pytest.mark.django_db
+
+CHANNELS = ["手紙", "訪問", "電話", "メール", "来所", "はがき"]
+REACHED = ["本人", "なし", "家族", "なし"]
+
+
+def history(seed: int, today: dt.date) -> list[tuple[dt.date, str, str, int]]:
+    """Contacts over two years, in the order a spreadsheet lists them (not always by date)."""
+    chance = random.Random(seed)
+    rows = []
+    for _ in range(40):
+        day = today - dt.timedelta(days=chance.randrange(1, 730))
+        rows.append((day, chance.choice(CHANNELS), chance.choice(REACHED), chance.randrange(0, 90)))
+    chance.shuffle(rows)
+    return rows
+
+
+def state(person) -> dict:  # type: ignore[no-untyped-def]
+    plan = OutreachPlan.objects.get(case__person=person)
+    return {
+        "plan": (plan.last_contact_on, plan.last_two_way_on, plan.next_due_on),
+        "cadences": sorted(
+            (c.channel, c.last_on, c.unanswered, c.next_due_on) for c in plan.cadences.all()
+        ),
+        "trust": trust_summary(person),
+        "contacts": sorted(
+            (c.occurred_at, c.channel, c.reached, c.outcome, c.duration_minutes, c.staff_id)
+            for c in Contact.objects.filter(person=person)
+        ),
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_import_equals_logging_one_by_one(org_a, worker_a, seed):
+    by = worker_a.user
+    names = dict(
+        family_name="試験", given_name="一", family_name_kana="シケン", given_name_kana="ハジメ"
+    )
+    imported = create_person(by=by, organisation=org_a, **names)
+    logged = create_person(by=by, organisation=org_a, **{**names, "given_name": "二"})
+    rows = history(seed, org_a.today())
+    headers = ["氏名", "ふりがな", "相談日", "対応方法", "相手", "時間(分)"]
+    table = Table(
+        headers=headers,
+        rows=[
+            Row(n, ["試験 一", "しけん はじめ", day.isoformat(), channel, reached, minutes])
+            for n, (day, channel, reached, minutes) in enumerate(rows, start=2)
+        ],
+        header_row=1,
+    )
+    importer = Importer(
+        org_a,
+        "contacts",
+        table,
+        {
+            h: k
+            for h, k in zip(
+                headers, ["name", "reading", "date", "channel", "reached", "minutes"], strict=True
+            )
+        },
+    )
+    checked = importer.check()
+    assert all(row.ok for row in checked), [row.errors for row in checked]
+    importer.apply(checked, by=by, only_valid=False)
+    for row in checked:  # the same values, logged one contact at a time
+        fields = importer.contact_fields(row.values)
+        record_contact(logged, by=by, **fields)
+    assert state(imported) == state(logged)
+    assert_plans_equal_replay(imported)
+    assert Contact.objects.filter(person=imported).count() == len(rows)
