@@ -21,7 +21,9 @@ def raw(table: str, column: str) -> list[str]:
 def test_stored_rows_are_encrypted_and_back_again():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    # Apps the migration does not touch (accounts) stay at their newest state in the database.
+    accounts = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "accounts"]
+    old = executor.loader.project_state(BEFORE + accounts).apps
     org = old.get_model("accounts", "Organisation").objects.create(name="旧", prefecture="13")
     household = old.get_model("people", "Household").objects.create(organisation=org, name="旧家")
     old.get_model("people", "FamilyMember").objects.create(
