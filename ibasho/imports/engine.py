@@ -32,7 +32,7 @@ from ibasho.lib.japanese import normalise_kana
 from ibasho.lib.limits import check_record
 from ibasho.outreach.models import Contact, Stage
 from ibasho.outreach.services.cases import change_stage, current_stage
-from ibasho.outreach.services.contacts import edit_contact, record_contacts
+from ibasho.outreach.services.contacts import edit_contact, record_histories
 from ibasho.people.models import PREFECTURE_CHOICES, Consent, FamilyMember, Gender, Person
 from ibasho.people.services import (
     add_family_member,
@@ -45,6 +45,8 @@ from ibasho.people.services import (
 )
 
 Progress = Callable[[int, int], None]
+# People whose imported contacts are written together.
+PEOPLE_PER_WRITE = 250
 PREFECTURES = {name: code for code, name in PREFECTURE_CHOICES}
 # A day without a time of day: noon in the organisation's zone keeps it on that day.
 NOON = dt.time(12, 0)
@@ -641,14 +643,20 @@ class Importer:
                 )
                 edit_contact(row.target, by=by, **fields)
                 yield 1
-        for group in new.values():
-            person = group[0].person
-            made = record_contacts(
-                person, by=by, contacts=[self.contact_fields(r.values) for r in group]
+        # The rows were checked against the contact's limits already (`check_contacts`):
+        # the service checks the rules between fields, and writes a few hundred people at once.
+        groups = list(new.values())
+        for start in range(0, len(groups), PEOPLE_PER_WRITE):
+            batch = groups[start : start + PEOPLE_PER_WRITE]
+            made = record_histories(
+                [(g[0].person, [self.contact_fields(r.values) for r in g]) for g in batch],
+                by=by,
+                limits_checked=True,
             )
-            for row, contact in zip(group, made, strict=True):
-                row.target = contact
-            yield len(group)
+            for group, contacts in zip(batch, made, strict=True):
+                for row, contact in zip(group, contacts, strict=True):
+                    row.target = contact
+            yield sum(len(g) for g in batch)
 
     def apply_family(self, rows: list[Checked], by: Any):  # type: ignore[no-untyped-def]
         for row in rows:

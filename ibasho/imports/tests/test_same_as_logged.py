@@ -85,3 +85,40 @@ def test_import_equals_logging_one_by_one(org_a, worker_a, seed):
     assert state(imported) == state(logged)
     assert_plans_equal_replay(imported)
     assert Contact.objects.filter(person=imported).count() == len(rows)
+
+
+def test_several_people_imported_together_equal_logging(org_a, worker_a):
+    """The import writes many people's histories at once: each plan is still the one logging
+    that person's contacts one by one gives."""
+    by = worker_a.user
+    headers = ["氏名", "ふりがな", "相談日", "対応方法", "相手", "時間(分)"]
+    pairs, rows = [], []
+    for n, (given, kana) in enumerate([("一", "ハジメ"), ("二", "ジロウ"), ("三", "サブロウ")]):
+        names = dict(family_name="試験", given_name=given, family_name_kana="シケン")
+        imported = create_person(by=by, organisation=org_a, given_name_kana=kana, **names)
+        logged = create_person(
+            by=by,
+            organisation=org_a,
+            given_name_kana=kana,
+            **{**names, "given_name": f"{given}記"},
+        )
+        pairs.append((imported, logged))
+        rows += [
+            [f"試験 {given}", f"シケン {kana}", day.isoformat(), channel, reached, minutes]
+            for day, channel, reached, minutes in history(10 + n, org_a.today())
+        ]
+    table = Table(
+        headers=headers, rows=[Row(n, r) for n, r in enumerate(rows, start=2)], header_row=1
+    )
+    keys = ["name", "reading", "date", "channel", "reached", "minutes"]
+    importer = Importer(org_a, "contacts", table, dict(zip(headers, keys, strict=True)))
+    checked = importer.check()
+    assert all(row.ok for row in checked), [row.errors for row in checked]
+    importer.apply(checked, by=by, only_valid=False)
+    twins = {imported.pk: logged for imported, logged in pairs}
+    for row in checked:
+        record_contact(twins[row.person.pk], by=by, **importer.contact_fields(row.values))
+    for imported, logged in pairs:
+        assert state(imported) == state(logged)
+        assert_plans_equal_replay(imported)
+        assert Contact.objects.filter(person=imported).count() == 40

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
@@ -16,8 +17,11 @@ from ibasho.outreach.models import (
     OutreachSettings,
     QuietPeriod,
 )
-from ibasho.outreach.services.reads import History, person_history
+from ibasho.outreach.services.reads import History, people_histories, person_history
 from ibasho.people.models import LOGGED_CHANNELS, Case, Person
+
+# People whose plans are read and written together.
+BATCH = 500
 
 
 def ensure_plan(case: Case) -> OutreachPlan:
@@ -81,11 +85,44 @@ def refresh_plans_for(person: Person, *, appended: rules.Attempt | None = None) 
                 _recompute(plan, history)
 
 
+def refresh_plans_of(people: list[Person]) -> None:
+    """`refresh_plans_for` for many people at once (an imported history): each plan replayed
+    from its person's whole history, read with the plans, cadences and quiet periods in a few
+    queries per batch, and the new states written with two bulk updates."""
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(people), BATCH):
+            batch = people[start : start + BATCH]
+            plans = list(
+                OutreachPlan.objects.filter(case__person__in=batch)
+                .select_related("case__organisation", "case__person")
+                .select_for_update(of=("self",))
+                .prefetch_related("cadences", "quiet_periods")
+                .order_by("pk")
+            )
+            histories = people_histories(batch)
+            cadences: list[Cadence] = []
+            for plan in plans:
+                cadences += _recomputed(plan, histories[plan.case.person_id])
+            Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
+            now = timezone.now()
+            for plan in plans:
+                plan.updated_at = now
+            OutreachPlan.objects.bulk_update(
+                plans, ["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"]
+            )
+
+
 def _recompute(plan: OutreachPlan, source: History | rules.Attempt) -> None:
+    cadences = _recomputed(plan, source)
+    Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
+    plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
+
+
+def _recomputed(plan: OutreachPlan, source: History | rules.Attempt) -> list[Cadence]:
     """Recompute each cadence's backoff state and due date and the plan's summary dates: from
     the stored state moved on by one attempt when the contact comes after every other one,
     else by replaying the history (back-dated, edited and withdrawn contacts replay, which
-    keeps them correct). The caller holds the plan's row lock."""
+    keeps them correct). The caller holds the plan's row lock and writes what changed."""
     case = plan.case
     today = case.organisation.today()
     cadences = list(plan.cadences.all())
@@ -119,9 +156,8 @@ def _recompute(plan: OutreachPlan, source: History | rules.Attempt) -> None:
             if case.is_open
             else None
         )
-    Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
     plan.next_due_on = min((c.next_due_on for c in cadences if c.next_due_on), default=None)
-    plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
+    return cadences
 
 
 def comes_last(plan: OutreachPlan, attempt: rules.Attempt) -> bool:
