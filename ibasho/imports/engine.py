@@ -39,7 +39,7 @@ from ibasho.people.services import (
     change_family_member,
     change_person,
     create_household_for,
-    create_person,
+    create_people,
     record_consent,
     save_record,
 )
@@ -606,19 +606,27 @@ class Importer:
 
     def apply_people(self, rows: list[Checked], by: Any):  # type: ignore[no-untyped-def]
         staff = {u.pk: u for u in self.staff.values()}
+        new = [row for row in rows if row.target is None]
+        created = {id(row) for row in new}
+        for start in range(0, len(new), PEOPLE_PER_WRITE):
+            batch = new[start : start + PEOPLE_PER_WRITE]
+            made = create_people(
+                by=by,
+                organisation=self.organisation,
+                people=[
+                    (_person_fields(row.values), staff.get(row.values.get("worker")))
+                    for row in batch
+                ],
+            )
+            for row, person in zip(batch, made, strict=True):
+                row.target = person
+                self.people[person.code] = person
         for row in rows:
             values = dict(row.values)
             stage = values.pop("stage", None)
             since = values.pop("stage_since", None)
-            worker = values.pop("worker", None)
-            fields = _person_fields(values)
-            if row.target is None:
-                row.target = create_person(
-                    by=by, organisation=self.organisation, assign=staff.get(worker), **fields
-                )
-                self.people[row.target.code] = row.target
-            else:
-                change_person(row.target, by=by, **fields)
+            if id(row) not in created:
+                change_person(row.target, by=by, **_person_fields(values))
             if stage:
                 current = current_stage(row.target)
                 if current is None or current.stage != stage:

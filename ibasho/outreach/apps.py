@@ -8,9 +8,9 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from ibasho.lib.panels import person_panels
-        from ibasho.outreach.services import plan_for_new_case
+        from ibasho.outreach.services import plan_for_new_case, plans_for_new_cases
         from ibasho.outreach.views import person
-        from ibasho.people.signals import case_opened
+        from ibasho.people.signals import case_opened, cases_opened
 
         person_panels.register(
             "outreach",
@@ -19,3 +19,4 @@ class OutreachConfig(AppConfig):
             context=person.person_panel,
         )
         case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")
+        cases_opened.connect(plans_for_new_cases, dispatch_uid="outreach.plans_for_new_cases")

@@ -48,6 +48,42 @@ def ensure_plan(case: Case) -> OutreachPlan:
     return plan
 
 
+def ensure_plans(cases: list[Case]) -> None:
+    """`ensure_plan` for many new cases of one organisation (an imported name list): the plans
+    and first cadences written in bulk, then replayed together."""
+    if not cases:
+        return
+    have = set(OutreachPlan.objects.filter(case__in=cases).values_list("case_id", flat=True))
+    cases = [case for case in cases if case.pk not in have]
+    if not cases:
+        return
+    config = OutreachSettings.for_organisation(cases[0].organisation)
+    plans = OutreachPlan.objects.bulk_create(
+        [
+            OutreachPlan(
+                organisation_id=case.organisation_id,
+                case=case,
+                backoff_factor=config.backoff_factor,
+                backoff_ceiling_days=config.backoff_ceiling_days,
+            )
+            for case in cases
+        ]
+    )
+    Cadence.objects.bulk_create(
+        [
+            Cadence(
+                organisation_id=case.organisation_id,
+                plan=plan,
+                channel=config.default_channel,
+                every_days=config.default_every_days,
+                starts_on=case.opened_on,
+            )
+            for case, plan in zip(cases, plans, strict=True)
+        ]
+    )
+    refresh_plans_of([case.person for case in cases])
+
+
 def current_quiet(plan: OutreachPlan, today: dt.date) -> QuietPeriod | None:
     """The quiet period in force or agreed for the future (the latest one recorded)."""
     for quiet in plan.quiet_periods.all():
