@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.audit.services import record_audit
+from ibasho.lib.bulk import update_fields
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     Cadence,
@@ -139,12 +140,14 @@ def refresh_plans_of(people: list[Person]) -> None:
             cadences: list[Cadence] = []
             for plan in plans:
                 cadences += _recomputed(plan, histories[plan.case.person_id])
-            Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
+            update_fields(Cadence, cadences, ["last_on", "unanswered", "next_due_on"])
             now = timezone.now()
             for plan in plans:
                 plan.updated_at = now
-            OutreachPlan.objects.bulk_update(
-                plans, ["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"]
+            update_fields(
+                OutreachPlan,
+                plans,
+                ["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"],
             )
 
 
