@@ -584,11 +584,14 @@ class Importer:
                 else:
                     summary.updated += 1
                 records.append(row)
-            ImportedRow.objects.filter(
-                organisation=self.organisation,
-                kind=self.kind,
-                external_id__in=[r.external_id for r in records],
-            ).delete()
+            # Only ids met before have a row to replace; a first import has none.
+            known = [r.external_id for r in records if r.external_id in self.imported]
+            for start in range(0, len(known), 2000):
+                ImportedRow.objects.filter(
+                    organisation=self.organisation,
+                    kind=self.kind,
+                    external_id__in=known[start : start + 2000],
+                ).delete()
             ImportedRow.objects.bulk_create(
                 [
                     ImportedRow(
