@@ -138,7 +138,7 @@ def export_person(person: Person, fmt: str, *, by: Any) -> bytes:
     """The person's records as `json` or `pdf`. Audited (with the format)."""
     found = disclosure(person)
     if fmt == "pdf":
-        html = render_to_string("exchange/person.html", {"d": found})
+        html = render_to_string("exchange/person_pdf.html", {"d": found})
         content = html_to_pdf(html)
     else:
         content = json.dumps(found.as_json(), ensure_ascii=False, indent=1).encode()

@@ -32,19 +32,21 @@ from ibasho.lib.japanese import normalise_kana
 from ibasho.lib.limits import check_record
 from ibasho.outreach.models import Contact, Stage
 from ibasho.outreach.services.cases import change_stage, current_stage
-from ibasho.outreach.services.contacts import edit_contact, record_contacts
+from ibasho.outreach.services.contacts import edit_contact, record_histories
 from ibasho.people.models import PREFECTURE_CHOICES, Consent, FamilyMember, Gender, Person
 from ibasho.people.services import (
     add_family_member,
     change_family_member,
     change_person,
     create_household_for,
-    create_person,
+    create_people,
     record_consent,
     save_record,
 )
 
 Progress = Callable[[int, int], None]
+# People whose imported contacts are written together.
+PEOPLE_PER_WRITE = 250
 PREFECTURES = {name: code for code, name in PREFECTURE_CHOICES}
 # A day without a time of day: noon in the organisation's zone keeps it on that day.
 NOON = dt.time(12, 0)
@@ -582,11 +584,14 @@ class Importer:
                 else:
                     summary.updated += 1
                 records.append(row)
-            ImportedRow.objects.filter(
-                organisation=self.organisation,
-                kind=self.kind,
-                external_id__in=[r.external_id for r in records],
-            ).delete()
+            # Only ids met before have a row to replace; a first import has none.
+            known = [r.external_id for r in records if r.external_id in self.imported]
+            for start in range(0, len(known), 2000):
+                ImportedRow.objects.filter(
+                    organisation=self.organisation,
+                    kind=self.kind,
+                    external_id__in=known[start : start + 2000],
+                ).delete()
             ImportedRow.objects.bulk_create(
                 [
                     ImportedRow(
@@ -604,19 +609,27 @@ class Importer:
 
     def apply_people(self, rows: list[Checked], by: Any):  # type: ignore[no-untyped-def]
         staff = {u.pk: u for u in self.staff.values()}
+        new = [row for row in rows if row.target is None]
+        created = {id(row) for row in new}
+        for start in range(0, len(new), PEOPLE_PER_WRITE):
+            batch = new[start : start + PEOPLE_PER_WRITE]
+            made = create_people(
+                by=by,
+                organisation=self.organisation,
+                people=[
+                    (_person_fields(row.values), staff.get(row.values.get("worker")))
+                    for row in batch
+                ],
+            )
+            for row, person in zip(batch, made, strict=True):
+                row.target = person
+                self.people[person.code] = person
         for row in rows:
             values = dict(row.values)
             stage = values.pop("stage", None)
             since = values.pop("stage_since", None)
-            worker = values.pop("worker", None)
-            fields = _person_fields(values)
-            if row.target is None:
-                row.target = create_person(
-                    by=by, organisation=self.organisation, assign=staff.get(worker), **fields
-                )
-                self.people[row.target.code] = row.target
-            else:
-                change_person(row.target, by=by, **fields)
+            if id(row) not in created:
+                change_person(row.target, by=by, **_person_fields(values))
             if stage:
                 current = current_stage(row.target)
                 if current is None or current.stage != stage:
@@ -641,14 +654,20 @@ class Importer:
                 )
                 edit_contact(row.target, by=by, **fields)
                 yield 1
-        for group in new.values():
-            person = group[0].person
-            made = record_contacts(
-                person, by=by, contacts=[self.contact_fields(r.values) for r in group]
+        # The rows were checked against the contact's limits already (`check_contacts`):
+        # the service checks the rules between fields, and writes a few hundred people at once.
+        groups = list(new.values())
+        for start in range(0, len(groups), PEOPLE_PER_WRITE):
+            batch = groups[start : start + PEOPLE_PER_WRITE]
+            made = record_histories(
+                [(g[0].person, [self.contact_fields(r.values) for r in g]) for g in batch],
+                by=by,
+                limits_checked=True,
             )
-            for row, contact in zip(group, made, strict=True):
-                row.target = contact
-            yield len(group)
+            for group, contacts in zip(batch, made, strict=True):
+                for row, contact in zip(group, contacts, strict=True):
+                    row.target = contact
+            yield sum(len(g) for g in batch)
 
     def apply_family(self, rows: list[Checked], by: Any):  # type: ignore[no-untyped-def]
         for row in rows:

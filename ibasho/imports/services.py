@@ -18,6 +18,7 @@ from ibasho.imports.engine import Checked, Importer, Progress, Summary
 from ibasho.imports.models import ColumnMapping, ImportJob, Kind
 from ibasho.imports.readers import Table, UnreadableFile, read_table
 from ibasho.lib.fields import fernet
+from ibasho.lib.sqlite_writes import writes_serialised
 
 MAX_BYTES = 30 * 1024 * 1024
 
@@ -216,7 +217,7 @@ def import_rows(
     """Check every row and write them (all, or with `only_valid` the valid ones) in one
     transaction, with one audit entry for the import itself."""
     importer = Importer(organisation, kind, table, mapping)
-    with transaction.atomic():
+    with writes_serialised(), transaction.atomic():
         rows = importer.check()
         summary = importer.apply(rows, by=by, only_valid=only_valid, progress=progress)
         if summary.created or summary.updated:

@@ -3,6 +3,7 @@ serial numbers, full-width digits, half-width kana. Each parser returns the valu
 `ValueError` with the message shown beside the row and column."""
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -42,7 +43,16 @@ def text(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime):
         value = value.date()
-    result = jaconv.h2z(str(value), kana=True, ascii=False, digit=False)
+    return _clean(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean(value: str) -> str:
+    """`text` of a string. A file repeats its words (channels, dates, names) many times, and
+    each cell is read more than once, so the widths are converted once per distinct string."""
+    if value.isascii():
+        return value.strip()
+    result = jaconv.h2z(value, kana=True, ascii=False, digit=False)
     result = jaconv.z2h(result, kana=False, ascii=True, digit=True)
     return result.replace("\u3000", " ").strip()
 

@@ -1,7 +1,9 @@
 """Writers to an SQLite database take turns on a file lock."""
 
+import contextlib
 import fcntl
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,8 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Whether this thread holds the writers' lock.
+_held = threading.local()
 
 
 def lock_path(database: Mapping[str, Any]) -> Path | None:
@@ -37,7 +41,24 @@ class SerialisedWritesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in SAFE_METHODS:
             return self.get_response(request)
-        # A file opened per request: threads of one process must exclude each other too.
-        with self.path.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with writes_serialised():
             return self.get_response(request)
+
+
+@contextlib.contextmanager
+def writes_serialised() -> Iterator[None]:
+    """Hold the writers' lock outside a request (a long import): requests that change data wait
+    their turn on it rather than on SQLite's busy timeout, which a long transaction outlasts.
+    Nothing to do on another engine or an in-memory database."""
+    path = lock_path(settings.DATABASES["default"])
+    if path is None or getattr(_held, "lock", False):
+        yield  # another engine, or this thread holds the lock already (a request's own task)
+        return
+    # A file opened per holder: threads of one process must exclude each other too.
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _held.lock = True
+        try:
+            yield
+        finally:
+            _held.lock = False

@@ -11,10 +11,10 @@ class OutreachConfig(AppConfig):
         from ibasho.lib.panels import person_panels
         from ibasho.lib.timeline import register_timeline
         from ibasho.outreach import timeline
-        from ibasho.outreach.services import plan_for_new_case
+        from ibasho.outreach.services import plan_for_new_case, plans_for_new_cases
         from ibasho.outreach.views import person
         from ibasho.outreach.views.bookings import booked_items
-        from ibasho.people.signals import case_opened
+        from ibasho.people.signals import case_opened, cases_opened
 
         person_panels.register(
             "outreach",
@@ -24,4 +24,5 @@ class OutreachConfig(AppConfig):
         )
         register_agenda("outreach.bookings", booked_items)
         case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")
+        cases_opened.connect(plans_for_new_cases, dispatch_uid="outreach.plans_for_new_cases")
         register_timeline("outreach", timeline.entries, timeline.KINDS)

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ibasho.audit.services import record_audit
+from ibasho.audit.models import AuditEntry
+from ibasho.audit.services import audit_entry, record_audit
+from ibasho.lib import limits
 from ibasho.lib.limits import check_record
 from ibasho.lib.suspensions import refuse_if_suspended
 from ibasho.people.models import (
@@ -24,7 +26,7 @@ from ibasho.people.models import (
     Person,
     PossibleDuplicate,
 )
-from ibasho.people.signals import case_opened
+from ibasho.people.signals import case_opened, cases_opened
 
 
 def _assign(record: Any, values: dict[str, Any]) -> list[str]:
@@ -98,6 +100,101 @@ def create_person(*, by: Any, organisation: Any, assign: Any = None, **values: A
     record_audit("people.case.opened", by=by, organisation=organisation, target=case, person=person)
     note_possible_duplicates(person, by=by)
     return person
+
+
+# People (and their cases, plans and audit entries) written per INSERT by `create_people`.
+BATCH = 500
+
+
+@transaction.atomic
+def create_people(
+    *, by: Any, organisation: Any, people: list[tuple[dict[str, Any], Any]]
+) -> list[Person]:
+    """`create_person` for many people at once (an imported name list): each `(values,
+    assign)` checked by the same rules, then the people, their cases, assignments and audit
+    entries written in bulk, the plans given on `cases_opened`, and the possible duplicates
+    found with one query per batch. The records and audit trail are those of creating them
+    one by one, in order."""
+    made: list[Person] = []
+    for start in range(0, len(people), BATCH):
+        made += _create_batch(by, organisation, people[start : start + BATCH])
+    return made
+
+
+def _create_batch(
+    by: Any, organisation: Any, people: list[tuple[dict[str, Any], Any]]
+) -> list[Person]:
+    persons, changed = [], []
+    for values, _assign_to in people:
+        person = Person(organisation=organisation)
+        changed.append(_assign(person, values))
+        check_record(person)
+        _check_person(person)
+        person.prepare()
+        problems = limits.text_problems(person, None)
+        if problems:
+            raise ValidationError(problems)
+        persons.append(person)
+    Person.objects.bulk_create(persons)
+    cases = Case.objects.bulk_create(
+        [Case(organisation_id=organisation.pk, person=person) for person in persons]
+    )
+    CaseAssignment.objects.bulk_create(
+        [
+            CaseAssignment(organisation_id=organisation.pk, case=case, worker=assign)
+            for case, (_values, assign) in zip(cases, people, strict=True)
+            if assign is not None
+        ]
+    )
+    cases_opened.send(sender=Case, cases=cases, by=by)
+    entries = []
+    for person, case, fields in zip(persons, cases, changed, strict=True):
+        entries.append(
+            audit_entry(
+                "people.person.created", by=by, organisation=organisation, target=person,
+                person=person, fields=fields,
+            )
+        )  # fmt: skip
+        entries.append(
+            audit_entry(
+                "people.case.opened", by=by, organisation=organisation, target=case, person=person
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
+    _note_duplicates_of(persons, by=by)
+    return persons
+
+
+def _note_duplicates_of(persons: list[Person], *, by: Any) -> None:
+    """`note_possible_duplicates` for people just written together, in one query: each is
+    compared with the people recorded before it (earlier ones of the batch included)."""
+    new = {person.pk for person in persons}
+    by_key: dict[str, list[Person]] = {}
+    for other in Person.objects.filter(
+        organisation_id=persons[0].organisation_id, sort_key__in={p.sort_key for p in persons}
+    ).order_by("pk"):
+        by_key.setdefault(other.sort_key, []).append(other)
+    pairs, entries = [], []
+    for person in persons:
+        for other in by_key.get(person.sort_key, []):
+            if other.pk >= person.pk and other.pk in new:
+                continue  # recorded after this one: that one notes the pair
+            if other.pk == person.pk:
+                continue
+            reasons = duplicate_reasons(person, other)
+            if reasons:
+                first, second = sorted((other, person), key=lambda p: p.pk)
+                pair = PossibleDuplicate(
+                    organisation_id=person.organisation_id, person=first, other=second,
+                    reasons=reasons, other_code=second.code,
+                )  # fmt: skip
+                pairs.append(pair)
+                entries.append((pair, person))
+    PossibleDuplicate.objects.bulk_create(pairs)
+    AuditEntry.objects.bulk_create(
+        audit_entry("people.duplicate.noted", by=by, target=pair, person=person)
+        for pair, person in entries
+    )
 
 
 def duplicate_reasons(person: Person, other: Person) -> list[str]:

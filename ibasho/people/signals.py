@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # open case that nobody plans for is how people get dropped. Loaders that write cases in bulk
 # send nothing and give each case its plan themselves.
 case_opened = Signal()
+
+# Sent by `people.services.create_people` (an imported name list) with keyword arguments cases
+# and by, after the cases are written together: outreach gives each its plan, in bulk.
+cases_opened = Signal()

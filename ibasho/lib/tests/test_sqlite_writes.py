@@ -57,3 +57,15 @@ def test_the_lock_is_released_when_the_view_fails(sqlite_file):
     with pytest.raises(ValueError):
         SerialisedWritesMiddleware(view)(RequestFactory().post("/"))
     assert lock_is_free(sqlite_file)
+
+
+def test_a_long_write_outside_a_request_holds_the_lock_once(sqlite_file):
+    """An import takes the writers' lock; a task run inside a writing request (tasks run
+    inline) finds it held by its own thread and goes on instead of waiting for itself."""
+    assert lock_is_free(sqlite_file)
+    with sqlite_writes.writes_serialised():
+        assert not lock_is_free(sqlite_file)
+        with sqlite_writes.writes_serialised():
+            assert not lock_is_free(sqlite_file)
+        assert not lock_is_free(sqlite_file)
+    assert lock_is_free(sqlite_file)

@@ -14,6 +14,7 @@ from ibasho.outreach.services.cases import (
     hand_over,
     needs_second_approval,
     plan_for_new_case,
+    plans_for_new_cases,
     reopen_case,
     request_closure,
     review_closure,
@@ -55,7 +56,8 @@ __all__ = [
     "decide_closure", "decide_quiet_period", "delete_contact", "edit_contact",
     "end_quiet_period", "ensure_plan",
     "hand_over", "last_two_way_on", "log_attempt", "needs_second_approval", "person_history",
-    "plan_for_new_case", "record_contact", "refresh_plan", "refresh_plans_for", "review_closure",
+    "plan_for_new_case", "plans_for_new_cases", "record_contact", "refresh_plan",
+    "refresh_plans_for", "review_closure",
     "reopen_case", "request_closure", "set_plan", "start_quiet_period", "sync_contact",
     "trust_summary", "trust_totals", "trust_windows", "undo_attempt", "withdraw_contact",
 ]  # fmt: skip

@@ -20,7 +20,7 @@ from ibasho.outreach.models import (
     Stage,
     StageChange,
 )
-from ibasho.outreach.services.plans import ensure_plan, refresh_plan
+from ibasho.outreach.services.plans import ensure_plan, ensure_plans, refresh_plan
 from ibasho.outreach.services.reads import last_two_way_on, trust_summary
 from ibasho.people.models import Case, CaseAssignment, Person
 
@@ -309,3 +309,8 @@ def acknowledge_handover(handover: Handover, *, by: Any) -> Handover:
 def plan_for_new_case(sender: Any, case: Case, **kwargs: Any) -> None:
     """Give a newly opened case its plan (receives `people.signals.case_opened`)."""
     ensure_plan(case)
+
+
+def plans_for_new_cases(sender: Any, cases: list[Case], **kwargs: Any) -> None:
+    """Give cases opened together their plans (receives `people.signals.cases_opened`)."""
+    ensure_plans(cases)

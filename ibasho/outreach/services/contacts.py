@@ -23,8 +23,11 @@ from ibasho.outreach.models import (
     ContactRevision,
     WithdrawnContact,
 )
-from ibasho.outreach.services.plans import refresh_plans_for
+from ibasho.outreach.services.plans import refresh_plans_for, refresh_plans_of
 from ibasho.people.models import FamilyMember, Person
+
+# Contacts (and their audit entries) written per INSERT of an imported history.
+BATCH = 1000
 
 # Fields a worker may set or edit on a contact.
 CONTACT_FIELDS = (
@@ -123,10 +126,22 @@ def record_contact(person: Person, *, by: Any, **fields: Any) -> Contact:
 def record_contacts(person: Person, *, by: Any, contacts: list[dict[str, Any]]) -> list[Contact]:
     """Log a person's earlier contacts at once (an imported history): each checked and audited
     as `record_contact` does, saved together, and the plan replayed once at the end. The stored
-    plan is the one logging them one by one gives, because `refresh_plans_for` keeps it equal
-    to a replay of the history (`tests` compare the two paths)."""
-    if not contacts:
-        return []
+    plan is the one logging them one by one gives, because the replay keeps it equal to a
+    replay of the history (`tests` compare the two paths)."""
+    return record_histories([(person, contacts)], by=by)[0]
+
+
+@transaction.atomic
+def record_histories(
+    histories: list[tuple[Person, list[dict[str, Any]]]],
+    *,
+    by: Any,
+    limits_checked: bool = False,
+) -> list[list[Contact]]:
+    """`record_contacts` for many people of one organisation: the contacts written and audited
+    in large batches, and each person's plan replayed once. `limits_checked` says the caller
+    has already run each contact's single-field limits (`check_record`, as an import does
+    when it checks the file): the rules between fields are still checked here."""
     answers: dict[Any, bool] = {}
 
     def remembered(question: Any) -> Any:
@@ -139,27 +154,40 @@ def record_contacts(person: Person, *, by: Any, contacts: list[dict[str, Any]]) 
 
     holds = remembered(Membership.objects.holds)
     has_members = remembered(_household_has_members)
-    made = []
-    for fields in contacts:
-        contact = Contact(
-            organisation_id=person.organisation_id, person=person, created_by=by, **fields
-        )
-        if contact.staff_id is None and getattr(by, "pk", None):
-            contact.staff = by
-        contact.full_clean(
-            exclude=["organisation", "person", "created_by", "staff", "second_staff", "code"]
-        )
-        _check_contact(contact, holds=holds, household_has_members=has_members)
-        made.append(contact)
-    Contact.objects.bulk_create(made)
-    AuditEntry.objects.bulk_create(
-        audit_entry(
-            "outreach.contact.recorded", by=by, person=person, target=contact,
-            fields=sorted(fields),
-        )
-        for contact, fields in zip(made, contacts, strict=True)
-    )  # fmt: skip
-    refresh_plans_for(person)
+    made: list[list[Contact]] = []
+    entries = []
+    for person, contacts in histories:
+        refuse_if_suspended(person)  # a suspension holds for an imported history too
+        group = []
+        for fields in contacts:
+            contact = Contact(
+                organisation_id=person.organisation_id, person=person, created_by=by, **fields
+            )
+            if contact.staff_id is None and getattr(by, "pk", None):
+                contact.staff = by
+            if not limits_checked:
+                contact.full_clean(
+                    exclude=[
+                        "organisation",
+                        "person",
+                        "created_by",
+                        "staff",
+                        "second_staff",
+                        "code",
+                    ]
+                )
+            _check_contact(contact, holds=holds, household_has_members=has_members)
+            group.append(contact)
+            entries.append(
+                audit_entry(
+                    "outreach.contact.recorded", by=by, person=person, target=contact,
+                    fields=sorted(fields),
+                )
+            )  # fmt: skip
+        made.append(group)
+    Contact.objects.bulk_create([c for group in made for c in group], batch_size=BATCH)
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    refresh_plans_of([person for (person, contacts) in histories if contacts])
     return made
 
 

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import SUPERVISOR_ROLES, Membership
 from ibasho.audit.services import record_audit
+from ibasho.lib.bulk import update_fields
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     QUIET_LONGEST_DAYS,
@@ -18,8 +20,11 @@ from ibasho.outreach.models import (
     OutreachSettings,
     QuietPeriod,
 )
-from ibasho.outreach.services.reads import History, person_history
+from ibasho.outreach.services.reads import History, people_histories, person_history
 from ibasho.people.models import LOGGED_CHANNELS, Case, Person
+
+# People whose plans are read and written together.
+BATCH = 500
 
 
 def ensure_plan(case: Case) -> OutreachPlan:
@@ -44,6 +49,42 @@ def ensure_plan(case: Case) -> OutreachPlan:
     )
     refresh_plan(plan)
     return plan
+
+
+def ensure_plans(cases: list[Case]) -> None:
+    """`ensure_plan` for many new cases of one organisation (an imported name list): the plans
+    and first cadences written in bulk, then replayed together."""
+    if not cases:
+        return
+    have = set(OutreachPlan.objects.filter(case__in=cases).values_list("case_id", flat=True))
+    cases = [case for case in cases if case.pk not in have]
+    if not cases:
+        return
+    config = OutreachSettings.for_organisation(cases[0].organisation)
+    plans = OutreachPlan.objects.bulk_create(
+        [
+            OutreachPlan(
+                organisation_id=case.organisation_id,
+                case=case,
+                backoff_factor=config.backoff_factor,
+                backoff_ceiling_days=config.backoff_ceiling_days,
+            )
+            for case in cases
+        ]
+    )
+    Cadence.objects.bulk_create(
+        [
+            Cadence(
+                organisation_id=case.organisation_id,
+                plan=plan,
+                channel=config.default_channel,
+                every_days=config.default_every_days,
+                starts_on=case.opened_on,
+            )
+            for case, plan in zip(cases, plans, strict=True)
+        ]
+    )
+    refresh_plans_of([case.person for case in cases])
 
 
 def current_quiet(plan: OutreachPlan, today: dt.date) -> QuietPeriod | None:
@@ -83,11 +124,46 @@ def refresh_plans_for(person: Person, *, appended: rules.Attempt | None = None) 
                 _recompute(plan, history)
 
 
+def refresh_plans_of(people: list[Person]) -> None:
+    """`refresh_plans_for` for many people at once (an imported history): each plan replayed
+    from its person's whole history, read with the plans, cadences and quiet periods in a few
+    queries per batch, and the new states written with two bulk updates."""
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(people), BATCH):
+            batch = people[start : start + BATCH]
+            plans = list(
+                OutreachPlan.objects.filter(case__person__in=batch)
+                .select_related("case__organisation", "case__person")
+                .select_for_update(of=("self",))
+                .prefetch_related("cadences", "quiet_periods")
+                .order_by("pk")
+            )
+            histories = people_histories(batch)
+            cadences: list[Cadence] = []
+            for plan in plans:
+                cadences += _recomputed(plan, histories[plan.case.person_id])
+            update_fields(Cadence, cadences, ["last_on", "unanswered", "next_due_on"])
+            now = timezone.now()
+            for plan in plans:
+                plan.updated_at = now
+            update_fields(
+                OutreachPlan,
+                plans,
+                ["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"],
+            )
+
+
 def _recompute(plan: OutreachPlan, source: History | rules.Attempt) -> None:
+    cadences = _recomputed(plan, source)
+    Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
+    plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
+
+
+def _recomputed(plan: OutreachPlan, source: History | rules.Attempt) -> list[Cadence]:
     """Recompute each cadence's backoff state and due date and the plan's summary dates: from
     the stored state moved on by one attempt when the contact comes after every other one,
     else by replaying the history (back-dated, edited and withdrawn contacts replay, which
-    keeps them correct). The caller holds the plan's row lock."""
+    keeps them correct). The caller holds the plan's row lock and writes what changed."""
     case = plan.case
     today = case.organisation.today()
     cadences = list(plan.cadences.all())
@@ -121,9 +197,8 @@ def _recompute(plan: OutreachPlan, source: History | rules.Attempt) -> None:
             if case.is_open
             else None
         )
-    Cadence.objects.bulk_update(cadences, ["last_on", "unanswered", "next_due_on"])
     plan.next_due_on = min((c.next_due_on for c in cadences if c.next_due_on), default=None)
-    plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
+    return cadences
 
 
 def comes_last(plan: OutreachPlan, attempt: rules.Attempt) -> bool:
