@@ -150,14 +150,22 @@ def person_edit(request: MemberRequest, code: str) -> HttpResponse:
 TIMELINE_PAGE = 50
 
 
+def _timeline_of(
+    request: MemberRequest, code: str
+) -> tuple[Person, dict[str, str], set[str], list[Any]]:
+    """The person, the timeline's kinds, those chosen in the query, and the entries (newest
+    first) with their kind's label."""
+    person = get_object_or_404(Person.objects.visible_to(request.membership), code=code)
+    kinds = timeline_kinds()
+    chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
+    found = timeline(request.membership, person, chosen or None)
+    return person, kinds, chosen, [(entry, kinds[entry.kind]) for entry in found]
+
+
 @member_required()
 def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
     """The person's story, newest first: every app's records merged, filterable by kind."""
-    membership = request.membership
-    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    kinds = timeline_kinds()
-    chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
-    entries = [(e, kinds[e.kind]) for e in timeline(membership, person, chosen or None)]
+    person, kinds, chosen, entries = _timeline_of(request, code)
     page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
     audit_read(request, "people.person_timeline.viewed", person, person=person)
     query = "&".join(f"kind={kind}" for kind in sorted(chosen))
@@ -169,10 +177,8 @@ def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
 def person_timeline_pdf(request: MemberRequest, code: str) -> HttpResponse:
     """The timeline as a printed 経過記録 (A4), oldest first as a paper record reads."""
     membership = request.membership
-    person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    kinds = timeline_kinds()
-    chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
-    entries = [(e, kinds[e.kind]) for e in reversed(timeline(membership, person, chosen or None))]
+    person, _kinds, _chosen, entries = _timeline_of(request, code)
+    entries.reverse()
     audit_read(request, "people.person_timeline.printed", person, person=person)
     html = render_to_string(
         "people/person_timeline_pdf.html",

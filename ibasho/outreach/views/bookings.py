@@ -20,7 +20,7 @@ from ibasho.lib.web import saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import BookingForm, staff_of
 from ibasho.outreach.models import Booking, Cadence, Contact
-from ibasho.people.models import Case, Person
+from ibasho.people.models import Person
 
 WEEK_DAYS = 7
 
@@ -114,10 +114,13 @@ def week(request: MemberRequest) -> HttpResponse:
     first = membership.organisation.today()
     last = first + dt.timedelta(days=WEEK_DAYS - 1)
     items = agenda(membership, first, last)
+    # The worker's queue as it will stand on the last day (suspended people left out, as on
+    # Today), counted by the day each item falls due.
     due = dict(
         Cadence.objects.visible_to(membership)
-        .filter(next_due_on__range=(first, last), plan__case__status=Case.Status.OPEN)
-        .filter(plan__case__assignments__worker=request.user)
+        .queue(request.user, last)
+        .filter(next_due_on__gte=first)
+        .order_by()
         .values_list("next_due_on")
         .annotate(n=Count("id"))
     )
