@@ -259,3 +259,15 @@ def test_a_suspended_person_gets_no_new_contact_case_or_change_and_leaves_today(
     assert queue.queue(worker_a.user, day).exists()
     assert outreach.record_contact(person_a, by=worker_a.user, channel="phone",
                                    reached="person", outcome="spoke_by_phone")  # fmt: skip
+
+
+def test_a_suspended_person_gets_no_new_booking(org_a, person_a, admin_a, worker_a):
+    from django.utils import timezone
+
+    retention.record_request(person_a, kind="suspension", received_on=org_a.today(),
+                             details="", by=admin_a.user)  # fmt: skip
+    with pytest.raises(ValidationError, check=lambda e: e.code == "suspended"):
+        outreach.book(
+            person_a, worker=worker_a.user, starts_at=timezone.now() + dt.timedelta(days=1),
+            channel="door_visit", note="", by=worker_a.user,
+        )  # fmt: skip

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ibasho.accounts.models import Membership
 from ibasho.audit.services import record_audit
 from ibasho.lib import limits
+from ibasho.lib.suspensions import refuse_if_suspended
 from ibasho.outreach.models import Booking
 from ibasho.people.models import LOGGED_CHANNELS, Case, Person
 
@@ -24,6 +25,7 @@ BOOKING_GRACE = dt.timedelta(hours=1)
 def book(
     person: Person, *, worker: Any, starts_at: dt.datetime, channel: str, note: str, by: Any
 ) -> Booking:
+    refuse_if_suspended(person)  # nothing new is planned for a suspended record either
     errors: dict[str, str] = {}
     now = timezone.now()
     if timezone.is_naive(starts_at):
