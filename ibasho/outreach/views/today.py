@@ -143,29 +143,26 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     folded: dict[Any, list[str]] = {}
     for item in items:
         person, tries, late = item.person, item.unanswered, item.days_overdue(day)
+        channel = channels.get(item.channel, item.channel)
+        overdue = (
+            ngettext("%(n)s day overdue", "%(n)s days overdue", late) % {"n": late} if late else ""
+        )
         if person.code in folded:
-            late_text = ngettext("%(n)s day overdue", "%(n)s days overdue", late) % {"n": late}
-            folded[person.code].append(
-                f"{channels.get(item.channel, item.channel)}" + (f" · {late_text}" if late else "")
-            )
+            folded[person.code].append(f"{channel} · {overdue}" if overdue else channel)
             continue
         folded[person.code] = []
         rows.append(
             DueRow(
                 code=str(item.code),
                 person=person,
-                channel_label=channels.get(item.channel, item.channel),
+                channel_label=channel,
                 unanswered=(
                     ngettext("%(n)s unanswered", "%(n)s unanswered", tries) % {"n": tries}
                     if tries
                     else ""
                 ),
                 next_due_on=item.next_due_on,
-                overdue=(
-                    ngettext("%(n)s day overdue", "%(n)s days overdue", late) % {"n": late}
-                    if late
-                    else ""
-                ),
+                overdue=overdue,
                 person_url=person_url(person.code),
                 log_url=log_url(item.code),
                 record_url=f"{record_url(person.code)}?channel={item.channel}",
