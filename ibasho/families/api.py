@@ -1,16 +1,18 @@
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ibasho.accounts.api_auth import member_or_404
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import audit_list, audit_read
-from ibasho.families import board, risk
-from ibasho.families.models import RiskSettings
+from ibasho.families import board, risk, services
+from ibasho.families.models import RiskSettings, SafetyEvent
+from ibasho.lib.schemas import Input, OneOf, Text
+from ibasho.people.models import Person
 
 router = Router(tags=["families"])
 
@@ -67,3 +69,49 @@ def household_risk(request: HttpRequest, code: UUID):  # type: ignore[no-untyped
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     audit_read(request, "families.household_risk.viewed", household)
     return _out(household, risk.assess(board.facts_for(household, today), today, limits))
+
+
+class SafetyEventIn(Input):
+    kind: Annotated[str, OneOf(SafetyEvent.Kind)]
+    severity: int
+    description: Annotated[str, Text()] = ""
+
+
+class FollowUpIn(Input):
+    resolution: Annotated[str, Text()]
+
+
+class SafetyEventOut(Schema):
+    code: UUID
+    person: UUID
+    kind: str
+    severity: int
+    description: str
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    resolution: str
+
+    @staticmethod
+    def resolve_person(obj: SafetyEvent) -> UUID:
+        return obj.person.code
+
+
+@router.post("/people/{code}/safety-events", response={201: SafetyEventOut})
+def raise_safety_event(request: HttpRequest, code: UUID, payload: SafetyEventIn):  # type: ignore[no-untyped-def]
+    """Record a safety event about a person; the coordinators are told at once. "description"
+    (what happened) is required when the severity is 3 (immediate danger)."""
+    person = get_object_or_404(Person.objects.visible_to(member_or_404(request)), code=code)
+    event = services.raise_safety_event(person, by=request.user, **payload.dict())
+    return Status(201, event)
+
+
+@router.post("/safety-events/{code}/follow-up", response={200: SafetyEventOut})
+def follow_up_safety_event(request: HttpRequest, code: UUID, payload: FollowUpIn):  # type: ignore[no-untyped-def]
+    """Mark a safety event followed up, saying what was done."""
+    membership = member_or_404(request)
+    event = get_object_or_404(
+        SafetyEvent.objects.visible_to(membership).select_related("person"), code=code
+    )
+    audit_read(request, "families.safety_event.viewed", event, person=event.person)
+    return Status(200, services.resolve_safety_event(event, by=request.user, **payload.dict()))

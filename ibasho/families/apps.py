@@ -7,7 +7,11 @@ class FamiliesConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self) -> None:
-        from ibasho.families import panels, timeline
+        from ibasho.families import (
+            panels,
+            services,  # noqa: F401  (registers the notification kind)
+            timeline,
+        )
         from ibasho.lib.panels import household_panels, person_panels, today_panels
         from ibasho.lib.timeline import register_timeline
 

@@ -112,16 +112,23 @@ class BehaviourChangeForm(forms.ModelForm):
         self.fields["reported_by"].queryset = members  # type: ignore[attr-defined]
 
 
+CHOOSE: list[tuple[Any, Any]] = [("", _("Please choose"))]
+
+
 class SafetyEventForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=SafetyEvent.Kind.choices)
+    """No kind or urgency is chosen for the worker: a default would be recorded unread."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=CHOOSE + SafetyEvent.Kind.choices)
     severity = forms.TypedChoiceField(
-        label=_("severity"), choices=SafetyEvent.Severity.choices, coerce=int
+        label=_("severity"), choices=CHOOSE + SafetyEvent.Severity.choices, coerce=int
     )
-    description = limits.note_field(_("what happened"))
+    description = limits.note_field(
+        _("what happened"), help_text=_("Required when the danger is immediate.")
+    )
 
 
 class ResolveForm(forms.Form):
-    resolution = limits.note_field(_("how it was resolved"), required=True)
+    resolution = limits.note_field(_("what was done"), required=True)
 
 
 class RiskSettingsForm(forms.ModelForm):

@@ -5,15 +5,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ibasho.accounts.models import SUPERVISOR_ROLES, Membership
 from ibasho.audit.services import record_audit
 from ibasho.families.models import SafetyEvent
 from ibasho.lib import limits
+from ibasho.notifications import kinds
+from ibasho.notifications.services import notify
 from ibasho.outreach.models import Contact
 from ibasho.outreach.services import record_contact
 from ibasho.people.models import FamilyMember, Person
+
+SAFETY_EVENT_RAISED = kinds.register(
+    "safety_event", gettext_lazy("A safety event was recorded")
+).key
 
 
 def record_family_consultation(
@@ -84,12 +93,17 @@ def raise_safety_event(
     description: str = "",
 ) -> SafetyEvent:
     """Record a safety event. It stays open, at the top of the person's page and on every
-    coordinator's Today page, until a coordinator acknowledges it and someone resolves it.
-    `by` may be None when the system raises it (e.g. from a questionnaire answer)."""
+    coordinator's Today page, until it is followed up; every coordinator and admin is told at
+    once in their inbox (and by e-mail, if they chose it). An event of immediate danger must
+    say what happened. `by` may be None when the system raises it (e.g. from a questionnaire
+    answer)."""
     if kind not in SafetyEvent.Kind.values:
-        raise ValidationError({"kind": _("Unknown kind of safety event.")})
+        raise ValidationError({"kind": _("Choose the kind of safety event.")})
     if severity not in SafetyEvent.Severity.values:
-        raise ValidationError({"severity": _("Unknown severity.")})
+        raise ValidationError({"severity": _("Choose how urgent it is.")})
+    limits.validate(description=(limits.check_text, description))
+    if severity == SafetyEvent.Severity.IMMEDIATE and not description.strip():
+        raise ValidationError({"description": _("Say what happened: the danger is immediate.")})
     event = SafetyEvent.objects.create(
         organisation_id=person.organisation_id,
         person=person,
@@ -106,6 +120,19 @@ def raise_safety_event(
         person=person,
         fields=["kind", "severity", "source"],
     )
+    supervisors = Membership.objects.staff_of(person.organisation_id, SUPERVISOR_ROLES)
+    if getattr(by, "pk", None):
+        supervisors = supervisors.exclude(user_id=by.pk)
+    # The subject names the urgency, never the person; the link leads through the guard.
+    notify(
+        list(supervisors),
+        SAFETY_EVENT_RAISED,
+        subject=_("Safety event: %(kind)s (%(severity)s)")
+        % {"kind": event.get_kind_display(), "severity": event.get_severity_display()},
+        body=description,
+        link=reverse("people:person_detail", args=[person.code]),
+        organisation=person.organisation,
+    )
     return event
 
 
@@ -118,6 +145,8 @@ def raise_from_safety_flag(person: Person, *, reason: str) -> SafetyEvent:
         severity=SafetyEvent.Severity.IMMEDIATE,
         by=None,
         source=reason or "questionnaire",
+        description=_("A questionnaire answer calls for a safety check (%(reason)s).")
+        % {"reason": reason or _("questionnaire")},
     )
 
 
@@ -139,11 +168,18 @@ def acknowledge_safety_event(event: SafetyEvent, *, by: Any) -> SafetyEvent:
 
 @transaction.atomic
 def resolve_safety_event(event: SafetyEvent, *, by: Any, resolution: str) -> SafetyEvent:
-    if event.acknowledged_at is None:
+    """Mark the event followed up: who, when and what was done (audited). Its banners go.
+    A coordinator or admin may follow up an event nobody has acknowledged yet (doing so
+    acknowledges it); anyone else waits for a coordinator to take charge first."""
+    supervisor = Membership.objects.holds(by, event.organisation_id, SUPERVISOR_ROLES)
+    if event.acknowledged_at is None and not supervisor:
         raise ValidationError(_("A coordinator must acknowledge this event before it is resolved."))
     if not resolution.strip():
-        raise ValidationError({"resolution": _("Say how it was resolved.")})
+        raise ValidationError({"resolution": _("Say what was done.")})
+    limits.validate(resolution=(limits.check_text, resolution))
     if event.resolved_at is None:
+        if event.acknowledged_at is None:
+            acknowledge_safety_event(event, by=by)
         event.resolved_at, event.resolved_by, event.resolution = timezone.now(), by, resolution
         event.save(update_fields=["resolved_at", "resolved_by", "resolution", "updated_at"])
         record_audit(

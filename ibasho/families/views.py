@@ -207,6 +207,7 @@ def safety_create(request: MemberRequest, code: str) -> HttpResponse:
         done=reverse("people:person_detail", args=[person.code]),
         title=_("Record a safety event"),
         person=person,
+        message=_("The safety event is recorded and the coordinators are told."),
     )
 
 
@@ -241,8 +242,9 @@ def safety_resolve(request: MemberRequest, code: str) -> HttpResponse:
         ResolveForm(request.POST or None),
         save,
         done=reverse("people:person_detail", args=[event.person.code]),
-        title=str(event),
+        title=_("Follow-up of a safety event: %(event)s") % {"event": event},
         person=event.person,
+        message=_("The follow-up is recorded."),
     )
 
 

@@ -1,12 +1,15 @@
 """The one web idiom for a form that ends in a service call: parse with the form, let the
-service decide (its `ValidationError` goes back onto the form, by field), then redirect."""
+service decide (its `ValidationError` goes back onto the form, by field), say it was saved,
+then redirect."""
 
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 
 def add_service_errors(form: Any, error: ValidationError) -> None:
@@ -18,9 +21,12 @@ def add_service_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def saved(request: HttpRequest, form: Any, save: Callable[..., object]) -> bool:
+def saved(
+    request: HttpRequest, form: Any, save: Callable[..., object], *, message: str | None = ""
+) -> bool:
     """True once a posted, valid form has been saved by `save(**cleaned_data)` (one service
-    call). A refusal by the service goes back onto the form and nothing is saved."""
+    call), with a message on the next page saying so (`message`, "Saved." by default; None
+    for none). A refusal by the service goes back onto the form and nothing is saved."""
     if request.method != "POST" or not form.is_valid():
         return False
     try:
@@ -28,6 +34,8 @@ def saved(request: HttpRequest, form: Any, save: Callable[..., object]) -> bool:
     except ValidationError as error:
         add_service_errors(form, error)
         return False
+    if message is not None:
+        messages.success(request, message or _("Saved."))
     return True
 
 
@@ -39,10 +47,11 @@ def form_page(
     done: str,
     title: str,
     template: str = "form_page.html",
+    message: str | None = "",
     **context: Any,
 ) -> HttpResponse:
-    """A one-form page: on a valid POST that the service accepts, go to `done`; otherwise show
-    the form with what was wrong."""
-    if saved(request, form, save):
+    """A one-form page: on a valid POST that the service accepts, go to `done` with a saved
+    message; otherwise show the form with what was wrong."""
+    if saved(request, form, save, message=message):
         return redirect(done)
     return render(request, template, {"form": form, "title": title, **context})

@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -67,8 +66,8 @@ def preferences(request: MemberRequest) -> HttpResponse:
     form = PreferencesForm(
         request.POST if request.method == "POST" else None, initial_choices=current
     )
-    if saved(request, form, lambda **data: services.set_email_preferences(membership, data)):
-        messages.success(request, _("Your e-mail choices are saved."))
+    choose = lambda **data: services.set_email_preferences(membership, data)  # noqa: E731
+    if saved(request, form, choose, message=_("Your e-mail choices are saved.")):
         return redirect("notifications:preferences")
     return render(
         request,

@@ -107,6 +107,15 @@ class Administration(TenantModel):
     band_set_version = models.CharField(_("cut-off version"), max_length=80)
     flags = EncryptedJSONField(_("flags"), default=list)
     safety = models.BooleanField(_("safety flag"), default=False)
+    # The safety event the flag raised: the flag's banner shows until the event is followed up.
+    safety_event = models.ForeignKey(
+        "families.SafetyEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     prorated = models.BooleanField(default=False)
     rescored_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

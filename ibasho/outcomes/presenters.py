@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ibasho.families.models import SafetyEvent
 from ibasho.lib import charts
 from ibasho.outcomes import recovery, scoring
 from ibasho.outcomes.models import Administration, RecoveryRating, current_language
@@ -146,6 +147,25 @@ def recovery_histories(
     return histories
 
 
+def flags_to_follow_up(administrations: list[Administration], person: Any) -> list[Any]:
+    """The safety flags still to be followed up: one banner per flag whose safety event is
+    open, none for the flags already followed up. A flag recorded before flags were linked
+    to their event shows (the latest only) while the person has an open event."""
+    flagged = [a for a in administrations if a.safety]
+    if not flagged:
+        return []
+    open_events = set(
+        SafetyEvent.objects.filter(
+            organisation_id=person.organisation_id, person=person, resolved_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    shown = [a for a in flagged if a.safety_event_id in open_events]
+    unlinked = [a for a in flagged if a.safety_event_id is None]
+    if unlinked and open_events and not shown:
+        shown.append(unlinked[-1])
+    return shown
+
+
 def panel_context(person: Any, organisation: Any) -> dict[str, Any]:
     """What the person page's outcomes panel needs: three queries, whatever the history."""
     from ibasho.outcomes.services import available_instruments
@@ -158,7 +178,7 @@ def panel_context(person: Any, organisation: Any) -> dict[str, Any]:
         "person": person,
         "histories": instrument_histories(administrations, definitions, ident=f"p{person.pk}"),
         "family_administrations": [a for a in administrations if a.family_member_id],
-        "safety": [a for a in administrations if a.safety],
+        "safety": flags_to_follow_up(administrations, person),
         "kato": kato.first(),
         "recovery": recovery_histories(ratings, ident=f"r{person.pk}"),
     }

@@ -169,7 +169,12 @@ def _raise_safety_flag(administration: Administration, result: scoring.Score, *,
         person=administration.person,
         fields=["flags"],
     )
-    transaction.on_commit(lambda: raise_from_safety_flag(administration.person, reason=reason))
+
+    def raise_event() -> None:
+        event = raise_from_safety_flag(administration.person, reason=reason)
+        Administration.objects.filter(pk=administration.pk).update(safety_event=event)
+
+    transaction.on_commit(raise_event)
 
 
 def build_kato_assessment(

@@ -441,6 +441,8 @@ class QuietPeriod(TenantModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # The day the workers were reminded that it ends (outreach.notices): once per period.
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     person_path = "plan__case__person"  # restricted people: see accounts.tenancy
 

@@ -223,10 +223,9 @@ def person_restriction(request: MemberRequest, code: str) -> HttpResponse:
         return redirect("people:person_detail", code=person.code)
     initial = {"reason": current.reason, "note": current.note} if current else None
     form = RestrictionForm(request.POST or None, initial=initial)
-    if saved(request, form, lambda **data: restriction.restrict(person, by=request.user, **data)):
-        messages.success(
-            request, _("Only the assigned workers and the coordinators open this record now.")
-        )
+    restrict = lambda **data: restriction.restrict(person, by=request.user, **data)  # noqa: E731
+    message = _("Only the assigned workers and the coordinators open this record now.")
+    if saved(request, form, restrict, message=message):
         return redirect("people:person_detail", code=person.code)
     context = {"form": form, "person": person, "current": current}
     return render(request, "people/restriction_form.html", context)

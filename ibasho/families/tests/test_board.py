@@ -97,7 +97,9 @@ class TestFacts:
 class TestOrder:
     def test_a_parent_hospitalised_today_is_on_top(self, org_a, coordinator_a, person_a):
         today = timezone.localdate()
-        raise_safety_event(person_a, kind="violence", severity=3, by=coordinator_a.user)
+        raise_safety_event(
+            person_a, kind="violence", severity=3, by=coordinator_a.user, description="自宅で倒れた"
+        )
         make_household(
             org_a, "古", parents=[("mother", 1935, "hospitalised", today - dt.timedelta(days=40))]
         )

@@ -62,7 +62,7 @@ class TestToday:
         household = make_household(org_a, "別")
         other = household.people.get()
         event = services.raise_safety_event(
-            other, kind="parent_collapse", severity=3, by=worker_a.user
+            other, kind="parent_collapse", severity=3, by=worker_a.user, description="倒れた"
         )
         assert panels.today_panel(request_for(coordinator_a))["events"] == [event]
         # the worker is not assigned to that person
@@ -87,7 +87,9 @@ class TestToday:
 
     def test_outsiders_get_nothing(self, worker_b, person_a, mother, worker_a):
         services.update_health(mother, health="hospitalised", by=worker_a.user)
-        services.raise_safety_event(person_a, kind="violence", severity=3, by=worker_a.user)
+        services.raise_safety_event(
+            person_a, kind="violence", severity=3, by=worker_a.user, description="自宅で倒れた"
+        )
         assert panels.today_panel(request_for(worker_b)) is None
 
     def test_it_is_registered(self):
@@ -97,7 +99,9 @@ class TestToday:
 class TestPersonPanels:
     def test_safety_comes_first_with_crisis_contacts(self, worker_a, person_a, org_a):
         CrisisContact.objects.create(organisation=org_a, name="夜間相談", phone="048-000-0000")
-        services.raise_safety_event(person_a, kind="suicide_risk", severity=3, by=worker_a.user)
+        services.raise_safety_event(
+            person_a, kind="suicide_risk", severity=3, by=worker_a.user, description="自宅で倒れた"
+        )
         shown = person_panels.render_list(request_for(worker_a), person_a)
         assert shown[0]["name"] == "safety"
         html = render_to_string("families/_safety_panel.html", {"panel": shown[0]["context"]})
@@ -107,5 +111,7 @@ class TestPersonPanels:
         assert panels.safety_panel(request_for(worker_a), person_a) is None
 
     def test_outsider_sees_no_events(self, worker_b, worker_a, person_a):
-        services.raise_safety_event(person_a, kind="violence", severity=3, by=worker_a.user)
+        services.raise_safety_event(
+            person_a, kind="violence", severity=3, by=worker_a.user, description="自宅で倒れた"
+        )
         assert panels.safety_panel(request_for(worker_b), person_a) is None

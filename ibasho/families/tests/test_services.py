@@ -100,7 +100,12 @@ class TestSafetyEvents:
 
     def test_the_system_can_raise_one_without_a_user(self, person_a):
         event = services.raise_safety_event(
-            person_a, kind="suicide_risk", severity=3, by=None, source="phq9_item9"
+            person_a,
+            kind="suicide_risk",
+            severity=3,
+            by=None,
+            source="phq9_item9",
+            description="質問票の回答",
         )
         assert event.raised_by is None and event.source == "phq9_item9"
 

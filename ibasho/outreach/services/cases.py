@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import SUPERVISOR_ROLES, Membership, Role
 from ibasho.audit.services import record_audit
+from ibasho.outreach import notices
 from ibasho.outreach.models import (
     CloseReason,
     Closure,
@@ -140,6 +141,7 @@ def request_closure(case: Case, *, reason: str, reason_text: str = "", by: Any) 
         target=closure,
         fields=["reason"],
     )
+    notices.closure_requested(closure, by=by)
     return closure
 
 
@@ -286,6 +288,7 @@ def hand_over(items: list[HandoverItem], *, from_worker: Any, by: Any) -> list[H
             fields=["workers", "note"],
         )
         handovers.append(handover)
+    notices.handovers_received(handovers, by=by)
     return handovers
 
 

@@ -48,8 +48,7 @@ def booking_create(request: MemberRequest, code: str) -> HttpResponse:
             by=request.user,
         )
 
-    if saved(request, form, save):
-        messages.success(request, _("Booked."))
+    if saved(request, form, save, message=_("Booked.")):
         return redirect("people:person_detail", code=person.code)
     return render(request, "outreach/booking_form.html", {"form": form, "person": person})
 
