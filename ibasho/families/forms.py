@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.families.models import (
     BehaviourChange,
@@ -15,6 +14,7 @@ from ibasho.families.models import (
 )
 from ibasho.lib import limits
 from ibasho.outreach.models import Contact
+from ibasho.people.choices import FamilyMemberChoiceField, PersonChoiceField
 from ibasho.people.models import FamilyMember, Person
 
 
@@ -23,10 +23,8 @@ class DateInput(forms.DateInput):
 
 
 class ConsultationForm(forms.Form):
-    family_member = forms.ModelChoiceField(
-        label=_("family member"), queryset=FamilyMember.objects.none()
-    )
-    person = forms.ModelChoiceField(label=_("about"), queryset=Person.objects.none())
+    family_member = FamilyMemberChoiceField(label=_("family member"))
+    person = PersonChoiceField(label=_("about"), queryset=Person.objects.none())
     occurred_at = forms.DateTimeField(
         label=_("when"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -48,7 +46,8 @@ class ConsultationForm(forms.Form):
             "%Y-%m-%dT%H:%M"
         )
         super().__init__(*args, **kwargs)
-        self.fields["family_member"].queryset = household.members.all()  # type: ignore[attr-defined]
+        # The household's members only, by relation; the dead and departed greyed.
+        self.fields["family_member"].for_household(household.pk)  # type: ignore[attr-defined]
         # Only the people of the household this member may open (restricted records).
         self.fields["person"].queryset = Person.objects.visible_to(  # type: ignore[attr-defined]
             membership
@@ -104,12 +103,13 @@ class BehaviourChangeForm(forms.ModelForm):
         model = BehaviourChange
         fields = ["kind", "occurred_on", "reported_by", "note"]
         # Choices come from the view (the person's household), never from an import-time query.
-        field_classes = {"reported_by": SafeModelChoiceField}
+        field_classes = {"reported_by": FamilyMemberChoiceField}
         widgets = {"occurred_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, household_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reported_by"].queryset = members  # type: ignore[attr-defined]
+        field = self.fields["reported_by"]
+        field.for_household(household_id, keep=self.instance.reported_by)  # type: ignore[attr-defined]
 
 
 CHOOSE: list[tuple[Any, Any]] = [("", _("Please choose"))]

@@ -29,6 +29,7 @@ class ParentStatus(enum.StrEnum):
     HOSPITALISED = "hospitalised"
     IN_CARE = "in_care"
     DIED = "died"
+    MOVED_OUT = "moved_out"
 
 
 # A change to one of these puts the household at the top of the board the day it is reported:
@@ -195,7 +196,8 @@ def _is_recent(changed_on: date | None, today: date, limits: Thresholds) -> bool
 def parent_signals(parent: ParentFacts, today: date, limits: Thresholds) -> list[Signal]:
     signals = []
     age = parent.age
-    if parent.status is not ParentStatus.DIED and age is not None:
+    # A parent who died or moved out no longer carries the household: their age is no signal.
+    if parent.status not in (ParentStatus.DIED, ParentStatus.MOVED_OUT) and age is not None:
         # Only the higher age band is shown: the two describe the same fact.
         if age >= limits.parent_age_high:
             signals.append(

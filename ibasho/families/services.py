@@ -18,6 +18,7 @@ from ibasho.notifications import kinds
 from ibasho.notifications.services import notify
 from ibasho.outreach.models import Contact
 from ibasho.outreach.services import record_contact
+from ibasho.people.choices import refuse_if_gone
 from ibasho.people.models import FamilyMember, Person
 
 SAFETY_EVENT_RAISED = kinds.register(
@@ -41,6 +42,7 @@ def record_family_consultation(
         raise ValidationError(
             {"family_member": _("This family member is not in the person's household.")}
         )
+    refuse_if_gone(family_member, timezone.localtime(occurred_at).date())
     return record_contact(
         person,
         by=by,

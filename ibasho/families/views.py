@@ -180,8 +180,7 @@ def plan_edit(request: MemberRequest, code: str) -> HttpResponse:
 @member_required()
 def behaviour_create(request: MemberRequest, code: str) -> HttpResponse:
     person = _person(request, code, "behaviour_form")
-    members = person.household.members.all() if person.household else FamilyMember.objects.none()
-    form = BehaviourChangeForm(request.POST or None, members=members)
+    form = BehaviourChangeForm(request.POST or None, household_id=person.household_id)
     return _record_page(
         request,
         form,

@@ -95,6 +95,8 @@ EXTRA: dict[type[TextChoices], dict[str, str]] = {
         "死亡": "died",
         "死去": "died",
         "逝去": "died",
+        "転出": "moved_out",
+        "別居": "moved_out",
     },
     FamilyMember.Income: {
         "年金": "pension",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ibasho.lib import limits
 from ibasho.outcomes import kato, recovery, scoring
 from ibasho.outcomes.models import Respondent, current_language
-from ibasho.people.models import FamilyMember
+from ibasho.people.choices import FamilyMemberChoiceField
 
 # Reasons from the pure engines, in words a worker reads (the engines speak English codes).
 ANSWER_REASONS = {
@@ -30,9 +30,8 @@ class AdministrationForm(forms.Form):
         label=_("date"), widget=DateInput, validators=[limits.record_day]
     )
     respondent = forms.ChoiceField(label=_("who answered"), choices=Respondent.choices)
-    family_member = forms.ModelChoiceField(
+    family_member = FamilyMemberChoiceField(
         label=_("about a family member"),
-        queryset=FamilyMember.objects.none(),
         required=False,
         empty_label=_("No: about the person"),
         help_text=_("Choose a family member when the answers are about them (e.g. a parent's K6)."),
@@ -44,12 +43,7 @@ class AdministrationForm(forms.Form):
         self.definition = definition
         self.result: scoring.Score | None = None
         lang = current_language()
-        members = FamilyMember.objects.none()
-        if person.household_id:
-            members = FamilyMember.objects.filter(
-                household_id=person.household_id, organisation_id=person.organisation_id
-            )
-        self.fields["family_member"].queryset = members  # type: ignore[attr-defined]
+        self.fields["family_member"].for_household(person.household_id)  # type: ignore[attr-defined]
         if len(definition.band_sets) > 1:
             self.fields["band_set"] = forms.ChoiceField(
                 label=_("cut-off"),

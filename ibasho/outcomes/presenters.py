@@ -149,20 +149,27 @@ def recovery_histories(
 
 def flags_to_follow_up(administrations: list[Administration], person: Any) -> list[Any]:
     """The safety flags still to be followed up: one banner per flag whose safety event is
-    open, none for the flags already followed up. A flag recorded before flags were linked
-    to their event shows (the latest only) while the person has an open event."""
+    open, none for the flags already followed up. A flag not (yet) linked to its event, e.g.
+    one recorded before flags were linked, shows (the latest only) until an event of the
+    person raised after it has been followed up."""
     flagged = [a for a in administrations if a.safety]
     if not flagged:
         return []
-    open_events = set(
-        SafetyEvent.objects.filter(
-            organisation_id=person.organisation_id, person=person, resolved_at__isnull=True
-        ).values_list("pk", flat=True)
+    events = list(
+        SafetyEvent.objects.filter(organisation_id=person.organisation_id, person=person).values(
+            "pk", "created_at", "resolved_at"
+        )
     )
+    open_events = {e["pk"] for e in events if e["resolved_at"] is None}
     shown = [a for a in flagged if a.safety_event_id in open_events]
     unlinked = [a for a in flagged if a.safety_event_id is None]
-    if unlinked and open_events and not shown:
-        shown.append(unlinked[-1])
+    if unlinked:
+        latest = unlinked[-1]
+        followed_up = any(
+            e["resolved_at"] is not None and e["created_at"] >= latest.created_at for e in events
+        )
+        if not followed_up:
+            shown.append(latest)
     return shown
 
 

@@ -3,7 +3,6 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.accounts.models import Membership, User
 from ibasho.lib import limits
@@ -15,7 +14,8 @@ from ibasho.outreach.models import (
     QuietPeriod,
     Stage,
 )
-from ibasho.people.models import LOGGED_CHANNELS, FamilyMember, Person
+from ibasho.people.choices import FamilyMemberChoiceField
+from ibasho.people.models import LOGGED_CHANNELS, Person
 
 # The channels a plan can schedule; group sessions and family consultations happen, but are
 # not knocked on.
@@ -44,7 +44,7 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
             "duration_minutes", "second_staff", "note", "next_step",
         ]  # fmt: skip
         # Choices are set per form below, never from an import-time query.
-        field_classes = {"family_member": SafeModelChoiceField}
+        field_classes = {"family_member": FamilyMemberChoiceField}
         widgets = {
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -54,12 +54,10 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        family = cast(forms.ModelChoiceField, self.fields["family_member"])  # type: ignore[type-arg]
-        family.queryset = (
-            FamilyMember.objects.filter(household_id=person.household_id)
-            if person.household_id
-            else FamilyMember.objects.none()
-        )
+        # Who was reached: the person's household only, by relation; the dead and departed
+        # greyed (kept when this contact already names them).
+        family = cast(FamilyMemberChoiceField, self.fields["family_member"])
+        family.for_household(person.household_id, keep=self.instance.family_member)
         staff = cast(forms.ModelChoiceField, self.fields["second_staff"])  # type: ignore[type-arg]
         staff.queryset = staff_of(person.organisation)
         self.fields["duration_minutes"].widget.attrs.update({"inputmode": "numeric", "max": 1440})

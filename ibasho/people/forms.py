@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_scopes.forms import SafeModelChoiceField
 
 from ibasho.lib import limits
+from ibasho.people.choices import FamilyMemberChoiceField, HouseholdChoiceField, with_size
 from ibasho.people.models import (
     PREFERABLE_CHANNELS,
     Consent,
@@ -36,7 +36,7 @@ class PersonForm(forms.ModelForm):
             "preferred_channels", "referral_source",
         ]  # fmt: skip
         # Choices are set per form below, never from an import-time query.
-        field_classes = {"household": SafeModelChoiceField}
+        field_classes = {"household": HouseholdChoiceField}
         widgets = {
             "birth_date": DateInput,
             "withdrawal_since": DateInput,
@@ -48,8 +48,9 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = Household.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation
+        # Households with the same name told apart: reading, municipality, size.
+        self.fields["household"].queryset = with_size(  # type: ignore[attr-defined]
+            Household.objects.filter(organisation=organisation)
         )
 
 
@@ -77,17 +78,12 @@ class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "given_by_person", "proxy", "given_on", "note"]
-        field_classes = {"proxy": SafeModelChoiceField}
+        field_classes = {"proxy": FamilyMemberChoiceField}
         widgets = {"given_on": DateInput, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, person, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        members = FamilyMember.objects.none()
-        if person.household_id:
-            members = FamilyMember.objects.filter(
-                household_id=person.household_id, organisation_id=person.organisation_id
-            )
-        self.fields["proxy"].queryset = members  # type: ignore[attr-defined]
+        self.fields["proxy"].for_household(person.household_id, keep=self.instance.proxy)  # type: ignore[attr-defined]
 
 
 class PersonFilterForm(forms.Form):

@@ -105,6 +105,7 @@ class FamilyMember(TenantModel):
         HOSPITALISED = "hospitalised", _("In hospital")
         IN_CARE = "in_care", _("In care / needs care")
         DIED = "died", _("Died")
+        MOVED_OUT = "moved_out", _("Moved out")
 
     class Income(models.TextChoices):
         PENSION = "pension", _("Pension")

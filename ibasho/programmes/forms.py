@@ -5,7 +5,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.lib import limits
-from ibasho.people.models import FamilyMember, Person
+from ibasho.people.choices import FamilyMemberChoiceField, PersonChoiceField
+from ibasho.people.models import Person
 from ibasho.programmes.courses import TEMPLATES
 from ibasho.programmes.models import Attendance, Programme, Session
 
@@ -109,21 +110,22 @@ class SessionForm(forms.ModelForm):
 
 
 class EnrolForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         label=_("person"), queryset=Person.objects.none(), to_field_name="code"
     )
-    family_member = forms.ModelChoiceField(
+    family_member = FamilyMemberChoiceField(
         label=_("family member taking part"),
-        queryset=FamilyMember.objects.none(),
         required=False,
         to_field_name="code",
-        help_text=_("Leave empty when the person takes part themself."),
+        empty_label=_("No one: the person takes part themself"),
+        help_text=_("Only the chosen person's household is offered."),
     )
 
-    def __init__(self, *args: Any, people: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, person: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["family_member"].queryset = members  # type: ignore[attr-defined]
+        household_id = person.household_id if person is not None else None
+        self.fields["family_member"].for_household(household_id)  # type: ignore[attr-defined]
 
 
 class AttendanceForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ibasho.audit.services import record_audit
 from ibasho.outreach.models import Contact
 from ibasho.outreach.services import sync_contact, withdraw_contact
+from ibasho.people.choices import refuse_if_gone
 from ibasho.programmes.courses import TEMPLATES, lay_out
 from ibasho.programmes.models import Attendance, Enrolment, MeasurementPoint, Programme, Session
 
@@ -34,6 +35,7 @@ def enrol(programme: Programme, *, person: Any, family_member: Any = None, by: A
         raise ValidationError(
             {"family_member": _("This family member is not in the person's household.")}
         )
+    refuse_if_gone(family_member, programme.organisation.today())
     current = Enrolment.objects.filter(programme=programme, left_on__isnull=True)
     # Lock the programme row so that two workers cannot take the last place together.
     Programme.objects.select_for_update().filter(pk=programme.pk).first()

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import audit_list, audit_read, record_audit
 from ibasho.lib.web import form_page
-from ibasho.people.models import FamilyMember, Person
+from ibasho.people.models import Person
 from ibasho.programmes import matching, services
 from ibasho.programmes.forms import (
     AttendanceForm,
@@ -145,15 +146,30 @@ def enrol(request: MemberRequest, code: str) -> HttpResponse:
     membership = request.membership
     programme = get_object_or_404(_programmes(request), code=code)
     people = Person.objects.visible_to(membership).with_open_case()
-    members = FamilyMember.objects.visible_to(membership).select_related("household")
     audit_list(request, "programmes.enrol_form.viewed", people.count(), target=programme)
-    initial = {"person": request.GET.get("person")} if request.GET.get("person") else None
-    form = EnrolForm(request.POST or None, people=people, members=members, initial=initial)
+    # The family member is chosen from the chosen person's household only: the person comes
+    # first (from the person's page, or "Choose" on this page), then their family.
+    chosen = request.POST.get("person") or request.GET.get("person") or ""
+    person = people.filter(code=chosen).first() if _is_code(chosen) else None
+    initial = {"person": person.code} if person else None
+    form = EnrolForm(request.POST or None, people=people, person=person, initial=initial)
 
     def save(**data: Any) -> None:
         services.enrol(programme, by=request.user, **data)
 
-    return _programme_page(request, programme, form, save, _("Enrol"))
+    done = reverse("programmes:programme_detail", args=[programme.code])
+    return form_page(
+        request, form, save, done=done, title=_("Enrol"), template="programmes/enrol_form.html",
+        programme=programme, chosen=person is not None or request.method == "POST",
+    )  # fmt: skip
+
+
+def _is_code(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @member_required()

@@ -188,3 +188,21 @@ def test_phq9_banners_show_only_flags_not_followed_up(
     assert client.get(page).content.decode().count('class="safety"') == 1
     services.resolve_safety_event(second.safety_event, by=coordinator_a.user, resolution="面談")
     assert 'class="safety"' not in client.get(page).content.decode()
+
+
+def test_an_older_flag_without_its_event_goes_once_a_later_event_is_followed_up(
+    client_for, person_a, worker_a, coordinator_a
+):
+    from ibasho.outcomes.scoring import builtin_definitions
+    from ibasho.outcomes.services import record_administration
+
+    record_administration(
+        person_a, definition=builtin_definitions()["phq9"], answers=[0] * 8 + [2],
+        administered_on=dt.date(2026, 4, 1), respondent="self", by=worker_a.user,
+    )  # fmt: skip
+    page = reverse("people:person_detail", args=[person_a.code])
+    client = client_for(coordinator_a)
+    assert client.get(page).content.decode().count('class="safety"') == 1
+    event = services.raise_from_safety_flag(person_a, reason="phq9_item9")
+    services.resolve_safety_event(event, by=coordinator_a.user, resolution="面談")
+    assert 'class="safety"' not in client.get(page).content.decode()
