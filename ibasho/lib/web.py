@@ -55,3 +55,31 @@ def form_page(
     if saved(request, form, save, message=message):
         return redirect(done)
     return render(request, template, {"form": form, "title": title, **context})
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether a destructive action was confirmed: by the confirmation dialog (ibasho.js adds
+    `confirmed` to the form) or, without JavaScript, on the confirmation page."""
+    return request.method == "POST" and request.POST.get("confirmed") == "yes"
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    button: str,
+    back: str,
+    keep: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The confirmation step of a destructive action, for a browser without JavaScript: the
+    same form again, with `confirmed`, and a way back that changes nothing."""
+    context = {
+        "title": title,
+        "question": question,
+        "button": button,
+        "back": back,
+        "action": request.path,
+        "keep": sorted((keep or {}).items()),
+    }
+    return render(request, "confirm_page.html", context)

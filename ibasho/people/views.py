@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.panels import household_panels, person_panels
 from ibasho.lib.pdf import html_to_pdf
 from ibasho.lib.timeline import timeline, timeline_kinds
-from ibasho.lib.web import saved
+from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.people import restriction, services
 from ibasho.people.forms import (
     BreakGlassForm,
@@ -354,8 +355,19 @@ def consent_withdraw(request: MemberRequest, code: str) -> HttpResponse:
         Consent.objects.visible_to(request.membership).select_related("person"),
         code=code,
     )
+    back = reverse("people:person_detail", args=[consent.person.code])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Withdraw a consent"),
+            question=_("Withdraw this consent (%(purpose)s)? What it allowed stops from today.")
+            % {"purpose": consent.get_purpose_display()},
+            button=_("Withdraw"),
+            back=back,
+        )
     services.withdraw_consent(consent, by=request.user)
-    return redirect("people:person_detail", code=consent.person.code)
+    messages.success(request, _("The consent is withdrawn."))
+    return redirect(back)
 
 
 @member_required(Role.ANALYST, Role.COORDINATOR, Role.ADMIN, Role.WORKER)

@@ -16,7 +16,7 @@ from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import audit_list, audit_read, record_audit
-from ibasho.lib.web import form_page
+from ibasho.lib.web import confirm_page, confirmed, form_page
 from ibasho.people.models import Person
 from ibasho.programmes import matching, services
 from ibasho.programmes.forms import (
@@ -179,8 +179,24 @@ def enrolment_leave(request: MemberRequest, code: str) -> HttpResponse:
         Enrolment.objects.visible_to(request.membership).select_related("programme", "person"),
         code=code,
     )
+    back = reverse("programmes:programme_detail", args=[enrolment.programme.code])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("End taking part"),
+            question=_(
+                "End %(name)s's taking part in %(programme)s? They leave the list from today."
+            )
+            % {
+                "name": enrolment.family_member or enrolment.person,
+                "programme": enrolment.programme,
+            },
+            button=_("Leave"),
+            back=back,
+        )
     services.leave_programme(enrolment, by=request.user)
-    return redirect("programmes:programme_detail", code=enrolment.programme.code)
+    messages.success(request, _("Taking part has ended."))
+    return redirect(back)
 
 
 def _session(request: MemberRequest, code: str) -> Session:

@@ -120,7 +120,12 @@ def test_another_organisations_worker_cannot_be_booked(worker_a, worker_b, perso
 
 def test_cancelling_takes_it_off_the_day_and_is_audited(client_for, worker_a, person_a, org_a):
     booking = book(person_a, worker_a, timezone.now() + dt.timedelta(days=1))
-    client_for(worker_a).post(reverse("outreach:booking_cancel", args=[booking.code]))
+    url = reverse("outreach:booking_cancel", args=[booking.code])
+    asked = client_for(worker_a).post(url)
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.content.decode()
+    booking.refresh_from_db()
+    assert booking.cancelled_at is None
+    client_for(worker_a).post(url, {"confirmed": "yes"})
     booking.refresh_from_db()
     assert booking.cancelled_at is not None
     assert AuditEntry.objects.filter(action="outreach.booking.cancelled").count() == 1
@@ -138,7 +143,9 @@ def test_outsiders_and_analysts_neither_book_nor_cancel(
         client = client_for(member)
         form = client.get(reverse("outreach:booking_create", args=[person_a.code]))
         assert form.status_code == 404
-        cancel = client.post(reverse("outreach:booking_cancel", args=[booking.code]))
+        cancel = client.post(
+            reverse("outreach:booking_cancel", args=[booking.code]), {"confirmed": "yes"}
+        )
         assert cancel.status_code == 404
     assert client_for(analyst_a).get(reverse("outreach:week")).status_code == 404
     booking.refresh_from_db()

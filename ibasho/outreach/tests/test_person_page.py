@@ -214,7 +214,8 @@ def test_outsider_gets_404_on_actions(client_for, worker_a, coordinator_a, worke
         reverse("outreach:closure_detail", args=[closure.code]),
         reverse("outreach:handover_seen", args=[handover.code]),
     ):
-        assert outsider.post(url, {"decision": "approve"}).status_code == 404, url
+        answer = outsider.post(url, {"decision": "approve", "confirmed": "yes"})
+        assert answer.status_code == 404, url
     quiet.refresh_from_db()
     closure.refresh_from_db()
     handover.refresh_from_db()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from ibasho.accounts.http import MemberRequest
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.agenda import AgendaItem, agenda
 from ibasho.lib.urls import link_by_code
-from ibasho.lib.web import saved
+from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import BookingForm, staff_of
 from ibasho.outreach.models import Booking, Cadence, Contact
@@ -59,12 +60,22 @@ def booking_cancel(request: MemberRequest, code: str) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.visible_to(request.membership).select_related("person"), code=code
     )
+    week = request.POST.get("next") == "week"
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Cancel the booking"),
+            question=_("Cancel this booking?"),
+            button=_("Cancel the booking"),
+            back=reverse("outreach:week" if week else "outreach:today"),
+            keep={"next": "week"} if week else None,
+        )
     try:
         services.cancel_booking(booking, by=request.user)
         messages.success(request, _("The booking was cancelled."))
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
-    return redirect("outreach:week" if request.POST.get("next") == "week" else "outreach:today")
+    return redirect("outreach:week" if week else "outreach:today")
 
 
 def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:

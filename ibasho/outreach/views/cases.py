@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES
 from ibasho.audit.services import audit_list, audit_read, people_in, record_audit
-from ibasho.lib.web import saved
+from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import (
     ClosureForm,
@@ -136,8 +138,18 @@ def quiet_end(request: MemberRequest, code: str) -> HttpResponse:
         QuietPeriod.objects.visible_to(request.membership).select_related("plan__case__person"),
         code=code,
     )
+    back = reverse("people:person_detail", args=[quiet.plan.case.person.code])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("End a quiet period early"),
+            question=_("End this quiet period today? Outreach starts again."),
+            button=_("End early"),
+            back=back,
+        )
     services.end_quiet_period(quiet, by=request.user)
-    return redirect("people:person_detail", code=quiet.plan.case.person.code)
+    messages.success(request, _("The quiet period has ended."))
+    return redirect(back)
 
 
 @member_required()

@@ -179,7 +179,7 @@ def today(request: MemberRequest) -> HttpResponse:
     limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
     due = due_rows(queue[:limit].rows(), day)
     # Counted every time, so the page costs the same queries for a short queue and a long one.
-    total = queue.order_by().values("plan__case__person_id").distinct().count()
+    total = due_total(queue)
     handovers = list(
         Handover.objects.visible_to(membership)
         .filter(to_worker=request.user, seen_at__isnull=True)
@@ -249,5 +249,13 @@ def _due_row_after(request: MemberRequest, item: Cadence, *, logged: Any) -> Htt
     row = due_rows(Cadence.objects.filter(pk=item.pk).rows(), day)[0]
     context = {"row": row, "today": day, "logged": logged, "labels": due_row_labels()}
     if request.headers.get("HX-Request"):
-        return render(request, "outreach/_due_row.html", context)
+        # The row, and the page's counts in place: how many people are due, unread items.
+        queue = Cadence.objects.visible_to(request.membership).queue(request.user, day)
+        context["due_total"] = due_total(queue)
+        return render(request, "outreach/_due_row_swap.html", context)
     return redirect("outreach:today")
+
+
+def due_total(queue: Any) -> int:
+    """How many people Today has due (the badge beside "due today")."""
+    return int(queue.order_by().values("plan__case__person_id").distinct().count())

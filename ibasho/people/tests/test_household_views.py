@@ -107,7 +107,11 @@ class TestConsent:
         consent = Consent.objects.create(
             organisation=person_a.organisation, person=person_a, purpose="statistics"
         )
-        client_for(worker_a).post(reverse("people:consent_withdraw", args=[consent.code]))
+        url = reverse("people:consent_withdraw", args=[consent.code])
+        assert client_for(worker_a).post(url).status_code == 200  # asked first
+        consent.refresh_from_db()
+        assert consent.withdrawn_on is None
+        client_for(worker_a).post(url, {"confirmed": "yes"})
         consent.refresh_from_db()
         assert consent.withdrawn_on is not None
         assert AuditEntry.objects.filter(action="people.consent.withdrawn").exists()
@@ -117,7 +121,7 @@ class TestConsent:
             organisation=person_a.organisation, person=person_a, purpose="statistics"
         )
         response = client_for(worker_b).post(
-            reverse("people:consent_withdraw", args=[consent.code])
+            reverse("people:consent_withdraw", args=[consent.code]), {"confirmed": "yes"}
         )
         assert response.status_code == 404
         consent.refresh_from_db()

@@ -160,18 +160,34 @@ class TestEnrolViews:
             == 404
         )
         assert (
-            client.post(reverse("programmes:enrolment_leave", args=[enrolment.code])).status_code
+            client.post(
+                reverse("programmes:enrolment_leave", args=[enrolment.code]), {"confirmed": "yes"}
+            ).status_code
             == 404
         )
         enrolment.refresh_from_db()
         assert enrolment.left_on is None
 
-    def test_worker_ends_an_enrolment(self, client_for, worker_a, enrolment):
-        response = client_for(worker_a).post(
-            reverse("programmes:enrolment_leave", args=[enrolment.code])
-        )
+    def test_worker_ends_an_enrolment_after_confirming(self, client_for, worker_a, enrolment):
+        url = reverse("programmes:enrolment_leave", args=[enrolment.code])
+        asked = client_for(worker_a).post(url)
+        assert asked.status_code == 200
+        page = asked.content.decode()
+        assert 'name="confirmed" value="yes"' in page and 'class="danger"' in page
         enrolment.refresh_from_db()
-        assert response.status_code == 302 and enrolment.left_on is not None
+        assert enrolment.left_on is None
+        response = client_for(worker_a).post(url, {"confirmed": "yes"}, follow=True)
+        enrolment.refresh_from_db()
+        assert enrolment.left_on is not None
+        assert "Taking part has ended." in response.content.decode()
+
+    def test_the_leave_button_asks_first(self, client_for, worker_a, enrolment):
+        page = client_for(worker_a).get(
+            reverse("programmes:programme_detail", args=[enrolment.programme.code])
+        )
+        html = page.content.decode()
+        assert "data-confirm=" in html and 'class="danger"' in html
+        assert 'class="link" type="submit">Leave' not in html
 
 
 class TestAttendanceViews:

@@ -73,3 +73,60 @@
     idleTimer();
   }
 })();
+
+/* A destructive action asks first. A form with data-confirm="question" opens a dialog with
+   the question and a large confirm button; confirming submits the form with confirmed=yes.
+   Without JavaScript the form posts as it is and the server answers with a confirmation page. */
+(function () {
+  "use strict";
+  var dialog = null;
+  var pending = null;
+
+  function build() {
+    dialog = document.createElement("dialog");
+    dialog.id = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-question");
+    var question = document.createElement("p");
+    question.id = "confirm-dialog-question";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "danger";
+    yes.dataset.confirmYes = "";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.dataset.confirmNo = "";
+    dialog.appendChild(question);
+    dialog.appendChild(yes);
+    dialog.appendChild(document.createTextNode(" "));
+    dialog.appendChild(no);
+    yes.addEventListener("click", function () {
+      var form = pending;
+      dialog.close();
+      if (!form) return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confirmed";
+      input.value = "yes";
+      form.appendChild(input);
+      form.submit();
+    });
+    no.addEventListener("click", function () {
+      pending = null;
+      dialog.close();
+    });
+    document.body.appendChild(dialog);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.confirm || form.querySelector("[name=confirmed]")) return;
+    if (!window.HTMLDialogElement) return; // the server's confirmation page takes over
+    event.preventDefault();
+    if (!dialog) build();
+    pending = form;
+    dialog.querySelector("#confirm-dialog-question").textContent = form.dataset.confirm;
+    dialog.querySelector("[data-confirm-yes]").textContent = form.dataset.confirmButton || "OK";
+    dialog.querySelector("[data-confirm-no]").textContent = form.dataset.confirmCancel || "Cancel";
+    dialog.showModal();
+  });
+})();
