@@ -59,10 +59,14 @@ class HealthForm(forms.Form):
     since = forms.DateField(
         label=_("since"),
         widget=DateInput,
-        required=False,
-        help_text=_("Today if left empty."),
+        help_text=_("The day it changed: an earlier day entered from old records raises no alert."),
         validators=[limits.past_day],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new event: today unless the user says otherwise.
+        self.fields["since"].initial = timezone.localdate()
 
 
 class CircumstancesForm(forms.ModelForm):

@@ -294,13 +294,26 @@ def change_household(household: Household, *, by: Any, **values: Any) -> Househo
     )  # fmt: skip
 
 
+# Statuses whose date decides an alert (hospital, care, death) or ends a member's place in
+# the household's pickers (death, moving out).
+DATED_STATUSES = FamilyMember.SUDDEN | {FamilyMember.Health.MOVED_OUT}
+
+
 def _health_dated(member: FamilyMember, values: dict[str, Any]) -> dict[str, Any]:
-    """A new health status without its own date happened today: the date decides how soon the
-    household reaches the top of the risk board."""
+    """The effective date of a status change decides whether the household goes to the top of
+    the risk board (within the alert window from that date). A change to a member already
+    recorded is a new event: without its own date it happened today. A member entered with
+    such a status is history being entered: the user says since when, or it is refused, so
+    that old records raise no false alarm."""
     health = values.get("health", member.health)
     new_status = health != (FamilyMember.Health.WELL if member._state.adding else member.health)
     dated = values.get("health_changed_on", member.health_changed_on) != member.health_changed_on
     if new_status and not dated:
+        if member._state.adding and health in DATED_STATUSES:
+            raise ValidationError(
+                {"health_changed_on": _("Say since when (e.g. the day of death): without it "
+                                        "the change would count as new today.")}
+            )  # fmt: skip
         return {**values, "health_changed_on": timezone.localdate()}
     return values
 
