@@ -52,7 +52,8 @@ WORKER_TERMS: tuple[Term, ...] = (
         _(
             "One tap on Today records an unanswered attempt on that channel. Each unanswered "
             "attempt in a row lengthens the interval to the next one (by the organisation's "
-            "setting: one and a half times, up to six weeks, unless changed), so outreach slows down gently but never stops while the case is open. A "
+            "setting: one and a half times, up to six weeks, unless changed), so outreach "
+            "slows down gently but never stops while the case is open. A "
             "tap made by mistake can be undone by the worker for ten minutes."
         ),
     ),
