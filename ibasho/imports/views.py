@@ -232,7 +232,9 @@ def side_by_side(pair: PossibleDuplicate) -> list[tuple[str, str, str, bool]]:
             elif isinstance(value, dt.date):
                 value = date_format(value, "DATE_FORMAT")
             values.append("" if value is None else str(value))
-        label = str(_("registered on") if name == "created_at" else field.verbose_name)
+        label = str(
+            _("registered on") if name == "created_at" else getattr(field, "verbose_name", name)
+        )
         rows.append((label, values[0], values[1], values[0] != values[1]))
     return rows
 

@@ -57,13 +57,15 @@ ALLOWED_WORDS = {
     "totp", "qr", "url", "id", "api", "ok", "e-mail", "email", "sns", "dv", "wps", "doi", "who",
     "et", "al", "kato", "kanba", "teo", "world", "psychiatry", "usb", "ip", "xlsx", "cao",
     "openapi", "swagger", "ui", "google", "authenticator", "microsoft", "apple", "iphone",
-    "android", "ios",
+    "android", "ios", "iij", "smartkey",
 }  # fmt: skip
 # Japanese given on purpose after an English term, as the official word: "Total contacts (延べ数)".
 GLOSS = re.compile(r"(?<=[A-Za-z.)]) ?[(（][^()（）]*[\u3040-\u30ff\u3400-\u9fff][^()（）]*[)）]")
 # Pages whose body is a stored document in the language it was made in, not the interface.
 STORED_DOCUMENTS = {
     "reports/jobs/<uuid:code>/": "a finished report job shows the report as it was made",
+    # The rows' problems are written when the file is checked, in the language of that moment.
+    "imports/<uuid:code>/": "an import's row problems are kept as they were found",
 }
 SEPARATORS = re.compile(r"\s*(?:·|:|：|、|,|\(|\)|（|）|—|/)\s*")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -127,7 +129,10 @@ def untranslated(texts: list[str], language: str) -> list[str]:
             if not JAPANESE.search(text):
                 continue
             parts = {text, *(p.strip() for p in SEPARATORS.split(text))}
-            hits = sorted(p for p in parts if p in MSGSTRS or p in LITERALS)
+            # A short word (職員, 母) may be data as well as a msgstr: whole texts only.
+            hits = sorted(
+                p for p in parts if (p == text or len(p) >= 3) and (p in MSGSTRS or p in LITERALS)
+            )
             if hits:
                 found.append(f"Japanese “{hits[0][:40]}” in “{text[:60]}”")
     return found
