@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found by the project's renderer below
     "axes",
     "csp",
     "ninja",  # its vendored Swagger UI, served from here rather than a CDN
@@ -90,6 +91,9 @@ if env_bool("IBASHO_QUERY_COUNT_HEADER"):
     MIDDLEWARE.insert(0, "ibasho.lib.querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "ibasho.urls"
+# Widgets render through the project's templates, so one override changes every form: the
+# blank choice of a select reads "Choose…" (選択してください), not "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "ibasho.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 

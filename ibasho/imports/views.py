@@ -2,6 +2,7 @@
 results. For coordinators and admins."""
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -224,8 +227,14 @@ def side_by_side(pair: PossibleDuplicate) -> list[tuple[str, str, str, bool]]:
                 continue
             display = getattr(person, f"get_{name}_display", None)
             value = display() if display else getattr(person, name)
+            if isinstance(value, dt.datetime):
+                value = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+            elif isinstance(value, dt.date):
+                value = date_format(value, "DATE_FORMAT")
             values.append("" if value is None else str(value))
-        label = str(getattr(field, "verbose_name", name))
+        label = str(
+            _("registered on") if name == "created_at" else getattr(field, "verbose_name", name)
+        )
         rows.append((label, values[0], values[1], values[0] != values[1]))
     return rows
 

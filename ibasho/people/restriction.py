@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -142,7 +143,10 @@ def break_glass(person: Person, *, by: Any, reason: str) -> GlassBreak:
             RESTRICTED_OPENED,
             subject=_("%(who)s broke the glass to open a restricted record") % {"who": name},
             body=_("Reason given: %(reason)s\nAccess until %(until)s.")
-            % {"reason": reason, "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
+            % {
+                "reason": reason,
+                "until": date_format(timezone.localtime(until), "DATETIME_FORMAT"),
+            },
             link=reverse("people:person_detail", args=[person.code]),
         )
     return opened

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ibasho.lib.dates import add_months, fiscal_year, fiscal_year_bounds
@@ -26,14 +27,14 @@ class Period:
 
     def label(self, fiscal_start_month: int = 4) -> str:
         if self.kind == MONTH:
-            return _("%(year)s-%(month)s") % {"year": self.start.year, "month": self.start.month}
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
         if self.kind == FISCAL_YEAR:
             return _("Fiscal year %(year)s (%(start)s – %(end)s)") % {
                 "year": self.start.year,
-                "start": self.start.isoformat(),
-                "end": self.end.isoformat(),
+                "start": date_format(self.start, "DATE_FORMAT"),
+                "end": date_format(self.end, "DATE_FORMAT"),
             }
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        return f"{date_format(self.start, 'DATE_FORMAT')} – {date_format(self.end, 'DATE_FORMAT')}"
 
     def bounds(self, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
         """From the start of the first day to the start of the day after the last, locally."""

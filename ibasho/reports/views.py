@@ -19,7 +19,7 @@ from ibasho.accounts.models import Role
 from ibasho.lib.charts import sparkline_svg
 from ibasho.lib.web import add_service_errors
 from ibasho.reports import definitions as d
-from ibasho.reports import exports, periods, services
+from ibasho.reports import exports, periods, services, worker_glossary
 from ibasho.reports.forms import PeriodForm, PopulationForm, PopulationImportForm
 from ibasho.reports.models import PopulationFigure, ReportJob
 from ibasho.reports.present import shown_table, shown_tables, suppression_note
@@ -146,6 +146,7 @@ def glossary(request: MemberRequest) -> HttpResponse:
         "reports/glossary.html",
         {
             "terms": d.GLOSSARY,
+            "worker_terms": worker_glossary.worker_terms(),
             "methods": [
                 (label, [str(c.label) for c in d.Channel if d.method_of(c) == key])
                 for key, label in d.METHODS

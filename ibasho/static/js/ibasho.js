@@ -67,10 +67,49 @@
     start();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", idleTimer);
-  } else {
+  // Phone tables: the header row is hidden on a narrow screen, so every cell carries its
+  // column's name (data-label, shown by the style sheet before the value). A template may set
+  // its own data-label; the others get the header's text here, also in content htmx swaps in.
+  function labelTables(root) {
+    var english = (document.documentElement.lang || "").indexOf("en") === 0;
+    var tables = root.querySelectorAll ? root.querySelectorAll("table.responsive") : [];
+    if (root.matches && root.matches("table.responsive")) tables = [root];
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = table.tHead && table.tHead.rows.length ? table.tHead.rows[table.tHead.rows.length - 1].cells : [];
+      var names = [];
+      Array.prototype.forEach.call(heads, function (cell) {
+        var name = (cell.getAttribute("aria-label") || cell.textContent || "").replace(/\s+/g, " ").trim();
+        for (var i = 0; i < (cell.colSpan || 1); i++) names.push(name);
+      });
+      if (!names.length) return;
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && names[column]) {
+              cell.setAttribute("data-label", names[column]);
+            }
+            var label = cell.getAttribute("data-label");
+            if (english && label) cell.setAttribute("data-label", label.charAt(0).toUpperCase() + label.slice(1));
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+    });
+  }
+
+  function ready() {
+    labelTables(document);
     idleTimer();
+  }
+  document.addEventListener("htmx:load", function (event) {
+    labelTables(event.target.closest ? event.target.closest("table") || event.target : event.target);
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
 
