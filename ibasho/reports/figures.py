@@ -23,14 +23,16 @@ from ibasho.reports.tables import COUNT, HOURS, NUMBER, PEOPLE, PUBLIC, Column, 
 UNKNOWN = "unknown"
 # Plain strings, so that the check per group is a quick set lookup.
 TWO_WAY_OUTCOMES = frozenset(str(o) for o in Contact.TWO_WAY_OUTCOMES)
+PERSON = str(Contact.Reached.PERSON)
 STAGE_ORDER = {value: index for index, value in enumerate(Stage.values)}
 ONE_DAY = dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ContactGroup:
-    """Contacts of one person in the period with the same channel, party reached and outcome
-    (or a single contact, for people whose age band or stage changes within the period)."""
+    """Contacts of one person in the period with the same channel, party reached and outcome,
+    and, for people whose age band or stage changes within the period, in the same stretch of
+    days between two changes."""
 
     person_id: int
     channel: str
@@ -38,13 +40,14 @@ class ContactGroup:
     outcome: str
     count: int
     minutes: int
-    first_on: dt.date  # the local date of the group's first contact
+    # A day the group's age band and stage are read on: the first day of its stretch (of the
+    # period, for people whose values hold throughout), or of its contact for a single one.
+    first_on: dt.date
     two_way: bool = field(init=False)
 
     def __post_init__(self) -> None:
         # The same rule as Contact.counts_as_two_way, worked out once per group.
-        two_way = self.reached == Contact.Reached.PERSON and self.outcome in TWO_WAY_OUTCOMES
-        object.__setattr__(self, "two_way", two_way)
+        self.two_way = self.reached == PERSON and self.outcome in TWO_WAY_OUTCOMES
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class PersonFacts:
         counts under its own day's values. An age changes only on a birthday (1 March for
         29 February outside leap years) or, known by the year alone, on 1 January; a stage on
         the day it was changed."""
+        stage_days = {changed_on for changed_on, _ in self.stages if start < changed_on <= end}
+        if not stage_days and self.values_on(start) == self.values_on(end):
+            # An age only grows, so a band that is the same on the first and the last day holds
+            # throughout; without a stage change in between, so does everything else.
+            return []
         candidates = {changed_on for changed_on, _ in self.stages}
         for year in range(start.year, end.year + 1):
             candidates.update({dt.date(year, 1, 1), dt.date(year, 3, 1)})

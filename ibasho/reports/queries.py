@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Cast
 
 from ibasho.lib.dates import age_on
 from ibasho.outcomes.models import Administration
@@ -31,13 +32,26 @@ def _contacts(organisation_id: int):  # type: ignore[no-untyped-def]
     return Contact.objects.filter(organisation_id=organisation_id)
 
 
-def contact_figures(
-    organisation_id: int, period: Period, zone: ZoneInfo
-) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
+Figures = tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]
+
+
+def contact_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> Figures:
+    return contact_figures_of([organisation_id], period, zone)[organisation_id]
+
+
+def contact_figures_of(
+    organisation_ids: list[int], period: Period, zone: ZoneInfo
+) -> dict[int, Figures]:
+    """The 実人数/延べ数 report's records for one organisation or several in the same time zone
+    (the report for every organisation reads them a chunk at a time): each query covers them
+    all, so the job costs a few queries per chunk, not per organisation. Nothing is pooled:
+    every group is one person's and a person belongs to one organisation."""
     start, end = period.bounds(zone)
-    in_period = _contacts(organisation_id).filter(occurred_at__gte=start, occurred_at__lt=end)
+    in_period = Contact.unscoped.filter(
+        organisation_id__in=organisation_ids, occurred_at__gte=start, occurred_at__lt=end
+    )
     with memory_to_group(in_period.db):
-        return _contact_figures(organisation_id, in_period, period, zone)
+        return _contact_figures(organisation_ids, in_period, period, zone)
 
 
 @contextmanager
@@ -56,102 +70,110 @@ def memory_to_group(using: str) -> Iterator[None]:
 
 
 def _contact_figures(
-    organisation_id: int, in_period: Any, period: Period, zone: ZoneInfo
-) -> tuple[list[f.ContactGroup], dict[int, f.PersonFacts], list[f.MonthFigures]]:
+    organisation_ids: list[int], in_period: Any, period: Period, zone: ZoneInfo
+) -> dict[int, Figures]:
     start, _end = period.bounds(zone)
     # No time-zone functions in SQL: SQLite runs them in Python for every row.
     rows = _raw_rows(
-        in_period.values_list("person_id", "channel", "reached", "outcome")
-        .annotate(n=Count("*"), minutes=Sum("duration_minutes"), first=Min("occurred_at"))
+        in_period.values_list("organisation_id", "person_id", "channel", "reached", "outcome")
+        .annotate(n=Count("*"), minutes=Sum("duration_minutes"))
         .order_by()
     )
-    people = person_facts(organisation_id, {r[0] for r in rows}, period, start)
+    organisation_of = {pid: org for org, pid, *_rest in rows}
+    # The people are named by a subquery: a list of thousands of ids costs more to send.
+    people = person_facts_of(
+        organisation_ids, in_period.values("person_id").order_by(), period, start
+    )
     changes = {
         pid: days for pid, p in people.items() if (days := p.change_days(period.start, period.end))
     }
+    # The age band and stage of a person without changes are the same on every day of the
+    # period, so their groups are read on its first day: no contact's date is needed.
     groups = [
-        f.ContactGroup(pid, channel, reached, outcome, n, minutes or 0, _local_day(first, zone))
-        for pid, channel, reached, outcome, n, minutes, first in rows
+        f.ContactGroup(pid, channel, reached, outcome, n, minutes or 0, period.start)
+        for _org, pid, channel, reached, outcome, n, minutes in rows
         if pid not in changes
     ]
     if changes:
-        groups += split_by_values(in_period, people, changes, period, zone)
-    return groups, people, month_figures(organisation_id, period, zone)
+        groups += split_by_values(in_period, changes, period, zone)
+    months = month_figures_of(organisation_ids, period, zone)
+    found: dict[int, Figures] = {org: ([], {}, months[org]) for org in organisation_ids}
+    for group in groups:
+        found[organisation_of[group.person_id]][0].append(group)
+    for pid, facts in people.items():
+        found[organisation_of[pid]][1][pid] = facts
+    return found
 
 
 def _raw_rows(queryset) -> list[tuple[Any, ...]]:  # type: ignore[no-untyped-def]
     """The query's rows as the database driver gives them, without Django's per-value
     conversion (on SQLite every date-time was converted and made aware row by row, which cost
-    more than the query). Date-times come as `_aware` reads them."""
+    more than the query)."""
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _aware(raw: Any) -> dt.datetime:
-    """A date-time as the driver returns it (aware on PostgreSQL; on SQLite naive UTC, or
-    text for an aggregate), made aware."""
-    at = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(raw)
-    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-
-
-def _local_day(raw: Any, zone: ZoneInfo) -> dt.date:
-    return _aware(raw).astimezone(zone).date()
-
-
 def split_by_values(
     in_period,  # type: ignore[no-untyped-def]
-    people: dict[int, f.PersonFacts],
     changes: dict[int, list[dt.date]],
     period: Period,
     zone: ZoneInfo,
 ) -> list[f.ContactGroup]:
     """Groups for people whose age band or stage changes within the period: their contacts,
     regrouped by the stretch of days between two changes each falls in, so that each counts
-    under its own day's values. A contact's stretch is found by comparing its time with the
-    local midnights of the change days."""
-    # Compared as the driver reads them, so no row is converted: naive UTC on SQLite.
-    naive = connections[in_period.db].vendor == "sqlite"
+    under its own day's values, and read on the stretch's first day. A contact's stretch is
+    found by comparing its time with the local midnights of the change days. (SQLite has no
+    cheap way to join each contact to its person's stretches, so this one regrouping is done
+    here, for these people's contacts only.)"""
+    connection = connections[in_period.db]
+    # Compared as the driver reads them, so no row is converted: on SQLite the stored text
+    # (the driver would parse every date-time in Python), elsewhere aware date-times.
+    as_text = connection.vendor == "sqlite"
 
-    def instant(day: dt.date) -> dt.datetime:
-        at = Period(period.kind, day, day).bounds(zone)[0].astimezone(dt.UTC)
-        return at.replace(tzinfo=None) if naive else at
+    def instant(day: dt.date) -> Any:
+        at = Period(period.kind, day, day).bounds(zone)[0]
+        return connection.ops.adapt_datetimefield_value(at) if as_text else at
 
-    stretches = {
-        pid: (
-            [instant(day) for day in days],
-            [people[pid].values_on(period.start)] + [people[pid].values_on(day) for day in days],
+    stretches = {pid: [instant(day) for day in days] for pid, days in changes.items()}
+    read_at = Cast("occurred_at", models.TextField()) if as_text else F("occurred_at")
+    rows = [
+        row
+        for some in slices(changes)
+        for row in _raw_rows(
+            in_period.filter(person_id__in=some)
+            .annotate(at=read_at)
+            .values_list("person_id", "channel", "reached", "outcome", "duration_minutes", "at")
+            .order_by()
         )
-        for pid, days in changes.items()
-    }
-    rows = _raw_rows(
-        in_period.filter(person_id__in=list(changes))
-        .values_list("person_id", "channel", "reached", "outcome", "duration_minutes",
-                     "occurred_at")
-        .order_by()
-    )  # fmt: skip
-    merged: dict[tuple[Any, ...], list[Any]] = {}
+    ]
+    merged: dict[tuple[int, str, str, str, int], list[int]] = {}
     for pid, channel, reached, outcome, minutes, at in rows:
-        bounds, values = stretches[pid]
-        key = (pid, channel, reached, outcome, values[bisect_right(bounds, at)])
+        key = (pid, channel, reached, outcome, bisect_right(stretches[pid], at))
         found = merged.get(key)
         if found is None:
-            merged[key] = [1, minutes, at]
+            merged[key] = [1, minutes]
         else:
             found[0] += 1
             found[1] += minutes
-            found[2] = min(found[2], at)
     return [
-        f.ContactGroup(pid, channel, reached, outcome, n, minutes, _local_day(first, zone))
-        for (pid, channel, reached, outcome, _values), (n, minutes, first) in merged.items()
-    ]
+        f.ContactGroup(pid, channel, reached, outcome, n, minutes,
+                       changes[pid][k - 1] if k else period.start)
+        for (pid, channel, reached, outcome, k), (n, minutes) in merged.items()
+    ]  # fmt: skip
 
 
 def month_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> list[f.MonthFigures]:
-    """People, contacts and two-way minutes of each month of the period, in one pass over the
-    period's contacts: each contact's month is found by comparing it with the months' local
-    bounds (a range per month took one scan each)."""
+    return month_figures_of([organisation_id], period, zone)[organisation_id]
+
+
+def month_figures_of(
+    organisation_ids: list[int], period: Period, zone: ZoneInfo
+) -> dict[int, list[f.MonthFigures]]:
+    """People, contacts and two-way minutes of each month of the period for each organisation,
+    in one pass over the period's contacts: each contact's month is found by comparing it with
+    the months' local bounds (a range per month took one scan each)."""
     months = period.months()
     start, end = period.bounds(zone)
     # The local start of each month after the first: a contact before the i-th is in month i.
@@ -165,23 +187,27 @@ def month_figures(organisation_id: int, period: Period, zone: ZoneInfo) -> list[
         output_field=models.IntegerField(),
     )
     totals = {
-        index: (people, n, minutes or 0)
-        for index, people, n, minutes in _contacts(organisation_id)
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
+        (org, index): (people, n, minutes or 0)
+        for org, index, people, n, minutes in Contact.unscoped.filter(
+            organisation_id__in=organisation_ids, occurred_at__gte=start, occurred_at__lt=end
+        )
         .annotate(month_index=month_of)
-        .values("month_index")
+        .values("organisation_id", "month_index")
         .annotate(
             people=Count("person_id", distinct=True),
             n=Count("*"),
             minutes=Sum("duration_minutes", filter=TWO_WAY_CONTACTS),
         )
-        .values_list("month_index", "people", "n", "minutes")
+        .values_list("organisation_id", "month_index", "people", "n", "minutes")
         .order_by()
     }
-    return [
-        f.MonthFigures(year, month, *totals.get(index, (0, 0, 0)))
-        for index, (year, month) in enumerate(months)
-    ]
+    return {
+        org: [
+            f.MonthFigures(year, month, *totals.get((org, index), (0, 0, 0)))
+            for index, (year, month) in enumerate(months)
+        ]
+        for org in organisation_ids
+    }
 
 
 def person_facts(
@@ -189,9 +215,18 @@ def person_facts(
 ) -> dict[int, f.PersonFacts]:
     if not ids:
         return {}
-    earlier = _contacts(organisation_id).filter(person_id=OuterRef("pk"), occurred_at__lt=start)
+    return person_facts_of([organisation_id], list(ids), period, start)
+
+
+def person_facts_of(
+    organisation_ids: list[int], ids: Any, period: Period, start: dt.datetime
+) -> dict[int, f.PersonFacts]:
+    """The facts of the people `ids` names (ids, or a query giving them)."""
+    earlier = Contact.unscoped.filter(
+        organisation_id=OuterRef("organisation_id"), person_id=OuterRef("pk"), occurred_at__lt=start
+    )
     found = (
-        Person.objects.filter(organisation_id=organisation_id, id__in=ids)
+        Person.unscoped.filter(organisation_id__in=organisation_ids, id__in=ids)
         .annotate(before=Exists(earlier))
         .values_list(
             "id", "birth_date", "birth_year", "gender", "municipality", "referral_source", "before"
@@ -200,8 +235,8 @@ def person_facts(
     )
     stages: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     changes = (
-        StageChange.objects.filter(
-            organisation_id=organisation_id, person_id__in=ids, changed_on__lte=period.end
+        StageChange.unscoped.filter(
+            organisation_id__in=organisation_ids, person_id__in=ids, changed_on__lte=period.end
         )
         .values_list("person_id", "changed_on", "stage")
         .order_by("changed_on", "id")
@@ -212,6 +247,15 @@ def person_facts(
         pid: f.PersonFacts(pid, bd, by, gender, place, source, before, tuple(stages[pid]))
         for pid, bd, by, gender, place, source, before in found
     }
+
+
+IDS_PER_QUERY = 10_000  # SQLite takes at most 32,766 parameters in a query
+
+
+def slices(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for at in range(0, len(ordered), IDS_PER_QUERY):
+        yield ordered[at : at + IDS_PER_QUERY]
 
 
 def programme_facts(
