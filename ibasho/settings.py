@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ibasho.imports",
     "ibasho.lifecycle",
     "ibasho.exchange",
+    "ibasho.referrals",
     "ibasho.reports",
     "ibasho.ops",
 ]

@@ -19,6 +19,7 @@ LAYERS = [
     "imports",
     "lifecycle",
     "exchange",
+    "referrals",
     "reports",
     "ops",
 ]

@@ -22,6 +22,9 @@ from ibasho.people.models import Household, Person
 ORGANISATION_EXCLUDED: dict[str, str] = {
     "exchange.OrganisationExport": "jobs that wrote archives like this one (and hold a "
     "passphrase while they run); not the organisation's records",
+    "referrals.Referral": "a referral joins two organisations of one installation (it names the "
+    "receiving one); an archive carries one organisation. What went where stays in the "
+    "provision records, which are exported",
 }
 
 # Domain models that hold no record about one person, with the reason the per-person export
@@ -55,6 +58,8 @@ PERSON_EXCLUDED: dict[str, str] = {
     "reports.PopulationFigure": "published population statistics",
     "reports.ReportJob": "aggregate figures, never one person's",
     "exchange.OrganisationExport": "jobs exporting the whole organisation",
+    "referrals.DeclineReason": "the organisation's reasons for declining referrals",
+    "referrals.ReferralSettings": "the organisation's age limit for referrals",
 }
 
 

@@ -110,6 +110,13 @@ RULES: dict[str, Rule] = {
     ),
     "families.BehaviourChange": Rule(T.SAFETY, "person", ("note",)),
     "programmes.Attendance": Rule(T.PROGRAMMES, "enrolment__person", ("note",)),
+    # A referral keeps its dates, state, recipient and shared groups (what went where is
+    # also in the provision records); its messages go.
+    "referrals.Referral": Rule(T.CONTACTS, "person", ("note", "handover_note", "decline_note")),
+    # What came "before us" is the receiver's own record of the person: shredded with it.
+    "referrals.ReceivedHistory": Rule(
+        T.CONTACTS, "person", ("note", "handover_note", "history", "source_name")
+    ),
 }
 
 # Organisation-keyed models that hold no one's personal data beyond what the rules above
@@ -132,6 +139,8 @@ KEPT: dict[str, str] = {
     "programmes.MeasurementPoint": "a programme's schedule, not about a person",
     "families.RiskSettings": "the organisation's thresholds",
     "families.CrisisContact": "the organisation's directory of crisis lines",
+    "referrals.DeclineReason": "the organisation's list of reasons to decline a referral",
+    "referrals.ReferralSettings": "the organisation's age limit for referrals",
     # Lifecycle's own records: the trail of what was held, requested, shredded and breached.
     "lifecycle.LegalHold": "the reason a hold stood, kept as evidence; no personal details",
     "lifecycle.PersonRequest": "the request is evidence of how it was answered (APPI Art. 35)",
