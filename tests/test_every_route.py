@@ -71,6 +71,7 @@ from ibasho.people.models import (
 )
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme
+from ibasho.provisions import services as provisions
 from ibasho.reports.models import ReportJob
 from ibasho.reports.tasks import run_job
 
@@ -252,6 +253,11 @@ def world(
     # Exchange: an archive of the whole organisation, made for its admin.
     settings.IBASHO_EXPORT_DIR = tmp_path / "exports"
     run_export(exchange.start_organisation_export(org_a, passphrase="p" * 12, by=admin_a.user))
+    # Provisions: a referral's provision record, kept with a snapshot of the person's name.
+    provisions.record_provision(
+        organisation=org_a, person=person_a, recipient_organisation=org_b, items=["profile"],
+        basis="consent", via="referral", actor=coordinator_a,
+    )  # fmt: skip
     # What shows a person: names (whole, or each part as the API gives them) and free text.
     markers = [
         text
