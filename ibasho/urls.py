@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("ibasho.notifications.urls")),
     path("export/", include("ibasho.exchange.urls")),
     path("imports/", include("ibasho.imports.urls")),
+    path("provisions/", include("ibasho.provisions.urls")),
     path("referrals/", include("ibasho.referrals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

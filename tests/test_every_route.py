@@ -72,6 +72,7 @@ from ibasho.people.models import (
 from ibasho.people.services import record_consent
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme
+from ibasho.provisions import services as provisions
 from ibasho.referrals import services as referrals
 from ibasho.reports.models import ReportJob
 from ibasho.reports.tasks import run_job
@@ -254,6 +255,11 @@ def world(
     # Exchange: an archive of the whole organisation, made for its admin.
     settings.IBASHO_EXPORT_DIR = tmp_path / "exports"
     run_export(exchange.start_organisation_export(org_a, passphrase="p" * 12, by=admin_a.user))
+    # Provisions: a referral's provision record, kept with a snapshot of the person's name.
+    provisions.record_provision(
+        organisation=org_a, person=person_a, recipient_organisation=org_b, items=["profile"],
+        basis="consent", via="referral", actor=coordinator_a,
+    )  # fmt: skip
     # Referrals: one waiting at a third organisation, one it declined (to send again).
     org_c = Organisation.objects.create(name="第三の相談室", prefecture="14")
     coordinator_c = Membership.objects.create(

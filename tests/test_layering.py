@@ -12,6 +12,7 @@ LAYERS = [
     "accounts",
     "notifications",
     "people",
+    "provisions",
     "outreach",
     "programmes",
     "families",

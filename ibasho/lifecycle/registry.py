@@ -148,4 +148,9 @@ KEPT: dict[str, str] = {
     "lifecycle.BatchItem": "which record types of which (now nameless) person were shredded",
     "lifecycle.Incident": "a breach record must outlive the data it concerns",
     "lifecycle.AffectedPerson": "who a breach reached, kept with the incident",
+    # The law asks for the record of a provision to outlive the data provided (APPI Art. 29,
+    # 30): its snapshot of the person's name and birth date stays until
+    # retention.prune_provision_records deletes the record.
+    "provisions.ProvisionRecord": "evidence of a provision or receipt, kept "
+    "IBASHO_PROVISION_RECORD_YEARS after its date and the person's shredding",
 }
