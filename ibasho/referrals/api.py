@@ -208,13 +208,9 @@ def detail(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
 def _answerer(request: HttpRequest, code: UUID) -> tuple[Membership, Referral]:
     membership, referral, side = _referral(request, code)
     if side != "receiver":
-        raise ValidationError(
-            {"state": "Only the receiving organisation answers a referral."}
-        )
+        raise ValidationError({"state": "Only the receiving organisation answers a referral."})
     if membership.role not in SUPERVISOR_ROLES:
-        raise ValidationError(
-            {"state": "Only a coordinator or admin answers a referral."}
-        )
+        raise ValidationError({"state": "Only a coordinator or admin answers a referral."})
     return membership, referral
 
 
@@ -241,9 +237,7 @@ def decline(request: HttpRequest, code: UUID, payload: DeclineIn):  # type: igno
     reason = DeclineReason.objects.filter(
         organisation_id=membership.organisation_id, code=payload.reason
     ).first()
-    referral = services.decline_referral(
-        referral, by=membership, reason=reason, note=payload.note
-    )
+    referral = services.decline_referral(referral, by=membership, reason=reason, note=payload.note)
     return _out(referral, "receiver", membership, detail=True)
 
 

@@ -53,4 +53,4 @@ def approaching(membership: Any, found: ReferralSettings) -> list[Approaching]:
         assert person.birth_year is not None
         rows.append(Approaching(person, day, person.birth_year + limit,
                                 open_referrals.get(person.pk)))  # fmt: skip
-    return sorted(rows, key=lambda r: (r.reaches_on or dt.date(r.reaches_in_year, 12, 31)))
+    return sorted(rows, key=lambda r: r.reaches_on or dt.date(r.reaches_in_year, 12, 31))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,8 @@ def _last_withdrawn(person: Person, on: dt.date) -> dt.date | None:
 def meeting_basis(meeting_code: Any, person: Person, recipient_organisation: Any) -> bool:
     """Whether a support meeting (支援会議) lets this person's data go to the recipient."""
     if not meeting_code or recipient_organisation is None:
+        return False
+    if not apps.is_installed("ibasho.meetings"):
         return False
     from ibasho.meetings.models import SupportMeeting
     from ibasho.meetings.services import meeting_allows_sharing

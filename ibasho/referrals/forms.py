@@ -88,6 +88,4 @@ class SettingsForm(forms.ModelForm):
 
 
 class DeclineReasonForm(forms.Form):
-    label = forms.CharField(
-        label=_("new reason"), max_length=100, validators=[limits.one_line]
-    )
+    label = forms.CharField(label=_("new reason"), max_length=100, validators=[limits.one_line])

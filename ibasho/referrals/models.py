@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ibasho.accounts.tenancy import TenantModel
 from ibasho.lib.fields import EncryptedJSONField, EncryptedTextField
@@ -66,11 +67,11 @@ class Referral(TenantModel):
         TRANSFER = "transfer", _("Transfer (the case moves to them)")
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn by the sender")
-        DONE = "done", _("Done")
+        PENDING = "pending", pgettext_lazy("referral state", "Waiting for an answer")
+        ACCEPTED = "accepted", pgettext_lazy("referral state", "Accepted")
+        DECLINED = "declined", pgettext_lazy("referral state", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("referral state", "Withdrawn by the sender")
+        DONE = "done", pgettext_lazy("referral state", "Done")
 
     class Basis(models.TextChoices):
         CONSENT = "consent", _("Consent")

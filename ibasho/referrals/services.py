@@ -193,9 +193,11 @@ def send_again(previous: Referral, *, by: Membership, **values: Any) -> Referral
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.unscoped.select_for_update(of=("self",)).select_related(
-        "person__organisation", "recipient_organisation", "organisation"
-    ).get(pk=referral.pk)
+    return (
+        Referral.unscoped.select_for_update(of=("self",))
+        .select_related("person__organisation", "recipient_organisation", "organisation")
+        .get(pk=referral.pk)
+    )
 
 
 def _answerable(referral: Referral, by: Membership) -> Referral:
@@ -216,11 +218,7 @@ def decline_referral(
 ) -> Referral:
     """The receiver declines, giving one of its own reasons (and a note if it wishes)."""
     referral = _answerable(referral, by)
-    if (
-        reason is None
-        or reason.organisation_id != by.organisation_id
-        or not reason.active
-    ):
+    if reason is None or reason.organisation_id != by.organisation_id or not reason.active:
         raise _refuse("reason", _("Choose one of your organisation's reasons."))
     limits.validate(note=(limits.check_text, note))
     referral.state = Referral.State.DECLINED

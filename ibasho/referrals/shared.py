@@ -55,7 +55,7 @@ def profile_rows(person: Person) -> list[tuple[str, str]]:
             text = str(getattr(person, f"get_{name}_display")())
         else:
             text = str(value)
-        rows.append((str(field.verbose_name), text))
+        rows.append((str(getattr(field, "verbose_name", name)), text))
     return rows
 
 
@@ -87,7 +87,10 @@ def history_of(person: Person, items: list[str]) -> dict[str, list[dict[str, str
         ]
     if ItemGroup.INSTRUMENTS in items:
         found[ItemGroup.INSTRUMENTS] = [
-            {"on": a.administered_on.isoformat(), "text": f"{a.instrument_label} {a.total} ({a.band})"}
+            {
+                "on": a.administered_on.isoformat(),
+                "text": f"{a.instrument_label} {a.total} ({a.band})",
+            }
             for a in _of(Administration, person).order_by("administered_on", "id")
         ]
     if ItemGroup.SAFETY in items:

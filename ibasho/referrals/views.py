@@ -88,7 +88,9 @@ def referral_again(request: MemberRequest, code: str) -> HttpResponse:
     return _referral_form(request, referral.person, referral)
 
 
-def _referral_form(request: MemberRequest, person: Person, previous: Referral | None) -> HttpResponse:
+def _referral_form(
+    request: MemberRequest, person: Person, previous: Referral | None
+) -> HttpResponse:
     membership = request.membership
     initial: dict[str, Any] = {}
     if previous is not None:
@@ -100,9 +102,7 @@ def _referral_form(request: MemberRequest, person: Person, previous: Referral | 
             "note": previous.note,
             "handover_note": previous.handover_note,
         }
-    form = ReferralForm(
-        request.POST or None, organisation=membership.organisation, initial=initial
-    )
+    form = ReferralForm(request.POST or None, organisation=membership.organisation, initial=initial)
     audit_read(request, "referrals.form.viewed", person, person=person)
     sent: list[Referral] = []
 

@@ -205,8 +205,14 @@ def test_settings_page(coordinator_b, worker_b, client_for):
     client = client_for(coordinator_b)
     assert client.post(url, {"form": "reason", "label": "定員超過"}).status_code == 302
     assert client.post(url, {"form": "reason", "label": "a\x00"}).status_code == 422
-    assert client.post(url, {"form": "settings", "age_limit": 40, "months_ahead": 3}).status_code == 302
-    assert client.post(url, {"form": "settings", "age_limit": 400, "months_ahead": 3}).status_code == 422
+    assert (
+        client.post(url, {"form": "settings", "age_limit": 40, "months_ahead": 3}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, {"form": "settings", "age_limit": 400, "months_ahead": 3}).status_code
+        == 422
+    )
     assert "定員超過" in client.get(url).content.decode()
 
 
@@ -275,9 +281,7 @@ def test_the_api_sends_lists_and_answers(
         {"items": ["contacts"]},
     ],
 )
-def test_the_api_refuses_with_422(
-    person_a, org_b, worker_a, consent_a, api_client_for, change
-):
+def test_the_api_refuses_with_422(person_a, org_b, worker_a, consent_a, api_client_for, change):
     body = {"person": str(person_a.code), "recipient_organisation": str(org_b.code),
             "items": ["profile"], **change}  # fmt: skip
     response = post(api_client_for(worker_a), "/api/v1/referrals", body)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from ibasho.accounts.models import Organisation
 from ibasho.notifications.models import Notification
@@ -23,7 +24,8 @@ def send(person, by, to, **values):  # type: ignore[no-untyped-def]
 
 
 def test_no_consent_refuses_and_says_what_is_missing(person_a, org_b):
-    decision = sharing_allowed(person_a, org_b, ITEMS, on=person_a.organisation.today())
+    with translation.override("en"):
+        decision = sharing_allowed(person_a, org_b, ITEMS, on=person_a.organisation.today())
     assert not decision and decision.missing == "consent"
     assert "No consent" in decision.reason
 
@@ -35,7 +37,8 @@ def test_a_consent_in_force_allows(person_a, org_b, consent_a):
 
 def test_a_withdrawn_consent_refuses_from_its_withdrawal(person_a, org_b, consent_a, worker_a):
     withdraw_consent(consent_a, by=worker_a.user)
-    decision = sharing_allowed(person_a, org_b, ITEMS, on=person_a.organisation.today())
+    with translation.override("en"):
+        decision = sharing_allowed(person_a, org_b, ITEMS, on=person_a.organisation.today())
     assert not decision and decision.withdrawn_on == consent_a.withdrawn_on
     assert "withdrawn" in decision.reason
 
@@ -46,7 +49,8 @@ def test_a_family_proxy_consent_allows(person_a, org_b, worker_a, household_a):
         person_a, by=worker_a.user, purpose=Consent.Purpose.SHARING, given_by_person=False,
         proxy=mother,
     )  # fmt: skip
-    decision = sharing_allowed(person_a, org_b, ITEMS, on=person_a.organisation.today())
+    with translation.override("en"):
+        decision = sharing_allowed(person_a, org_b, ITEMS, on=person_a.organisation.today())
     assert decision and "family member" in decision.reason
 
 
@@ -235,9 +239,7 @@ def test_withdraw_by_the_sender_notifies_the_receiver(
         services.accept_referral(referral, by=coordinator_b)
 
 
-def test_done_by_the_receiver_after_acceptance(
-    person_a, org_b, worker_a, coordinator_b, consent_a
-):
+def test_done_by_the_receiver_after_acceptance(person_a, org_b, worker_a, coordinator_b, consent_a):
     referral = send(person_a, worker_a, org_b)
     with pytest.raises(ValidationError):
         services.mark_done(referral, by=coordinator_b)  # not accepted yet
