@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.models import CASE_ROLES, SUPERVISOR_ROLES, Membership, Organisation
+from ibasho.accounts.tenancy import organisation_scope
 from ibasho.audit.services import record_audit
 from ibasho.lib import limits
 from ibasho.outreach import services as outreach
@@ -306,13 +307,12 @@ def accept_referral(referral: Referral, *, by: Membership, assign: Any = None) -
         reference=referral.reference,
     )
     if transfer:
-        for case in Case.unscoped.filter(
-            organisation_id=referral.organisation_id, person_id=source.pk,
-            status=Case.Status.OPEN,
-        ):  # fmt: skip
-            outreach.close_as_transferred(
-                case, requested_by=referral.sent_by, reference=referral.reference
-            )
+        # The sender's case is the sender's record: closed in the sender's scope.
+        with organisation_scope(referral.organisation_id):
+            for case in Case.objects.filter(person_id=source.pk, status=Case.Status.OPEN):
+                outreach.close_as_transferred(
+                    case, requested_by=referral.sent_by, reference=referral.reference
+                )
     notices.to_sender(referral, notices.ACCEPTED)
     return referral
 

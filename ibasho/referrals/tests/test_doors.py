@@ -322,3 +322,33 @@ def test_the_api_gives_404_to_third_organisations_and_analysts(
 def test_the_api_sender_cannot_accept(referral, worker_a, api_client_for):
     response = post(api_client_for(worker_a), f"/api/v1/referrals/{referral.code}/accept", {})
     assert response.status_code == 422
+
+
+def test_a_transfer_accepted_through_the_page_closes_the_senders_case(
+    person_a, org_b, coordinator_a, coordinator_b, worker_b, consent_a, client_for
+):
+    referral = services.send_referral(
+        person_a, by=coordinator_a, recipient_organisation=org_b, items=["profile"],
+        kind="transfer", handover_note="手紙から",
+    )  # fmt: skip
+    response = client_for(coordinator_b).post(
+        reverse("referrals:referral_accept", args=[referral.code]), {"assign": worker_b.user.pk}
+    )
+    assert response.status_code == 302
+    assert not person_a.cases.get().is_open
+
+
+def test_a_transfer_accepted_through_the_api_closes_the_senders_case(
+    person_a, org_b, coordinator_a, coordinator_b, worker_b, consent_a, api_client_for
+):
+    referral = services.send_referral(
+        person_a, by=coordinator_a, recipient_organisation=org_b, items=["profile"],
+        kind="transfer", handover_note="手紙から",
+    )  # fmt: skip
+    client = api_client_for(coordinator_b)
+    url = f"/api/v1/referrals/{referral.code}/accept"
+    assert post(client, url, {}).status_code == 422  # who takes the case over?
+    assert person_a.cases.get().is_open
+    response = post(client, url, {"assign": str(worker_b.code)})
+    assert response.status_code == 200, response.content
+    assert not person_a.cases.get().is_open
