@@ -20,6 +20,7 @@ LAYERS = [
     "imports",
     "lifecycle",
     "exchange",
+    "meetings",
     "reports",
     "ops",
 ]
