@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ibasho.imports",
     "ibasho.lifecycle",
     "ibasho.exchange",
+    "ibasho.meetings",
     "ibasho.referrals",
     "ibasho.reports",
     "ibasho.ops",
@@ -331,3 +332,5 @@ IBASHO_BREACH_PRELIMINARY_DAYS = int(os.environ.get("IBASHO_BREACH_PRELIMINARY_D
 # Provision and receipt records (APPI 第三者提供の記録) are kept this many years after their date
 # and after the shredding of the person's records, whichever is later (at least 3).
 IBASHO_PROVISION_RECORD_YEARS = int(os.environ.get("IBASHO_PROVISION_RECORD_YEARS", "3"))
+# A support meeting's minutes (非公開) are emptied this many years after the meeting.
+IBASHO_MEETING_MINUTES_YEARS = int(os.environ.get("IBASHO_MEETING_MINUTES_YEARS", "5"))

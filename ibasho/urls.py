@@ -19,6 +19,7 @@ urlpatterns = [
     path("export/", include("ibasho.exchange.urls")),
     path("imports/", include("ibasho.imports.urls")),
     path("provisions/", include("ibasho.provisions.urls")),
+    path("meetings/", include("ibasho.meetings.urls")),
     path("referrals/", include("ibasho.referrals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

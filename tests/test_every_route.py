@@ -55,6 +55,8 @@ from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCi
 from ibasho.imports import services as imports
 from ibasho.lifecycle import breach, retention
 from ibasho.lifecycle.models import AffectedPerson
+from ibasho.meetings import access as meeting_access
+from ibasho.meetings import services as meetings
 from ibasho.notifications.services import notify
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
@@ -260,6 +262,19 @@ def world(
         organisation=org_a, person=person_a, recipient_organisation=org_b, items=["profile"],
         basis="consent", via="referral", actor=coordinator_a,
     )  # fmt: skip
+    # Meetings: a 支援会議 convened by A with B taking part (B's worker is not a member); A's
+    # worker acknowledged, brought A's person and shared their profile.
+    meeting = meetings.create_meeting(
+        coordinator_a, title="支援会議", held_on=today, law="self_reliance_9", organisations=[org_b]
+    )
+    meetings.add_member(meeting_access.meeting_for(coordinator_a, meeting.code), worker_a)
+    meetings.add_outside_participant(
+        meeting_access.meeting_for(coordinator_a, meeting.code), name="佐藤", affiliation="保健所"
+    )
+    seat = meeting_access.meeting_for(worker_a, meeting.code)
+    meetings.acknowledge(seat)
+    seat = meeting_access.meeting_for(worker_a, meeting.code)
+    meetings.share(seat, meetings.bring_person(seat, person_a), items=["profile"])
     # Referrals: one waiting at a third organisation, one it declined (to send again).
     org_c = Organisation.objects.create(name="第三の相談室", prefecture="14")
     coordinator_c = Membership.objects.create(
@@ -491,7 +506,7 @@ def candidates(organisation: Any) -> dict[str, list[Candidate]]:
                 Candidate(str(c), words, (label, "code", n)) for n, c in enumerate(codes)
             ]
             for name in (f.name for f in model._meta.fields if f.name.endswith("_code")):
-                values = sorted(set(rows.values_list(name, flat=True)) - {"", None})
+                values = sorted({str(v) for v in rows.values_list(name, flat=True)} - {"", "None"})
                 found["str"] += [
                     Candidate(v, words, (label, name, n)) for n, v in enumerate(values)
                 ]

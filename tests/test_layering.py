@@ -20,6 +20,7 @@ LAYERS = [
     "imports",
     "lifecycle",
     "exchange",
+    "meetings",
     "referrals",
     "reports",
     "ops",

@@ -110,6 +110,9 @@ RULES: dict[str, Rule] = {
     ),
     "families.BehaviourChange": Rule(T.SAFETY, "person", ("note",)),
     "programmes.Attendance": Rule(T.PROGRAMMES, "enrolment__person", ("note",)),
+    # What a support meeting was shown about the person goes with the person's identity; the
+    # item groups shared stay (the provision records name them too).
+    "meetings.SharedPerson": Rule(T.IDENTITY, "person", ("snapshot",)),
     # A referral keeps its dates, state, recipient and shared groups (what went where is
     # also in the provision records); its messages go.
     "referrals.Referral": Rule(T.CONTACTS, "person", ("note", "handover_note", "decline_note")),
@@ -151,6 +154,13 @@ KEPT: dict[str, str] = {
     # The law asks for the record of a provision to outlive the data provided (APPI Art. 29,
     # 30): its snapshot of the person's name and birth date stays until
     # retention.prune_provision_records deletes the record.
+    "meetings.SupportMeeting": "the meeting: date, law and title, the legal basis of what was "
+    "shared; its minutes (非公開) are emptied IBASHO_MEETING_MINUTES_YEARS after it "
+    "(meetings.retention.prune_minutes)",
+    "meetings.MeetingOrganisation": "which organisations took part; no personal data",
+    "meetings.MeetingMember": "which staff were present and when they acknowledged the duty "
+    "of confidentiality",
+    "meetings.OutsideParticipant": "staff of other agencies present, by name; not people supported",
     "provisions.ProvisionRecord": "evidence of a provision or receipt, kept "
     "IBASHO_PROVISION_RECORD_YEARS after its date and the person's shredding",
 }

@@ -4,7 +4,7 @@ person's requests to stop using or to erase their data (APPI Art. 35); pruning t
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
@@ -500,6 +500,16 @@ def prune_provision_records(organisation: Organisation, today: dt.date | None = 
     return int(count)
 
 
+# Apps above lifecycle whose records have their own time (a meeting's minutes) register the
+# function that prunes them; the daily job runs each for every organisation.
+_pruners: list[Callable[[Organisation, dt.date | None], int]] = []
+
+
+def register_pruner(pruner: Callable[[Organisation, dt.date | None], int]) -> None:
+    if pruner not in _pruners:
+        _pruners.append(pruner)
+
+
 def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
     """The daily job: for every organisation, prune its audit trail and prepare the batch of
     people due for shredding (which waits for an admin)."""
@@ -509,6 +519,8 @@ def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
         prune_inbox(organisation)
         prune_import_files(organisation)
         prune_provision_records(organisation, today)
+        for pruner in _pruners:
+            pruner(organisation, today)
         batch = prepare_retention_batch(organisation, today)
         if batch is not None:
             prepared.append(batch)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.models import CASE_ROLES, Organisation, User
 from ibasho.lib import limits
+from ibasho.meetings.models import SharedPerson, SupportMeeting
 from ibasho.provisions.items import ItemGroup
 from ibasho.referrals.models import DeclineReason, Referral, ReferralSettings
 
@@ -38,8 +39,22 @@ class ReferralForm(forms.Form):
         help_text=_("What the receiving worker should read first."),
     )
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    meeting = forms.ChoiceField(
+        label=_("or under a support meeting (支援会議)"),
+        required=False,
+        help_text=_("A meeting the person was discussed at, of which the receiver is a member."),
+    )
+
+    def __init__(self, *args: Any, organisation: Any, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The meetings the person was discussed at (brought by this organisation).
+        shared = SharedPerson.objects.filter(
+            organisation_id=organisation.pk, person=person, shared_at__isnull=False
+        ).values_list("meeting_id", flat=True)
+        meetings = SupportMeeting.unscoped.filter(pk__in=list(shared), withdrawn_at__isnull=True)
+        self.fields["meeting"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (str(m.code), str(m)) for m in meetings.order_by("-held_on")
+        ]
         field = self.fields["recipient_organisation"]
         field.queryset = Organisation.objects.exclude(pk=organisation.pk).order_by(  # type: ignore[attr-defined]
             "name_kana", "name"

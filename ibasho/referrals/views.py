@@ -101,12 +101,17 @@ def _referral_form(
             "items": previous.items,
             "note": previous.note,
             "handover_note": previous.handover_note,
+            "meeting": str(previous.meeting_code or ""),
         }
-    form = ReferralForm(request.POST or None, organisation=membership.organisation, initial=initial)
+    form = ReferralForm(
+        request.POST or None, organisation=membership.organisation, person=person,
+        initial=initial,
+    )  # fmt: skip
     audit_read(request, "referrals.form.viewed", person, person=person)
     sent: list[Referral] = []
 
     def save(**data: Any) -> None:
+        data["meeting_code"] = data.pop("meeting") or None
         if previous is not None:
             data.pop("recipient_organisation")
             data.pop("recipient_name")

@@ -51,6 +51,7 @@ def test_every_encrypted_field_of_a_shredded_model_is_emptied():
 PRUNED = {
     "notifications.Notification": "retention.prune_inbox",
     "provisions.ProvisionRecord": "retention.prune_provision_records",
+    "meetings.SupportMeeting": "meetings.retention.prune_minutes",
 }
 
 

@@ -318,3 +318,51 @@ def test_decline_reasons_and_age_limit_are_for_coordinators(coordinator_b, worke
 
 def test_the_organisation_list_offers_every_other_organisation(org_a, org_b):
     assert set(Organisation.objects.exclude(pk=org_a.pk)) == {org_b}
+
+
+# -- a support meeting as the basis ---------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting(person_a, org_b, coordinator_a, worker_a):  # type: ignore[no-untyped-def]
+    from ibasho.meetings import access as meeting_access
+    from ibasho.meetings import services as meetings
+
+    found = meetings.create_meeting(
+        coordinator_a, title="支援会議", held_on=person_a.organisation.today(),
+        law="self_reliance_9", organisations=[org_b],
+    )  # fmt: skip
+    meetings.add_member(meeting_access.meeting_for(coordinator_a, found.code), worker_a)
+    seat = meeting_access.meeting_for(worker_a, found.code)
+    meetings.acknowledge(seat)
+    seat = meeting_access.meeting_for(worker_a, found.code)
+    meetings.share(seat, meetings.bring_person(seat, person_a), items=["profile"])
+    return found
+
+
+def test_a_support_meeting_is_a_basis_without_consent(
+    person_a, org_b, org_c, worker_a, coordinator_b, meeting
+):
+    on = person_a.organisation.today()
+    decision = sharing_allowed(person_a, org_b, ITEMS, on=on, meeting_code=meeting.code)
+    assert decision and decision.basis == "support_meeting"
+    # Not for an organisation that was not at the meeting.
+    assert not sharing_allowed(person_a, org_c, ITEMS, on=on, meeting_code=meeting.code)
+    referral = send(person_a, worker_a, org_b, meeting_code=meeting.code)
+    assert referral.basis == "support_meeting"
+    record = ProvisionRecord.objects.get(organisation=person_a.organisation, via="referral")
+    assert record.basis == "support_meeting"
+    services.accept_referral(referral, by=coordinator_b)
+    assert ProvisionRecord.objects.get(organisation=org_b, direction="receipt").basis == (
+        "support_meeting"
+    )
+
+
+def test_a_withdrawn_meeting_is_no_basis(person_a, org_b, worker_a, coordinator_a, meeting):
+    from ibasho.meetings import services as meetings
+
+    meetings.withdraw_meeting(meeting, by=coordinator_a.user)
+    on = person_a.organisation.today()
+    assert not sharing_allowed(person_a, org_b, ITEMS, on=on, meeting_code=meeting.code)
+    with pytest.raises(ValidationError):
+        send(person_a, worker_a, org_b, meeting_code=meeting.code)
