@@ -46,8 +46,10 @@ fuzz:
 messages:
 	$(BIN)/ibasho makemessages -l ja --no-location -i '.venv/*' -i 'var/*' \
 	  -i 'ibasho/outreach/*' -i 'ibasho/programmes/*' -i 'ibasho/families/*' -i 'ibasho/outcomes/*' \
-	  -i 'ibasho/lifecycle/*' -i 'ibasho/notifications/*' -i 'ibasho/exchange/*' -i 'ibasho/imports/*'
-	for app in outreach programmes families outcomes lifecycle notifications exchange imports; do \
+	  -i 'ibasho/lifecycle/*' -i 'ibasho/notifications/*' -i 'ibasho/exchange/*' -i 'ibasho/imports/*' \
+	  -i 'ibasho/referrals/*' \
+	  -i 'ibasho/provisions/*' -i 'ibasho/meetings/*'
+	for app in outreach programmes families outcomes lifecycle notifications exchange imports provisions meetings referrals; do \
 	  [ -d ibasho/$$app/locale ] && (cd ibasho/$$app && ../../$(BIN)/django-admin makemessages -l ja --no-location); \
 	done; true
 

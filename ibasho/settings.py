@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ibasho.audit",
     "ibasho.notifications",
     "ibasho.people",
+    "ibasho.provisions",
     "ibasho.outreach",
     "ibasho.programmes",
     "ibasho.families",
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "ibasho.imports",
     "ibasho.lifecycle",
     "ibasho.exchange",
+    "ibasho.meetings",
+    "ibasho.referrals",
     "ibasho.reports",
     "ibasho.ops",
 ]
@@ -329,3 +332,9 @@ PAGE_SIZE = 50
 EARLIEST_RECORD_YEAR = int(os.environ.get("IBASHO_EARLIEST_RECORD_YEAR", "1980"))
 # Days from a breach's discovery to the PPC preliminary report (速報, "promptly": 3–5 days).
 IBASHO_BREACH_PRELIMINARY_DAYS = int(os.environ.get("IBASHO_BREACH_PRELIMINARY_DAYS", "3"))
+
+# Provision and receipt records (APPI 第三者提供の記録) are kept this many years after their date
+# and after the shredding of the person's records, whichever is later (at least 3).
+IBASHO_PROVISION_RECORD_YEARS = int(os.environ.get("IBASHO_PROVISION_RECORD_YEARS", "3"))
+# A support meeting's minutes (非公開) are emptied this many years after the meeting.
+IBASHO_MEETING_MINUTES_YEARS = int(os.environ.get("IBASHO_MEETING_MINUTES_YEARS", "5"))

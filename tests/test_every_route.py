@@ -45,7 +45,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
 from ibasho.accounts import services as accounts
-from ibasho.accounts.models import Role, User
+from ibasho.accounts.models import Membership, Organisation, Role, User
 from ibasho.api import api
 from ibasho.audit.models import AuditEntry
 from ibasho.exchange import services as exchange
@@ -55,6 +55,8 @@ from ibasho.families.models import BehaviourChange, ContingencyPlan, HouseholdCi
 from ibasho.imports import services as imports
 from ibasho.lifecycle import breach, retention
 from ibasho.lifecycle.models import AffectedPerson
+from ibasho.meetings import access as meeting_access
+from ibasho.meetings import services as meetings
 from ibasho.notifications.services import notify
 from ibasho.outcomes import kato, scoring
 from ibasho.outcomes import services as outcomes
@@ -69,8 +71,11 @@ from ibasho.people.models import (
     Person,
     PossibleDuplicate,
 )
+from ibasho.people.services import record_consent
 from ibasho.programmes import services as programmes
 from ibasho.programmes.models import Programme
+from ibasho.provisions import services as provisions
+from ibasho.referrals import services as referrals
 from ibasho.reports.models import ReportJob
 from ibasho.reports.tasks import run_job
 
@@ -252,6 +257,41 @@ def world(
     # Exchange: an archive of the whole organisation, made for its admin.
     settings.IBASHO_EXPORT_DIR = tmp_path / "exports"
     run_export(exchange.start_organisation_export(org_a, passphrase="p" * 12, by=admin_a.user))
+    # Provisions: a referral's provision record, kept with a snapshot of the person's name.
+    provisions.record_provision(
+        organisation=org_a, person=person_a, recipient_organisation=org_b, items=["profile"],
+        basis="consent", via="referral", actor=coordinator_a,
+    )  # fmt: skip
+    # Meetings: a 支援会議 convened by A with B taking part (B's worker is not a member); A's
+    # worker acknowledged, brought A's person and shared their profile.
+    meeting = meetings.create_meeting(
+        coordinator_a, title="支援会議", held_on=today, law="self_reliance_9", organisations=[org_b]
+    )
+    meetings.add_member(meeting_access.meeting_for(coordinator_a, meeting.code), worker_a)
+    meetings.add_outside_participant(
+        meeting_access.meeting_for(coordinator_a, meeting.code), name="佐藤", affiliation="保健所"
+    )
+    seat = meeting_access.meeting_for(worker_a, meeting.code)
+    meetings.acknowledge(seat)
+    seat = meeting_access.meeting_for(worker_a, meeting.code)
+    meetings.share(seat, meetings.bring_person(seat, person_a), items=["profile"])
+    # Referrals: one waiting at a third organisation, one it declined (to send again).
+    org_c = Organisation.objects.create(name="第三の相談室", prefecture="14")
+    coordinator_c = Membership.objects.create(
+        organisation=org_c, role=Role.COORDINATOR,
+        user=User.objects.create_user(username="coordinator_c", password="x" * 12),
+    )  # fmt: skip
+    reason_c = referrals.add_decline_reason(by=coordinator_c, label="定員超過")
+    referrals.add_decline_reason(by=coordinator_a, label="対象外")
+    record_consent(person_a, by=by, purpose=Consent.Purpose.SHARING)
+    declined = referrals.send_referral(
+        person_a, by=worker_a, recipient_organisation=org_c, items=["profile"]
+    )
+    referrals.decline_referral(declined, by=coordinator_c, reason=reason_c)
+    referrals.send_referral(
+        person_a, by=worker_a, recipient_organisation=org_c, items=["profile", "contacts"],
+        note="手紙が好き",
+    )  # fmt: skip
     # What shows a person: names (whole, or each part as the API gives them) and free text.
     markers = [
         text
@@ -466,7 +506,7 @@ def candidates(organisation: Any) -> dict[str, list[Candidate]]:
                 Candidate(str(c), words, (label, "code", n)) for n, c in enumerate(codes)
             ]
             for name in (f.name for f in model._meta.fields if f.name.endswith("_code")):
-                values = sorted(set(rows.values_list(name, flat=True)) - {""})
+                values = sorted({str(v) for v in rows.values_list(name, flat=True)} - {"", "None"})
                 found["str"] += [
                     Candidate(v, words, (label, name, n)) for n, v in enumerate(values)
                 ]

@@ -12,6 +12,7 @@ LAYERS = [
     "accounts",
     "notifications",
     "people",
+    "provisions",
     "outreach",
     "programmes",
     "families",
@@ -19,6 +20,8 @@ LAYERS = [
     "imports",
     "lifecycle",
     "exchange",
+    "meetings",
+    "referrals",
     "reports",
     "ops",
 ]

@@ -22,6 +22,9 @@ from ibasho.audit.services import record_audit
 from ibasho.exchange.tables import audit_about, person_rows
 from ibasho.lib.pdf import html_to_pdf
 from ibasho.people.models import Person
+from ibasho.provisions.items import ITEM_GROUPS
+from ibasho.provisions.models import ProvisionRecord, Via
+from ibasho.provisions.services import record_provision
 
 FORMAT = "ibasho-person"
 VERSION = 1
@@ -144,6 +147,28 @@ def export_person(person: Person, fmt: str, *, by: Any) -> bytes:
         content = json.dumps(found.as_json(), ensure_ascii=False, indent=1).encode()
     record_audit("exchange.person_exported", by=by, target=person, person=person, fields=[fmt])
     return content
+
+
+class ForWhom:
+    """Whom an export is made for: the person (or their proxy) asking to see their records,
+    or a third party, which is a provision and is recorded (APPI Art. 29)."""
+
+    PERSON = "person"
+    THIRD_PARTY = "third_party"
+
+
+def record_third_party(person: Person, *, recipient: str, basis: str, by: Any) -> ProvisionRecord:
+    """The provision record of an export made for a third party: every item group, since the
+    export holds the whole record. `by` is the membership that made it."""
+    return record_provision(
+        organisation=person.organisation,
+        person=person,
+        recipient_name=recipient,
+        items=ITEM_GROUPS,
+        basis=basis,
+        via=Via.EXPORT,
+        actor=by,
+    )
 
 
 def file_name(person: Person, fmt: str) -> str:

@@ -20,8 +20,18 @@ from ibasho.people.models import Household, Person
 # and of libraries — sessions, permissions, the task queue, login attempts — are not the
 # organisation's records and are never exported.)
 ORGANISATION_EXCLUDED: dict[str, str] = {
+    # A support meeting links organisations: these rows point at other organisations' staff,
+    # organisations or meetings, which an archive (loaded into an empty installation) cannot
+    # carry. The meeting itself is exported, and the provision records say what was shared.
+    "meetings.MeetingOrganisation": "links the meeting to other organisations",
+    "meetings.MeetingMember": "links the meeting to other organisations' staff",
+    "meetings.SharedPerson": "links the person to a meeting that may be another "
+    "organisation's; the provision records (exported) say what was shared with whom",
     "exchange.OrganisationExport": "jobs that wrote archives like this one (and hold a "
     "passphrase while they run); not the organisation's records",
+    "referrals.Referral": "a referral joins two organisations of one installation (it names the "
+    "receiving one); an archive carries one organisation. What went where stays in the "
+    "provision records, which are exported",
 }
 
 # Domain models that hold no record about one person, with the reason the per-person export
@@ -55,6 +65,13 @@ PERSON_EXCLUDED: dict[str, str] = {
     "reports.PopulationFigure": "published population statistics",
     "reports.ReportJob": "aggregate figures, never one person's",
     "exchange.OrganisationExport": "jobs exporting the whole organisation",
+    "meetings.SupportMeeting": "a meeting about many people; the person's part is what was "
+    "shared about them (their SharedPerson row, which is exported)",
+    "meetings.MeetingOrganisation": "the organisations taking part in a meeting",
+    "meetings.MeetingMember": "the staff present at a meeting",
+    "meetings.OutsideParticipant": "staff of other agencies present at a meeting",
+    "referrals.DeclineReason": "the organisation's reasons for declining referrals",
+    "referrals.ReferralSettings": "the organisation's age limit for referrals",
 }
 
 

@@ -110,6 +110,16 @@ RULES: dict[str, Rule] = {
     ),
     "families.BehaviourChange": Rule(T.SAFETY, "person", ("note",)),
     "programmes.Attendance": Rule(T.PROGRAMMES, "enrolment__person", ("note",)),
+    # What a support meeting was shown about the person goes with the person's identity; the
+    # item groups shared stay (the provision records name them too).
+    "meetings.SharedPerson": Rule(T.IDENTITY, "person", ("snapshot",)),
+    # A referral keeps its dates, state, recipient and shared groups (what went where is
+    # also in the provision records); its messages go.
+    "referrals.Referral": Rule(T.CONTACTS, "person", ("note", "handover_note", "decline_note")),
+    # What came "before us" is the receiver's own record of the person: shredded with it.
+    "referrals.ReceivedHistory": Rule(
+        T.CONTACTS, "person", ("note", "handover_note", "history", "source_name")
+    ),
 }
 
 # Organisation-keyed models that hold no one's personal data beyond what the rules above
@@ -132,6 +142,8 @@ KEPT: dict[str, str] = {
     "programmes.MeasurementPoint": "a programme's schedule, not about a person",
     "families.RiskSettings": "the organisation's thresholds",
     "families.CrisisContact": "the organisation's directory of crisis lines",
+    "referrals.DeclineReason": "the organisation's list of reasons to decline a referral",
+    "referrals.ReferralSettings": "the organisation's age limit for referrals",
     # Lifecycle's own records: the trail of what was held, requested, shredded and breached.
     "lifecycle.LegalHold": "the reason a hold stood, kept as evidence; no personal details",
     "lifecycle.PersonRequest": "the request is evidence of how it was answered (APPI Art. 35)",
@@ -139,4 +151,16 @@ KEPT: dict[str, str] = {
     "lifecycle.BatchItem": "which record types of which (now nameless) person were shredded",
     "lifecycle.Incident": "a breach record must outlive the data it concerns",
     "lifecycle.AffectedPerson": "who a breach reached, kept with the incident",
+    # The law asks for the record of a provision to outlive the data provided (APPI Art. 29,
+    # 30): its snapshot of the person's name and birth date stays until
+    # retention.prune_provision_records deletes the record.
+    "meetings.SupportMeeting": "the meeting: date, law and title, the legal basis of what was "
+    "shared; its minutes (非公開) are emptied IBASHO_MEETING_MINUTES_YEARS after it "
+    "(meetings.retention.prune_minutes)",
+    "meetings.MeetingOrganisation": "which organisations took part; no personal data",
+    "meetings.MeetingMember": "which staff were present and when they acknowledged the duty "
+    "of confidentiality",
+    "meetings.OutsideParticipant": "staff of other agencies present, by name; not people supported",
+    "provisions.ProvisionRecord": "evidence of a provision or receipt, kept "
+    "IBASHO_PROVISION_RECORD_YEARS after its date and the person's shredding",
 }

@@ -4,7 +4,7 @@ person's requests to stop using or to erase their data (APPI Art. 35); pruning t
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.apps import apps
@@ -31,6 +31,8 @@ from ibasho.lifecycle.models import (
 from ibasho.lifecycle.registry import RULES, Rule
 from ibasho.notifications.models import Notification
 from ibasho.people.models import Case, Person
+from ibasho.provisions.models import ProvisionRecord
+from ibasho.provisions.services import record_years
 
 MAX_YEARS = 100
 
@@ -472,6 +474,42 @@ def prune_import_files(organisation: Organisation, now: dt.datetime | None = Non
     )
 
 
+def prune_provision_records(organisation: Organisation, today: dt.date | None = None) -> int:
+    """Delete the provision and receipt records whose time is over: dated more than
+    IBASHO_PROVISION_RECORD_YEARS ago, about a person whose records were shredded (identity)
+    at least as long ago, or whose row is gone. A record about a person still held stays, so
+    that they can ask to see it (APPI Art. 33)."""
+    today = today or organisation.today()
+    cutoff = add_months(today, -12 * record_years())
+    cutoff_moment = dt.datetime.combine(cutoff, dt.time(), tzinfo=organisation.zone)
+    long_shredded = BatchItem.unscoped.filter(
+        organisation=organisation,
+        record_type=RecordType.IDENTITY,
+        batch__status=ShreddingBatch.Status.DONE,
+        batch__done_at__lt=cutoff_moment,
+    ).values("person_id")
+    old = ProvisionRecord.unscoped.filter(organisation=organisation, on__lt=cutoff)
+    gone = old.filter(models.Q(person__isnull=True) | models.Q(person_id__in=long_shredded))
+    with transaction.atomic():
+        count, _deleted = gone.delete()
+        if count:
+            record_audit(
+                "lifecycle.provision_records.pruned", by=None, organisation=organisation,
+                count=count,
+            )  # fmt: skip
+    return int(count)
+
+
+# Apps above lifecycle whose records have their own time (a meeting's minutes) register the
+# function that prunes them; the daily job runs each for every organisation.
+_pruners: list[Callable[[Organisation, dt.date | None], int]] = []
+
+
+def register_pruner(pruner: Callable[[Organisation, dt.date | None], int]) -> None:
+    if pruner not in _pruners:
+        _pruners.append(pruner)
+
+
 def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
     """The daily job: for every organisation, prune its audit trail and prepare the batch of
     people due for shredding (which waits for an admin)."""
@@ -480,6 +518,9 @@ def daily(today: dt.date | None = None) -> list[ShreddingBatch]:
         prune_audit(organisation)
         prune_inbox(organisation)
         prune_import_files(organisation)
+        prune_provision_records(organisation, today)
+        for pruner in _pruners:
+            pruner(organisation, today)
         batch = prepare_retention_batch(organisation, today)
         if batch is not None:
             prepared.append(batch)

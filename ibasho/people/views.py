@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -337,15 +338,23 @@ def family_member_edit(request: MemberRequest, code: str) -> HttpResponse:
 def consent_create(request: MemberRequest, code: str) -> HttpResponse:
     membership = request.membership
     person = get_object_or_404(Person.objects.visible_to(membership), code=code)
-    form = ConsentForm(request.POST or None, person=person)
+    # Another page may send here to record a missing consent (a referral: ?purpose=sharing)
+    # and take the member back afterwards (`next`, a path on this site).
+    purpose = request.GET.get("purpose", "")
+    initial = {"purpose": purpose} if purpose in Consent.Purpose.values else {}
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
+        back = ""
+    form = ConsentForm(request.POST or None, person=person, initial=initial)
     audit_read(request, "people.consent_form.viewed", person, person=person)
 
     def save(**data: Any) -> None:
         services.record_consent(person, by=request.user, **data)
 
     if saved(request, form, save):
-        return redirect("people:person_detail", code=person.code)
-    return render(request, "people/consent_form.html", {"form": form, "person": person})
+        return redirect(back or reverse("people:person_detail", args=[person.code]))
+    context = {"form": form, "person": person, "next": back}
+    return render(request, "people/consent_form.html", context)
 
 
 @member_required()

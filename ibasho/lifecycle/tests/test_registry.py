@@ -48,7 +48,11 @@ def test_every_encrypted_field_of_a_shredded_model_is_emptied():
 
 
 # Kept models with encrypted text that another rule removes in time.
-PRUNED = {"notifications.Notification": "retention.prune_inbox"}
+PRUNED = {
+    "notifications.Notification": "retention.prune_inbox",
+    "provisions.ProvisionRecord": "retention.prune_provision_records",
+    "meetings.SupportMeeting": "meetings.retention.prune_minutes",
+}
 
 
 def test_kept_models_hold_no_encrypted_text_except_lifecycles_own_evidence():

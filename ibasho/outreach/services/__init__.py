@@ -9,6 +9,7 @@ from ibasho.outreach.services.cases import (
     acknowledge_handover,
     can_decide,
     change_stage,
+    close_as_transferred,
     current_stage,
     decide_closure,
     hand_over,
@@ -52,6 +53,7 @@ from ibasho.outreach.services.reads import (
 __all__ = [
     "CONTACT_FIELDS", "QUICK_ATTEMPT", "ClosureReview", "History", "HandoverItem",
     "acknowledge_handover", "book", "can_decide", "cancel_booking", "change_stage",
+    "close_as_transferred",
     "current_quiet", "current_stage",
     "decide_closure", "decide_quiet_period", "delete_contact", "edit_contact",
     "end_quiet_period", "ensure_plan",

@@ -219,6 +219,40 @@ def decide_closure(closure: Closure, *, approve: bool, by: Any) -> Closure:
 
 
 @transaction.atomic
+def close_as_transferred(case: Case, *, requested_by: Any, reference: str) -> Closure:
+    """Close a case because another organisation has accepted the person's transfer. The
+    sender's coordinator decided the transfer when sending it; the receiver's acceptance is
+    the condition, and the guarantee that nobody is dropped for not answering, so no second
+    approval is asked. A closure already waiting is settled by this one. Recorded as approved
+    by the member who sent the transfer, with the referral's reference as its details."""
+    if not case.is_open:
+        raise ValidationError({"case": _("The case is already closed.")})
+    now = timezone.now()
+    for waiting in case.closures.filter(status__in=Closure.UNDECIDED):
+        waiting.status, waiting.decided_at = Closure.Status.DECLINED, now
+        waiting.save(update_fields=["status", "decided_at", "updated_at"])
+    closure = Closure.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        reason=CloseReason.TRANSFERRED,
+        reason_text=reference,
+        status=Closure.Status.APPROVED,
+        requested_by=requested_by,
+        decided_by=requested_by,
+        decided_at=now,
+    )
+    case.status = Case.Status.CLOSED
+    case.closed_on = case.organisation.today()
+    case.save(update_fields=["status", "closed_on", "updated_at"])
+    refresh_plan(ensure_plan(case))
+    record_audit(
+        "outreach.case.closed", by=None, organisation=case.organisation, target=case,
+        person=case.person, fields=["status", "reason"],
+    )  # fmt: skip
+    return closure
+
+
+@transaction.atomic
 def reopen_case(case: Case, *, note: str, by: Any) -> Case:
     """Reopen a closed case; its contacts, stages and earlier closures stay as they were."""
     if case.is_open:
