@@ -116,7 +116,9 @@ class TestHouseholdPage:
 class TestHealthView:
     def test_worker_records_a_hospitalisation(self, client_for, worker_a, mother):
         url = reverse("families:health_update", args=[mother.code])
-        assert client_for(worker_a).post(url, {"health": "hospitalised"}).status_code == 302
+        today = timezone.localdate()
+        data = {"health": "hospitalised", "since": today.isoformat()}
+        assert client_for(worker_a).post(url, data).status_code == 302
         mother.refresh_from_db()
         assert (mother.health, mother.health_changed_on) == ("hospitalised", timezone.localdate())
 
