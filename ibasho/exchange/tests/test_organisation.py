@@ -38,7 +38,8 @@ def every_row(organisation_id):
 
 def empty_the_installation():
     OrganisationExport.objects.all().delete()
-    # The tables left out of the archive go too (a referral points at exported rows).
+    # Tables left out of archives (rows that link organisations, such as a support meeting's
+    # members or a referral) go first: they refer to the rest.
     for label in ORGANISATION_EXCLUDED:
         apps.get_model(label)._base_manager.all()._raw_delete(connection.alias)
     for table in reversed(organisation_tables()):
