@@ -8,13 +8,23 @@ class FamiliesConfig(AppConfig):
 
     def ready(self) -> None:
         from ibasho.families import panels, timeline
-        from ibasho.lib.panels import household_panels, person_panels, today_panels
+        from ibasho.lib.panels import (
+            household_panels,
+            person_facts,
+            person_panels,
+            person_summary_panels,
+            today_panels,
+        )
         from ibasho.lib.timeline import register_timeline
 
         # Safety first: an open safety event sits above everything else on the person's page.
         person_panels.register(
             "safety", order=1, template="families/_safety_panel.html", context=panels.safety_panel
         )
+        person_summary_panels.register(
+            "safety", order=1, template="families/_safety_panel.html", context=panels.safety_panel
+        )
+        person_facts.register("safety", order=20, template="", context=panels.safety_facts)
         person_panels.register(
             "family_support",
             order=60,
