@@ -61,6 +61,7 @@ from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import CloseReason, Contact, Stage
 from ibasho.people import restriction
+from ibasho.people import services as people_services
 from ibasho.people.models import (
     Case,
     CaseAssignment,
@@ -252,6 +253,12 @@ def world(
     # Exchange: an archive of the whole organisation, made for its admin.
     settings.IBASHO_EXPORT_DIR = tmp_path / "exports"
     run_export(exchange.start_organisation_export(org_a, passphrase="p" * 12, by=admin_a.user))
+    # Contact details: an address, a phone, an emergency contact and a benefit.
+    people_services.save_contact_details(
+        person_a, by=by, postcode="100-0001", street="千代田灯台下1-2", directions="ZQXDIRECTIONS",
+        emergency_name="ZQXEMERGENCY", phones=[{"label": "携帯", "number": "090-5555-0101"}],
+        benefits=[{"kind": "disability_certificate", "grade": "ZQXGRADE"}],
+    )  # fmt: skip
     # What shows a person: names (whole, or each part as the API gives them) and free text.
     markers = [
         text
@@ -260,6 +267,7 @@ def world(
     ]
     markers += [household_a.name, *(m.name for m in household_a.members.all())]
     markers += [c.note for c in Contact.objects.filter(organisation=org_a)]
+    markers += ["千代田灯台下1-2", "ZQXDIRECTIONS", "ZQXEMERGENCY", "090-5555-0101", "ZQXGRADE"]
     return World(
         markers=[m for m in markers if m],
         staff=[admin_a, coordinator_a, worker_a],

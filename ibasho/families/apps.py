@@ -12,7 +12,6 @@ class FamiliesConfig(AppConfig):
             household_panels,
             person_facts,
             person_panels,
-            person_summary_panels,
             today_panels,
         )
         from ibasho.lib.timeline import register_timeline
@@ -21,10 +20,8 @@ class FamiliesConfig(AppConfig):
         person_panels.register(
             "safety", order=1, template="families/_safety_panel.html", context=panels.safety_panel
         )
-        person_summary_panels.register(
-            "safety", order=1, template="families/_safety_panel.html", context=panels.safety_panel
-        )
-        person_facts.register("safety", order=20, template="", context=panels.safety_facts)
+        # The summary says how many are open, in red, with a link to them on the full record.
+        person_facts.register("safety", order=5, template="", context=panels.safety_facts)
         person_panels.register(
             "family_support",
             order=60,

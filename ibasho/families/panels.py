@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -44,6 +45,7 @@ def safety_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
     if not request.membership.reads_personal_data:
         return None
     open_events = SafetyEvent.objects.unresolved().filter(person=person).count()
+    records = reverse("people:person_records", args=[person.code])
     if open_events:
         value = ngettext("%(n)s open safety event", "%(n)s open safety events", open_events) % {
             "n": open_events
@@ -52,7 +54,12 @@ def safety_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
         value = _("No open safety event")
     return {
         "facts": [
-            Fact(_("Safety"), value, "#safety-panel" if open_events else "", bool(open_events))
+            Fact(
+                _("Safety"),
+                value,
+                records + "#safety-panel" if open_events else "",
+                bool(open_events),
+            )
         ]
     }
 

@@ -43,4 +43,6 @@ def phone_hash(number: str) -> str:
 def looks_like_phone(query: str) -> bool:
     """A search box entry that is a phone number rather than a name."""
     text = unicodedata.normalize("NFKC", query or "").strip()
-    return bool(text) and len(digits(text)) >= SHORTEST and not re.search(r"[^\d\s\-+()]", text)
+    return (
+        bool(text) and len(digits(text)) >= SHORTEST and not re.search(r"[^\d\s\-+()ー−‐–—]", text)
+    )

@@ -166,6 +166,11 @@ class FamilyMember(TenantModel):
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
 
+    @classmethod
+    def refresh_search_hashes(cls) -> int:
+        """Hash every phone again with the current key (after the field keys rotate)."""
+        return _rehash(cls, "phone", "phone_hash")
+
     def prepare(self) -> None:
         """Derive the stored reading, board signal and phone hash (also used by bulk loads)."""
         self.name_kana = normalise_kana(self.name_kana)
@@ -437,6 +442,20 @@ class Phone(TenantModel):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.number_hash = phone_hash(self.number)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def refresh_search_hashes(cls) -> int:
+        """Hash every number again with the current key (after the field keys rotate)."""
+        return _rehash(cls, "number", "number_hash")
+
+
+def _rehash(model: type[models.Model], field: str, column: str) -> int:
+    rows = model._base_manager.values_list("pk", field)  # type: ignore[attr-defined]
+    count = 0
+    for pk, value in rows.iterator():
+        model._base_manager.filter(pk=pk).update(**{column: phone_hash(value or "")})  # type: ignore[attr-defined]
+        count += 1
+    return count
 
 
 class Benefit(TenantModel):

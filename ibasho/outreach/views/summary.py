@@ -1,16 +1,19 @@
 """What outreach adds to the person's summary and visit card: the stage, the trust figures,
 a handover to read, the latest contacts and their next steps. A fixed number of queries."""
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.db.models import Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.lib.panels import Action, Fact
-from ibasho.outreach import services
-from ibasho.outreach.models import Handover
+from ibasho.outreach import trust
+from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, Handover
 from ibasho.people.models import Person
 
 
@@ -19,7 +22,8 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
     if membership is None or not membership.reads_personal_data:
         return None
     stage = person.stage_changes.first()
-    summary = services.trust_summary(person, membership.organisation.today())
+    organisation = membership.organisation
+    hours, consistent = trust_figures(person, organisation.today(), organisation.zone)
     code = person.code
     facts = [
         Fact(
@@ -29,11 +33,11 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
         ),
         Fact(
             _("Trust"),
-            _("%(hours)s h with the person · %(n)s of the last %(m)s weeks with a two-way contact")
+            _("%(hours)s h with the person · two-way in %(n)s of %(m)s weeks")
             % {
-                "hours": floatformat(summary.two_way_hours, "-1"),
-                "n": summary.consistent_weeks,
-                "m": summary.consistency_weeks,
+                "hours": floatformat(hours, "-1"),
+                "n": consistent,
+                "m": trust.CONSISTENCY_WEEKS,
             },
             reverse("people:person_records", args=[code]) + "#trust",
         ),
@@ -54,6 +58,24 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
         Action(_("Book a visit or a call"), reverse("outreach:booking_create", args=[code])),
     ]
     return {"facts": facts, "actions": actions}
+
+
+def trust_figures(person: Person, today: dt.date, zone: ZoneInfo) -> tuple[float, int]:
+    """The two figures the summary shows, as `trust_summary` gives them, read more cheaply:
+    two-way hours (one sum over the person's two-way contacts) and the weeks of the last
+    twelve with one (the few two-way contacts of those weeks, placed in Python)."""
+    contacts = Contact.objects.filter(
+        TWO_WAY_CONTACTS, organisation_id=person.organisation_id, person_id=person.pk
+    )
+    minutes = contacts.aggregate(minutes=Sum("duration_minutes", default=0))["minutes"]
+    starts = trust.week_starts(today, zone)
+    recent = contacts.filter(occurred_at__gte=starts[-2], occurred_at__lt=starts[-1])
+    weeks = set()
+    for moment in recent.values_list("occurred_at", flat=True):
+        days_ago = (today - moment.astimezone(zone).date()).days
+        if 0 <= days_ago < trust.CONSISTENCY_WEEKS * 7:
+            weeks.add(days_ago // 7)
+    return round(minutes / 60, 2), len(weeks)
 
 
 def visit_facts(request: MemberRequest, person: Person) -> dict[str, Any] | None:
