@@ -295,3 +295,31 @@ class TestHouseholdList:
         url = reverse("people:household_list")
         assert client_for(analyst_a).get(url).status_code == 404
         assert list(client_for(worker_b).get(url).context["page"].object_list) == []
+
+
+def test_the_summary_reads_a_fixed_number_of_rows(client_for, worker_a, person_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ibasho.outreach import services as outreach
+    from ibasho.outreach.models import Contact
+
+    client = client_for(worker_a)
+    url = reverse("people:person_detail", args=[person_a.code])
+    save(person_a, worker_a.user, phones=[{"label": "", "number": "090-1234-5678"}])
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            outreach.record_contact(
+                person_a, by=worker_a.user, channel=Contact.Channel.PHONE,
+                reached=Contact.Reached.PERSON, outcome=Contact.Outcome.SPOKE_BY_PHONE,
+                duration_minutes=10,
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == SUMMARY_QUERIES, counts
+
+
+# The person summary's queries (session, membership and the page's own): pinned.
+SUMMARY_QUERIES = 15
