@@ -167,9 +167,10 @@ class FamilyMember(TenantModel):
         return self.age_on(timezone.localdate())
 
     @classmethod
-    def refresh_search_hashes(cls) -> int:
-        """Hash every phone again with the current key (after the field keys rotate)."""
-        return _rehash(cls, "phone", "phone_hash")
+    def refresh_search_hashes(cls, organisation_id: int | None = None) -> int:
+        """Hash every phone again with the current key (after the field keys rotate, or an
+        organisation's archive is imported)."""
+        return _rehash(cls, "phone", "phone_hash", organisation_id)
 
     def prepare(self) -> None:
         """Derive the stored reading, board signal and phone hash (also used by bulk loads)."""
@@ -444,13 +445,16 @@ class Phone(TenantModel):
         super().save(*args, **kwargs)
 
     @classmethod
-    def refresh_search_hashes(cls) -> int:
-        """Hash every number again with the current key (after the field keys rotate)."""
-        return _rehash(cls, "number", "number_hash")
+    def refresh_search_hashes(cls, organisation_id: int | None = None) -> int:
+        """Hash every number again with the current key (after the field keys rotate, or an
+        organisation's archive is imported)."""
+        return _rehash(cls, "number", "number_hash", organisation_id)
 
 
-def _rehash(model: type[models.Model], field: str, column: str) -> int:
+def _rehash(model: type[models.Model], field: str, column: str, organisation_id: int | None) -> int:
     rows = model._base_manager.values_list("pk", field)  # type: ignore[attr-defined]
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
     count = 0
     for pk, value in rows.iterator():
         model._base_manager.filter(pk=pk).update(**{column: phone_hash(value or "")})  # type: ignore[attr-defined]
