@@ -191,9 +191,8 @@ def person_records(request: MemberRequest, code: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     person = found
-    audit_read(
-        request, "people.person_records.viewed", person, person=person, fields=["contact_details"]
-    )
+    fields = ["contact_details", "records"]
+    audit_read(request, "people.person.viewed", person, person=person, fields=fields)
     context = {
         **_glass(membership, person),
         **_reach(person),
