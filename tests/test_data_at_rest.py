@@ -41,6 +41,15 @@ MARKERS = {
     "Restriction.note": "ZQXRESTRICTIONNOTE",
     "GlassBreak.reason": "ZQXGLASSREASON",
     "Notification.body": "ZQXNOTIFICATIONBODY",
+    "ContactDetails.street": "ZQXSTREET",
+    "ContactDetails.postcode": "100-0001",
+    "ContactDetails.email": "zqxmail@example.jp",
+    "ContactDetails.emergency_name": "ZQXEMERGENCY",
+    "ContactDetails.medical_name": "ZQXCLINIC",
+    "Phone.number": "090-7135-2468",
+    "Phone.label": "ZQXPHONELABEL",
+    "Benefit.grade": "ZQXGRADE",
+    "Benefit.kind": "disability_certificate",
 }
 # The fields this protection added; each must hold a value in the test, so none is untried.
 NEW_FIELDS = {
@@ -55,6 +64,12 @@ NEW_FIELDS = {
     "outcomes.KatoAssessment.continuous_months", "outcomes.KatoAssessment.rarely_leaves_room",
     "outcomes.KatoAssessment.impairment_or_distress", "people.Restriction.reason",
     "people.Restriction.note", "people.GlassBreak.reason", "notifications.Notification.body",
+    "people.ContactDetails.postcode", "people.ContactDetails.street",
+    "people.ContactDetails.directions", "people.ContactDetails.email",
+    "people.ContactDetails.line_name", "people.ContactDetails.emergency_name",
+    "people.ContactDetails.emergency_relation", "people.ContactDetails.emergency_phone",
+    "people.ContactDetails.medical_name", "people.ContactDetails.medical_phone",
+    "people.Phone.label", "people.Phone.number", "people.Benefit.kind", "people.Benefit.grade",
 }  # fmt: skip
 
 
@@ -65,6 +80,16 @@ def write_everything(org, worker, coordinator, client_for) -> None:  # type: ign
         preferred_name=MARKERS["Person.preferred_name"],
     )  # fmt: skip
     household = people.create_household_for(person, by=by, name="世帯", name_kana="せたい")
+    people.save_contact_details(
+        person, by=by, postcode=MARKERS["ContactDetails.postcode"],
+        street=MARKERS["ContactDetails.street"], directions="ZQXDIRECTIONS",
+        email=MARKERS["ContactDetails.email"], line_name="ZQXLINE",
+        emergency_name=MARKERS["ContactDetails.emergency_name"], emergency_relation="ZQXREL",
+        emergency_phone="03-1111-2222", medical_name=MARKERS["ContactDetails.medical_name"],
+        medical_phone="03-3333-4444",
+        phones=[{"label": MARKERS["Phone.label"], "number": MARKERS["Phone.number"]}],
+        benefits=[{"kind": MARKERS["Benefit.kind"], "grade": MARKERS["Benefit.grade"]}],
+    )  # fmt: skip
     mother = people.add_family_member(
         household, by=by, name="母", relationship="mother", phone=MARKERS["FamilyMember.phone"],
         income_source=MARKERS["FamilyMember.income_source"],

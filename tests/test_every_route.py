@@ -63,6 +63,7 @@ from ibasho.outcomes import services as outcomes
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import CloseReason, Contact, Stage
 from ibasho.people import restriction
+from ibasho.people import services as people_services
 from ibasho.people.models import (
     Case,
     CaseAssignment,
@@ -292,6 +293,12 @@ def world(
         person_a, by=worker_a, recipient_organisation=org_c, items=["profile", "contacts"],
         note="手紙が好き",
     )  # fmt: skip
+    # Contact details: an address, a phone, an emergency contact and a benefit.
+    people_services.save_contact_details(
+        person_a, by=by, postcode="100-0001", street="千代田灯台下1-2", directions="ZQXDIRECTIONS",
+        emergency_name="ZQXEMERGENCY", phones=[{"label": "携帯", "number": "090-5555-0101"}],
+        benefits=[{"kind": "disability_certificate", "grade": "ZQXGRADE"}],
+    )  # fmt: skip
     # What shows a person: names (whole, or each part as the API gives them) and free text.
     markers = [
         text
@@ -300,6 +307,7 @@ def world(
     ]
     markers += [household_a.name, *(m.name for m in household_a.members.all())]
     markers += [c.note for c in Contact.objects.filter(organisation=org_a)]
+    markers += ["千代田灯台下1-2", "ZQXDIRECTIONS", "ZQXEMERGENCY", "090-5555-0101", "ZQXGRADE"]
     return World(
         markers=[m for m in markers if m],
         staff=[admin_a, coordinator_a, worker_a],

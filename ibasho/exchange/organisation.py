@@ -288,6 +288,12 @@ def import_organisation(
                         progress(int(number * 100 / len(manifest["tables"])))
             _reset_sequences([models_by_name[t["table"]] for t in manifest["tables"]])
             organisation = Organisation.objects.get(code=manifest["organisation"]["code"])
+            # Search hashes (phones) are keyed by this installation's field key, not the
+            # archive's: compute them again.
+            for entry in manifest["tables"]:
+                refresh = getattr(models_by_name[entry["table"]], "refresh_search_hashes", None)
+                if refresh is not None:
+                    refresh(organisation.pk)
             record_audit(
                 "exchange.organisation_imported", by=None, organisation=organisation,
                 target=organisation,

@@ -3,6 +3,9 @@
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.families import board
@@ -14,6 +17,7 @@ from ibasho.families.models import (
     RiskSettings,
     SafetyEvent,
 )
+from ibasho.lib.panels import Fact
 from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, Household, Person
 
@@ -33,6 +37,30 @@ def safety_panel(request: MemberRequest, person: Person) -> dict[str, Any] | Non
         "person": person,
         "crisis_contacts": CrisisContact.objects.filter(organisation_id=person.organisation_id),
         "can_acknowledge": request.membership.is_supervisor,
+    }
+
+
+def safety_facts(request: MemberRequest, person: Person) -> dict[str, Any] | None:
+    """The safety state in one line of the person's summary."""
+    if not request.membership.reads_personal_data:
+        return None
+    open_events = SafetyEvent.objects.unresolved().filter(person=person).count()
+    records = reverse("people:person_records", args=[person.code])
+    if open_events:
+        value = ngettext("%(n)s open safety event", "%(n)s open safety events", open_events) % {
+            "n": open_events
+        }
+    else:
+        value = _("No open safety event")
+    return {
+        "facts": [
+            Fact(
+                _("Safety"),
+                value,
+                records + "#safety-panel" if open_events else "",
+                bool(open_events),
+            )
+        ]
     }
 
 

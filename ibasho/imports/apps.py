@@ -8,12 +8,13 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from ibasho.imports.views import duplicates_panel
-        from ibasho.lib.panels import person_panels
+        from ibasho.lib.panels import person_panels, person_summary_panels
 
         # Before the rest of the page: a coordinator should settle who this is first.
-        person_panels.register(
-            "duplicates",
-            order=0,
-            template="imports/_duplicates_panel.html",
-            context=duplicates_panel,
-        )
+        for registry in (person_panels, person_summary_panels):
+            registry.register(
+                "duplicates",
+                order=0,
+                template="imports/_duplicates_panel.html",
+                context=duplicates_panel,
+            )

@@ -61,11 +61,10 @@ PEOPLE = (
     BIRTH_DATE,
     Target("birth_year", _("Birth year"), ("生まれ年", "生年", "Birth year")),
     Target("gender", _("Gender"), ("性別", "Gender")),
-    Target(
-        "address",
-        _("Address (prefecture and municipality are kept)"),
-        ("住所", "所在地", "Address"),
-    ),
+    Target("address", _("Address"), ("住所", "所在地", "Address")),
+    Target("postcode", _("Postcode"), ("郵便番号", "〒", "Postcode")),
+    Target("phone", _("Phone"), ("電話", "電話番号", "TEL", "携帯", "携帯電話", "Phone")),
+    Target("email", _("E-mail"), ("メールアドレス", "メール", "E-mail", "Email")),
     Target("municipality", _("Municipality"), ("市町村", "市区町村", "自治体")),
     Target("stage", _("Stage"), ("段階", "支援段階", "ステージ", "Stage")),
     Target("stage_since", _("Stage since"), ("段階の開始日", "段階開始日")),
@@ -130,9 +129,6 @@ TARGETS: dict[str, tuple[Target, ...]] = {
     Kind.CONTACTS: CONTACTS,
     Kind.CONSENTS: CONSENTS,
 }
-# Headings a centre's file often has that Ibasho deliberately does not keep on that record.
-NOT_KEPT = {"電話", "電話番号", "TEL", "携帯", "メールアドレス"}
-
 _IGNORED = re.compile(r"[\s()\[\]【】「」・:：]")
 
 

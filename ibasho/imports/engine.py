@@ -13,6 +13,8 @@ values, so the same row again is unchanged, and a corrected row updates its reco
 import datetime as dt
 import hashlib
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +35,16 @@ from ibasho.lib.limits import check_record
 from ibasho.outreach.models import Contact, Stage
 from ibasho.outreach.services.cases import change_stage, current_stage
 from ibasho.outreach.services.contacts import edit_contact, record_histories
-from ibasho.people.models import PREFECTURE_CHOICES, Consent, FamilyMember, Gender, Person
+from ibasho.people import postcodes
+from ibasho.people.models import (
+    PREFECTURE_CHOICES,
+    Consent,
+    ContactDetails,
+    FamilyMember,
+    Gender,
+    Person,
+    Phone,
+)
 from ibasho.people.services import (
     add_family_member,
     change_family_member,
@@ -41,6 +52,7 @@ from ibasho.people.services import (
     create_household_for,
     create_people,
     record_consent,
+    save_contact_details,
     save_record,
 )
 
@@ -48,6 +60,8 @@ Progress = Callable[[int, int], None]
 # People whose imported contacts are written together.
 PEOPLE_PER_WRITE = 250
 PREFECTURES = {name: code for code, name in PREFECTURE_CHOICES}
+# An address that starts with its postcode: 〒123-4567 or 123-4567.
+_POSTCODE_FIRST = re.compile(r"^〒?\s*(\d{3}-?\d{4})\s*")
 # A day without a time of day: noon in the organisation's zone keeps it on that day.
 NOON = dt.time(12, 0)
 # Model fields → the import fields a refusal of theirs is shown against.
@@ -335,15 +349,25 @@ class Importer:
         gender = self.parse(row, "gender", lambda v: choose(Gender, v))
         if gender:
             values["gender"] = gender
+        contact: dict[str, Any] = {}
         address = text(self.cell(row, "address"))
+        written = _POSTCODE_FIRST.match(unicodedata.normalize("NFKC", address))
+        if written:
+            contact["postcode"] = written.group(1)
+            address = address[written.end() :].strip()
         if address:
             prefecture = next((p for p in PREFECTURES if address.startswith(p)), "")
             rest = address[len(prefecture) :].strip()
             municipality = _municipality(rest)
             values["prefecture"] = PREFECTURES.get(prefecture, "")
             values["municipality"] = municipality
+            if rest[len(municipality) :].strip():
+                contact["street"] = rest[len(municipality) :].strip()
         if self.cell(row, "municipality") is not None:
             values["municipality"] = text(self.cell(row, "municipality"))
+        self.check_contact_details(row, contact)
+        if contact:
+            values["contact"] = contact
         stage = self.parse(row, "stage", lambda v: choose(Stage, v))
         if stage:
             values["stage"] = stage
@@ -393,6 +417,35 @@ class Importer:
                 )
             elif same:
                 row.target = same[0]
+
+    def check_contact_details(self, row: Checked, contact: dict[str, Any]) -> None:
+        """The postcode, street, phone and e-mail of a person's row, checked as the contact
+        details service will check them when the row is applied."""
+        if text(self.cell(row, "postcode")):
+            contact["postcode"] = text(self.cell(row, "postcode"))
+        if contact.get("postcode") and postcodes.lookup(contact["postcode"]) is None:
+            key = "postcode" if "postcode" in self.columns else "address"
+            self.fail(row, key, _("Japan Post knows no such postcode."))
+        if text(self.cell(row, "email")):
+            contact["email"] = text(self.cell(row, "email"))
+        if text(self.cell(row, "phone")):
+            contact["phones"] = [{"label": "", "number": text(self.cell(row, "phone"))}]
+            try:
+                check_record(Phone(organisation=self.organisation, **contact["phones"][0]))
+            except ValidationError as error:
+                for message in error.messages:
+                    self.fail(row, "phone", message)
+        details = {k: v for k, v in contact.items() if k in ("street", "email")}
+        if details:
+            try:
+                check_record(
+                    ContactDetails(organisation=self.organisation, **details), only=details
+                )
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    key = {"street": "address"}.get(name, name)
+                    for message in messages:
+                        self.fail(row, key, message)
 
     # -- contacts ------------------------------------------------------------------------
 
@@ -628,8 +681,11 @@ class Importer:
             values = dict(row.values)
             stage = values.pop("stage", None)
             since = values.pop("stage_since", None)
+            contact = values.pop("contact", None)
             if id(row) not in created:
                 change_person(row.target, by=by, **_person_fields(values))
+            if contact:
+                save_contact_details(row.target, by=by, **contact)
             if stage:
                 current = current_stage(row.target)
                 if current is None or current.stage != stage:
@@ -717,7 +773,9 @@ def _user(user_id: int | None, current: Any) -> Any:
 
 
 def _person_fields(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k not in ("stage", "stage_since", "worker")}
+    return {
+        k: v for k, v in values.items() if k not in ("stage", "stage_since", "worker", "contact")
+    }
 
 
 def _municipality(rest: str) -> str:

@@ -153,7 +153,7 @@ def earliest_record_day() -> dt.date:
     return dt.date(settings.EARLIEST_RECORD_YEAR, 1, 1)
 
 
-def _check_day(value: dt.date, earliest: dt.date, latest: dt.date) -> None:
+def check_day(value: dt.date, earliest: dt.date, latest: dt.date) -> None:
     if value < earliest:
         raise ValidationError(
             EARLY_MESSAGE, code="too_early", params={"earliest": earliest.isoformat()}
@@ -165,12 +165,12 @@ def _check_day(value: dt.date, earliest: dt.date, latest: dt.date) -> None:
 
 def record_day(value: dt.date) -> None:
     """Validator: the day something was recorded (a test taken, an assessment, a consent)."""
-    _check_day(value, earliest_record_day(), timezone.localdate())
+    check_day(value, earliest_record_day(), timezone.localdate())
 
 
 def past_day(value: dt.date) -> None:
     """Validator: a day in someone's life (withdrawn since, a parent's health since)."""
-    _check_day(value, EARLIEST_PAST_DAY, timezone.localdate())
+    check_day(value, EARLIEST_PAST_DAY, timezone.localdate())
 
 
 def record_moment(value: dt.datetime) -> None:
@@ -202,10 +202,10 @@ def birth_year(value: int) -> None:
 
 def birth_day(value: dt.date) -> None:
     """Validator: a birth date whose year the birth year rule accepts (the record keeps it)."""
-    _check_day(value, dt.date(earliest_birth_year(), 1, 1), timezone.localdate())
+    check_day(value, dt.date(earliest_birth_year(), 1, 1), timezone.localdate())
 
 
 def planned_day(value: dt.date) -> None:
     """Validator: a day something is planned for (a session), from the earliest record day to
     ten years ahead, so that counting days from it stays within the calendar."""
-    _check_day(value, earliest_record_day(), timezone.localdate() + PLANNING_HORIZON)
+    check_day(value, earliest_record_day(), timezone.localdate() + PLANNING_HORIZON)

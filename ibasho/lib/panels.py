@@ -39,5 +39,41 @@ class PanelRegistry:
 
 
 person_panels = PanelRegistry()
+# The top of the person page, kept small enough for one phone screen: banners that must be
+# seen first (a suspension, a possible duplicate, open safety events) as panels, and each
+# app's few facts (stage, trust, safety) as `{"facts": [Fact...], "actions": [Action...]}`.
+person_summary_panels = PanelRegistry()
+person_facts = PanelRegistry()
+# The visit card (a door visit on a phone, or printed): each app's facts in the same shape,
+# plus `{"contacts": [...]}` for the latest contacts and their next steps.
+visit_facts = PanelRegistry()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of the person's summary: a label, a value and where to read more."""
+
+    label: str
+    value: str
+    url: str = ""
+    warn: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    primary: bool = False
+
+
+def gathered(registry: PanelRegistry, *args: Any) -> dict[str, list[Any]]:
+    """Every app's facts, actions and other lists from `registry`, merged in order."""
+    merged: dict[str, list[Any]] = {}
+    for panel in registry.render_list(*args):
+        for key, items in panel["context"].items():
+            merged.setdefault(key, []).extend(items)
+    return merged
+
+
 today_panels = PanelRegistry()
 household_panels = PanelRegistry()

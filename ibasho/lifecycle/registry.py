@@ -47,6 +47,26 @@ RULES: dict[str, Rule] = {
         ),
     ),
     "people.Consent": Rule(T.IDENTITY, "person", ("note",)),
+    # How to reach the person, their phones and benefits: every value goes, the rows stay
+    # empty (a benefit's dates are kept, as a consent's are).
+    "people.ContactDetails": Rule(
+        T.IDENTITY,
+        "person",
+        (
+            "postcode",
+            "street",
+            "directions",
+            "email",
+            "line_name",
+            "emergency_name",
+            "emergency_relation",
+            "emergency_phone",
+            "medical_name",
+            "medical_phone",
+        ),
+    ),  # fmt: skip
+    "people.Phone": Rule(T.IDENTITY, "person", ("label", "number", "number_hash")),
+    "people.Benefit": Rule(T.IDENTITY, "person", ("kind", "grade")),
     "people.Household": Rule(
         T.FAMILY, "pk", ("name", "name_kana", "municipality", "notes", "sort_key"), household=True
     ),
@@ -57,6 +77,7 @@ RULES: dict[str, Rule] = {
             "name",
             "name_kana",
             "phone",
+            "phone_hash",
             "care_notes",
             "health",
             "health_changed_on",

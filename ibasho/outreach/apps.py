@@ -8,11 +8,11 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from ibasho.lib.agenda import register_agenda
-        from ibasho.lib.panels import person_panels
+        from ibasho.lib.panels import person_facts, person_panels, visit_facts
         from ibasho.lib.timeline import register_timeline
         from ibasho.outreach import timeline
         from ibasho.outreach.services import plan_for_new_case, plans_for_new_cases
-        from ibasho.outreach.views import person
+        from ibasho.outreach.views import person, summary
         from ibasho.outreach.views.bookings import booked_items
         from ibasho.people.signals import case_opened, cases_opened
 
@@ -22,6 +22,8 @@ class OutreachConfig(AppConfig):
             template="outreach/_person_panel.html",
             context=person.person_panel,
         )
+        person_facts.register("outreach", order=10, template="", context=summary.person_facts)
+        visit_facts.register("outreach", order=10, template="", context=summary.visit_facts)
         register_agenda("outreach.bookings", booked_items)
         case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")
         cases_opened.connect(plans_for_new_cases, dispatch_uid="outreach.plans_for_new_cases")

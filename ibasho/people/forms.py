@@ -1,17 +1,23 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.accounts.models import PREFECTURE_CHOICES
 from ibasho.lib import limits
 from ibasho.people.choices import FamilyMemberChoiceField, HouseholdChoiceField, with_size
 from ibasho.people.models import (
     PREFERABLE_CHANNELS,
+    Benefit,
     Consent,
+    ContactDetails,
     FamilyMember,
     Gender,
     Household,
     Person,
     Restriction,
 )
+from ibasho.people.services import ADDRESS_FIELDS, CONTACT_FIELDS, MAX_BENEFITS, MAX_PHONES
 
 
 class DateInput(forms.DateInput):
@@ -90,8 +96,9 @@ class PersonFilterForm(forms.Form):
     STATUS_CHOICES = [("open", _("Open cases")), ("closed", _("Closed cases")), ("all", _("All"))]
 
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=limits.SEARCH, validators=[limits.one_line]
-    )
+        label=_("Search"), required=False, max_length=limits.SEARCH, validators=[limits.one_line],
+        help_text=_("A name or reading, a family member's name, a household, or a phone number"),
+    )  # fmt: skip
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
     gender = forms.ChoiceField(
@@ -120,3 +127,140 @@ class BreakGlassForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[limits.no_control_characters],
     )
+
+
+class ContactDetailsForm(forms.Form):
+    """The contact details page: the address (filled from the postcode), phones, e-mail and
+    LINE, the emergency and medical contacts, benefits and certificates. A fixed number of
+    phone and benefit rows; empty rows are left out."""
+
+    PHONE_ROWS = 3
+    BENEFIT_ROWS = 3
+
+    def __init__(self, *args, person, **kwargs):  # type: ignore[no-untyped-def]
+        details = getattr(person, "contact_details", None)
+        phones = list(person.phones.all())
+        benefits = list(person.benefits.all())
+        initial = {"prefecture": person.prefecture, "municipality": person.municipality}
+        for name in CONTACT_FIELDS:
+            initial[name] = getattr(details, name, "") if details else ""
+        for index, phone in enumerate(phones, start=1):
+            initial[f"phone_{index}_label"] = phone.label
+            initial[f"phone_{index}_number"] = phone.number
+        for index, benefit in enumerate(benefits, start=1):
+            for name in ("kind", "grade", "valid_from", "valid_until"):
+                initial[f"benefit_{index}_{name}"] = getattr(benefit, name)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        model = ContactDetails
+        self.fields["postcode"] = forms.CharField(
+            label=_("postcode"), required=False, max_length=10, validators=[limits.one_line],
+            help_text=_("The prefecture, municipality and town are filled from it."),
+            widget=forms.TextInput(attrs={
+                "inputmode": "numeric", "autocomplete": "postal-code", "data-postcode": "",
+            }),
+        )  # fmt: skip
+        self.fields["prefecture"] = forms.ChoiceField(
+            label=_("prefecture"), required=False,
+            choices=[("", _("Choose one")), *PREFECTURE_CHOICES],
+        )  # fmt: skip
+        self.fields["municipality"] = forms.CharField(
+            label=_("municipality"), required=False, max_length=100, validators=[limits.one_line]
+        )
+        for name in CONTACT_FIELDS:
+            if name == "postcode":
+                continue
+            field: Any = model._meta.get_field(name).formfield()  # type: ignore[union-attr]
+            field.required = False
+            self.fields[name] = field
+        self.fields["directions"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["email"].widget.input_type = "email"
+        for name in ("emergency_phone", "medical_phone"):
+            self.fields[name].widget.input_type = "tel"
+        self.phone_rows = []
+        for index in range(1, max(self.PHONE_ROWS, len(phones) + 1) + 1):
+            if index > MAX_PHONES:
+                break
+            label, number = f"phone_{index}_label", f"phone_{index}_number"
+            self.fields[label] = forms.CharField(
+                label=_("label"), required=False, max_length=30, validators=[limits.one_line],
+                help_text=_("e.g. 携帯, 自宅, 母の携帯"),
+            )  # fmt: skip
+            self.fields[number] = forms.CharField(
+                label=_("phone number"), required=False, max_length=30,
+                validators=[limits.one_line], widget=forms.TextInput(attrs={"type": "tel"}),
+            )  # fmt: skip
+            self.phone_rows.append((self[label], self[number]))
+        self.benefit_rows = []
+        for index in range(1, max(self.BENEFIT_ROWS, len(benefits) + 1) + 1):
+            if index > MAX_BENEFITS:
+                break
+            prefix = f"benefit_{index}_"
+            self.fields[prefix + "kind"] = forms.ChoiceField(
+                label=_("kind"), required=False, choices=[("", "—"), *Benefit.Kind.choices]
+            )
+            self.fields[prefix + "grade"] = forms.CharField(
+                label=_("grade or detail"), required=False, max_length=100,
+                validators=[limits.one_line],
+            )  # fmt: skip
+            self.fields[prefix + "valid_from"] = forms.DateField(
+                label=_("from"), required=False, widget=DateInput
+            )
+            self.fields[prefix + "valid_until"] = forms.DateField(
+                label=_("until"), required=False, widget=DateInput
+            )
+            self.benefit_rows.append(
+                [self[prefix + n] for n in ("kind", "grade", "valid_from", "valid_until")]
+            )
+
+    def address_fields(self) -> list[Any]:
+        return [self[n] for n in ("postcode", "prefecture", "municipality", "street", "directions")]
+
+    def reach_fields(self) -> list[Any]:
+        return [self[n] for n in ("email", "line_name")]
+
+    def emergency_fields(self) -> list[Any]:
+        names = ("emergency_name", "emergency_relation", "emergency_phone")
+        return [self[n] for n in names]
+
+    def medical_fields(self) -> list[Any]:
+        return [self[n] for n in ("medical_name", "medical_phone")]
+
+    def values(self) -> dict[str, Any]:
+        """The service's arguments from the cleaned data."""
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            name: data.get(name) or "" for name in (*CONTACT_FIELDS, *ADDRESS_FIELDS)
+        }
+        values["phones"] = [
+            {
+                "label": data.get(f"phone_{i}_label") or "",
+                "number": data.get(f"phone_{i}_number") or "",
+            }
+            for i in range(1, len(self.phone_rows) + 1)
+        ]
+        values["benefits"] = [
+            {
+                "kind": data.get(f"benefit_{i}_kind") or "",
+                "grade": data.get(f"benefit_{i}_grade") or "",
+                "valid_from": data.get(f"benefit_{i}_valid_from"),
+                "valid_until": data.get(f"benefit_{i}_valid_until"),
+            }
+            for i in range(1, len(self.benefit_rows) + 1)
+        ]
+        return values
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Household name"), required=False, max_length=limits.SEARCH,
+        validators=[limits.one_line],
+    )  # fmt: skip
+    municipality = forms.ChoiceField(label=_("municipality"), required=False)
+
+    def __init__(self, *args, municipalities, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+            ("", _("Every municipality")),
+            *[(m, m) for m in municipalities],
+        ]

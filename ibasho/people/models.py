@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,7 @@ from ibasho.lib import limits
 from ibasho.lib.dates import age_on
 from ibasho.lib.fields import EncryptedCharField, EncryptedTextField
 from ibasho.lib.japanese import normalise_kana, reading_sort_key, search_term, search_text
+from ibasho.lib.phones import looks_like_phone, phone_hash
 
 # Katakana (after normalising), the long-vowel mark and the middle dot used in foreign names.
 KANA_ONLY = re.compile(r"^[\u30a0-\u30ff]*$")
@@ -142,13 +144,18 @@ class FamilyMember(TenantModel):
     )
     contactable = models.BooleanField(_("can be contacted"), default=True)
     phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
+    # The keyed hash of the phone's digits, so that a search by number finds the family.
+    phone_hash = models.CharField(max_length=64, editable=False, default="")
 
     class Meta(TenantModel.Meta):
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["birth_year", "id"]
         # Finds the parents whose health just changed (the risk board and Today).
-        indexes = [models.Index(fields=["organisation", "health_changed_on"])]
+        indexes = [
+            models.Index(fields=["organisation", "health_changed_on"]),
+            models.Index(fields=["organisation", "phone_hash"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
@@ -160,18 +167,54 @@ class FamilyMember(TenantModel):
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    @classmethod
+    def refresh_search_hashes(cls, organisation_id: int | None = None) -> int:
+        """Hash every phone again with the current key (after the field keys rotate, or an
+        organisation's archive is imported)."""
+        return _rehash(cls, "phone", "phone_hash", organisation_id)
+
+    def prepare(self) -> None:
+        """Derive the stored reading, board signal and phone hash (also used by bulk loads)."""
         self.name_kana = normalise_kana(self.name_kana)
         self.board_signal = self.health in self.SUDDEN
-        if kwargs.get("update_fields") is not None and "health" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "board_signal"}
+        self.phone_hash = phone_hash(self.phone)
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.prepare()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "health" in fields:
+            kwargs["update_fields"] = fields = {*fields, "board_signal"}
+        if fields is not None and "phone" in fields:
+            kwargs["update_fields"] = {*fields, "phone_hash"}
         super().save(*args, **kwargs)
 
 
 class PersonQuerySet(TenantQuerySet):
     def search(self, query: str):  # type: ignore[no-untyped-def]
+        """People by name or reading, by a family member's name or reading, by household name;
+        a query that is a phone number finds it among the people's and their families' phones
+        (an exact match of the digits, through the keyed hash: see `ibasho.lib.phones`)."""
         term = search_term(query)
-        return self.filter(search_text__contains=term) if term else self
+        if not term:
+            return self
+        if looks_like_phone(query):
+            digest = phone_hash(query)
+            return self.filter(
+                models.Q(pk__in=Phone.objects.filter(number_hash=digest).values("person_id"))
+                | models.Q(
+                    household_id__in=FamilyMember.objects.filter(phone_hash=digest).values(
+                        "household_id"
+                    )
+                )
+            )
+        named = models.Q(name__contains=term) | models.Q(name_kana__contains=term)
+        households = Household.objects.filter(named).values("pk")
+        members = FamilyMember.objects.filter(named).values("household_id")
+        return self.filter(
+            models.Q(search_text__contains=term)
+            | models.Q(household_id__in=households)
+            | models.Q(household_id__in=members)
+        )
 
     def with_open_case(self):  # type: ignore[no-untyped-def]
         return self.filter(cases__status=Case.Status.OPEN).distinct()
@@ -306,6 +349,147 @@ class Person(TenantModel):
     def preferred_channel_labels(self) -> list[str]:
         labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.preferred_channels]
+
+
+def benefit_day(value: dt.date) -> None:
+    """Validator: a day a certificate or benefit starts or ends (from 1900 to ten years on)."""
+    limits.check_day(
+        value, limits.EARLIEST_PAST_DAY, timezone.localdate() + limits.PLANNING_HORIZON
+    )
+
+
+POSTCODE = re.compile(r"^\d{3}-?\d{4}$")
+
+
+def postcode(value: str) -> None:
+    """Validator: a Japanese postcode, 123-4567 or 1234567."""
+    if value and not POSTCODE.match(value):
+        raise ValidationError(
+            _("Enter a postcode of seven digits, such as 123-4567."), code="postcode"
+        )
+
+
+def phone_number(value: str) -> None:
+    """Validator: a phone number written with digits, spaces, hyphens, brackets or a leading +."""
+    if value and not re.match(r"^\+?[\d\s\-()]{6,30}$", value):
+        raise ValidationError(
+            _("Enter a phone number with digits and hyphens, such as 090-1234-5678."),
+            code="phone",
+        )
+
+
+class ContactDetails(TenantModel):
+    """How to reach a person, and whom to call for them. Every value is held encrypted; the
+    prefecture and municipality of the address are the person's own (plain, for the figures).
+    Shown only on audited pages, never to the analyst role."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="contact_details")
+    postcode = EncryptedCharField(_("postcode"), max_length=8, blank=True, validators=[postcode])
+    street = EncryptedCharField(
+        _("town, street and building"), max_length=200, blank=True,
+        help_text=_("e.g. 本町1-2-3 さくら荘201"),
+    )  # fmt: skip
+    directions = EncryptedTextField(
+        _("directions for a visit"), blank=True,
+        help_text=_("Without a map: landmarks, which door, where to park."),
+    )  # fmt: skip
+    email = EncryptedCharField(
+        _("e-mail"), max_length=254, blank=True, validators=[validators.EmailValidator()]
+    )
+    line_name = EncryptedCharField(_("LINE display name"), max_length=100, blank=True)
+    emergency_name = EncryptedCharField(_("emergency contact"), max_length=100, blank=True)
+    emergency_relation = EncryptedCharField(
+        _("emergency contact's relation"), max_length=50, blank=True
+    )
+    emergency_phone = EncryptedCharField(
+        _("emergency contact's phone"), max_length=30, blank=True, validators=[phone_number]
+    )
+    medical_name = EncryptedCharField(
+        _("doctor or clinic (主治医・医療機関)"), max_length=200, blank=True
+    )
+    medical_phone = EncryptedCharField(
+        _("doctor or clinic's phone"), max_length=30, blank=True, validators=[phone_number]
+    )
+
+    person_path = "person"  # restricted people: see accounts.tenancy
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+
+    def __str__(self) -> str:
+        return str(_("contact details"))
+
+
+class Phone(TenantModel):
+    """One of a person's phone numbers, with a label (携帯, 自宅, 母の携帯…)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
+    label = EncryptedCharField(_("label"), max_length=30, blank=True)
+    number = EncryptedCharField(_("phone number"), max_length=30, validators=[phone_number])
+    number_hash = models.CharField(max_length=64, editable=False, default="")
+    position = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    person_path = "person"  # restricted people: see accounts.tenancy
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["organisation", "number_hash"])]
+
+    def __str__(self) -> str:
+        return str(_("phone"))
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.number_hash = phone_hash(self.number)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def refresh_search_hashes(cls, organisation_id: int | None = None) -> int:
+        """Hash every number again with the current key (after the field keys rotate, or an
+        organisation's archive is imported)."""
+        return _rehash(cls, "number", "number_hash", organisation_id)
+
+
+def _rehash(model: type[models.Model], field: str, column: str, organisation_id: int | None) -> int:
+    rows = model._base_manager.values_list("pk", field)  # type: ignore[attr-defined]
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    count = 0
+    for pk, value in rows.iterator():
+        model._base_manager.filter(pk=pk).update(**{column: phone_hash(value or "")})  # type: ignore[attr-defined]
+        count += 1
+    return count
+
+
+class Benefit(TenantModel):
+    """A certificate or benefit the person holds (手帳, 年金, 生活保護), with its dates."""
+
+    class Kind(models.TextChoices):
+        DISABILITY_CERTIFICATE = "disability_certificate", _("Disability certificate (障害者手帳)")
+        DISABILITY_PENSION = "disability_pension", _("Disability pension (障害年金)")
+        PUBLIC_ASSISTANCE = "public_assistance", _("Public assistance (生活保護)")
+        OTHER = "other", _("Other benefit or certificate")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="benefits")
+    kind = EncryptedCharField(_("kind"), max_length=30, choices=Kind.choices)
+    grade = EncryptedCharField(
+        _("grade or detail"), max_length=100, blank=True, help_text=_("e.g. 精神 2級")
+    )
+    valid_from = models.DateField(_("from"), null=True, blank=True, validators=[benefit_day])
+    valid_until = models.DateField(_("until"), null=True, blank=True, validators=[benefit_day])
+    position = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    person_path = "person"  # restricted people: see accounts.tenancy
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("benefit or certificate")
+        verbose_name_plural = _("benefits and certificates")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
 
 
 class Case(TenantModel):

@@ -17,13 +17,17 @@ from ibasho.audit.services import audit_entry, record_audit
 from ibasho.lib import limits
 from ibasho.lib.limits import check_record
 from ibasho.lib.suspensions import refuse_if_suspended
+from ibasho.people import postcodes
 from ibasho.people.models import (
+    Benefit,
     Case,
     CaseAssignment,
     Consent,
+    ContactDetails,
     FamilyMember,
     Household,
     Person,
+    Phone,
     PossibleDuplicate,
 )
 from ibasho.people.signals import case_opened, cases_opened
@@ -369,3 +373,144 @@ def withdraw_consent(consent: Consent, *, by: Any) -> Consent:
             fields=["withdrawn_on"],
         )
     return consent
+
+
+# Contact details -------------------------------------------------------------------------
+
+CONTACT_FIELDS = (
+    "postcode", "street", "directions", "email", "line_name", "emergency_name",
+    "emergency_relation", "emergency_phone", "medical_name", "medical_phone",
+)  # fmt: skip
+# The address's prefecture and municipality are the person's own fields.
+ADDRESS_FIELDS = ("prefecture", "municipality")
+MAX_PHONES = 5
+MAX_BENEFITS = 8
+
+
+def filled_address(person: Person, values: dict[str, Any]) -> dict[str, Any]:
+    """The address with what its postcode tells filled in where it is empty: the prefecture,
+    the municipality and the town (as the start of the street). A postcode Japan Post does not
+    know is refused; a postcode is written 123-4567."""
+    code = values.get("postcode")
+    if not code:
+        return values
+    found = postcodes.lookup(code)
+    if found is None:
+        raise ValidationError({"postcode": _("Japan Post knows no such postcode.")})
+    filled = {**values, "postcode": found.postcode}
+    if not values.get("prefecture", person.prefecture):
+        filled["prefecture"] = found.prefecture
+    if not values.get("municipality", person.municipality):
+        filled["municipality"] = found.municipality
+    if "street" in values and not values["street"]:
+        filled["street"] = found.town
+    return filled
+
+
+def _rows(
+    kind: str, model: type, person: Person, rows: list[dict[str, Any]], most: int
+) -> tuple[list[Any], dict[str, Any]]:
+    """New records (unsaved) for `rows`, each checked by the model's limits; blank rows are
+    skipped. The problems, by `kind`."""
+    if len(rows) > most:
+        return [], {kind: [_("At most %(most)s.") % {"most": most}]}
+    records, problems = [], []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.append(_("Row %(row)s is not understood.") % {"row": index + 1})
+            continue
+        if not any(v not in (None, "") for v in row.values()):
+            continue
+        record = model(organisation_id=person.organisation_id, person=person, position=index)
+        try:
+            _assign(record, row)
+            check_record(record)
+            start, end = getattr(record, "valid_from", None), getattr(record, "valid_until", None)
+            if start and end and end < start:
+                raise ValidationError(_("The end is before the start."))
+        except ValidationError as error:
+            for message in error.messages:
+                problems.append(
+                    _("Row %(row)s: %(problem)s") % {"row": index + 1, "problem": message}
+                )
+            continue
+        records.append(record)
+    return records, ({kind: problems} if problems else {})
+
+
+@transaction.atomic
+def save_contact_details(
+    person: Person,
+    *,
+    by: Any,
+    phones: list[dict[str, Any]] | None = None,
+    benefits: list[dict[str, Any]] | None = None,
+    **values: Any,
+) -> ContactDetails:
+    """Set how to reach a person: the address (its prefecture and municipality on the person),
+    e-mail, LINE name, emergency and medical contacts; `phones` and `benefits`, when given,
+    replace the person's lists (each row a dict: `label`, `number`; `kind`, `grade`,
+    `valid_from`, `valid_until`). Every form, the API and the importer write through here.
+    Audited by field name, never by value."""
+    refuse_if_suspended(person)
+    unknown = sorted(set(values) - set(CONTACT_FIELDS) - set(ADDRESS_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    values = filled_address(person, values)
+    on_person = {k: values.pop(k) for k in ADDRESS_FIELDS if k in values}
+    details = ContactDetails.objects.filter(person=person).first() or ContactDetails(
+        organisation_id=person.organisation_id, person=person
+    )
+    new = details._state.adding
+    errors: dict[str, Any] = {}
+    changed = _assign(details, values)
+    try:
+        check_record(details, only=None if new else values)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    person_changed = _assign(person, on_person)
+    try:
+        check_record(person, only=on_person)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    new_phones: list[Phone] = []
+    new_benefits: list[Benefit] = []
+    if phones is not None:
+        new_phones, problems = _rows("phones", Phone, person, phones, MAX_PHONES)
+        errors.update(problems)
+    if benefits is not None:
+        new_benefits, problems = _rows("benefits", Benefit, person, benefits, MAX_BENEFITS)
+        errors.update(problems)
+    if errors:
+        raise ValidationError(errors)
+    details.save()
+    if person_changed:
+        person.save(update_fields=[*person_changed, "updated_at"])
+    fields = [*changed, *person_changed]
+    if phones is not None and _replace(person.phones.all(), new_phones, ("label", "number")):
+        fields.append("phones")
+    if benefits is not None and _replace(
+        person.benefits.all(), new_benefits, ("kind", "grade", "valid_from", "valid_until")
+    ):
+        fields.append("benefits")
+    record_audit(
+        "people.contact_details.changed" if not new else "people.contact_details.created",
+        by=by,
+        organisation=person.organisation,
+        target=details,
+        person=person,
+        fields=sorted(fields),
+    )
+    return details
+
+
+def _replace(current: Any, new: list[Any], compared: tuple[str, ...]) -> bool:
+    """Put `new` in place of the records in `current`; whether anything differed."""
+    before = [tuple(getattr(r, name) for name in compared) for r in current]
+    after = [tuple(getattr(r, name) for name in compared) for r in new]
+    if before == after:
+        return False
+    current.delete()
+    for record in new:
+        record.save()
+    return True

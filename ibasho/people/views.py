@@ -1,11 +1,12 @@
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,21 +19,39 @@ from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import SUPERVISOR_ROLES, Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import audit_list, audit_read
-from ibasho.lib.panels import household_panels, person_panels
+from ibasho.lib.japanese import search_term
+from ibasho.lib.panels import (
+    gathered,
+    household_panels,
+    person_facts,
+    person_panels,
+    person_summary_panels,
+    visit_facts,
+)
 from ibasho.lib.pdf import html_to_pdf
 from ibasho.lib.timeline import timeline, timeline_kinds
 from ibasho.lib.web import confirm_page, confirmed, saved
-from ibasho.people import restriction, services
+from ibasho.people import postcodes, restriction, services
 from ibasho.people.forms import (
     BreakGlassForm,
     ConsentForm,
+    ContactDetailsForm,
     FamilyMemberForm,
+    HouseholdFilterForm,
     HouseholdForm,
     PersonFilterForm,
     PersonForm,
     RestrictionForm,
 )
-from ibasho.people.models import Case, Consent, FamilyMember, Household, Person, Restriction
+from ibasho.people.models import (
+    Case,
+    CaseAssignment,
+    Consent,
+    FamilyMember,
+    Household,
+    Person,
+    Restriction,
+)
 
 
 def filter_people(people, form: PersonFilterForm, user, today: dt.date):  # type: ignore[no-untyped-def]
@@ -74,40 +93,175 @@ def person_list(request: MemberRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-@member_required()
-def person_detail(request: MemberRequest, code: str) -> HttpResponse:
+def _person_or_glass(request: MemberRequest, code: str) -> Person | HttpResponse:
+    """The person, or the break-the-glass page for a restricted record this worker may open
+    only by giving a reason (it shows nothing of the person); 404 otherwise."""
     membership = request.membership
     person = (
         Person.objects.visible_to(membership)
-        .select_related("household", "organisation", "restriction")
+        .select_related("household", "organisation", "restriction", "contact_details")
         .filter(code=code)
         .first()
     )
     if person is None:
         if restriction.glass_to_break(membership, code) is None:
             raise Http404
-        # A restricted record this worker may open only by breaking the glass: the page says
-        # so and shows nothing of the person.
         return render(
             request,
             "people/break_glass.html",
             {"code": code, "form": BreakGlassForm(), "hours": restriction.access_hours()},
             status=403,
         )
-    audit_read(request, "people.person.viewed", person, person=person)
-    cases = person.cases.prefetch_related("workers")
-    context = {
+    return person
+
+
+def _glass(membership: Any, person: Person) -> dict[str, Any]:
+    return {
         "restricted": getattr(person, "restriction", None),
         "glass_break": restriction.active_glass_break(membership, person)
         if hasattr(person, "restriction") and not membership.is_supervisor
         else None,
+    }
+
+
+def _reach(person: Person) -> dict[str, Any]:
+    """How to reach the person: the contact details, phones and the best channel."""
+    details = getattr(person, "contact_details", None)
+    labels = person.preferred_channel_labels()
+    return {
+        "details": details,
+        "phones": list(person.phones.all()),
+        "best_channel": labels[0] if labels else "",
+    }
+
+
+def _workers(person: Person) -> list[Any]:
+    """The workers assigned to the person's open cases, lead first."""
+    assignments = (
+        CaseAssignment.objects.filter(
+            organisation_id=person.organisation_id,
+            case__person=person,
+            case__status=Case.Status.OPEN,
+        )
+        .select_related("worker")
+        .order_by("-is_lead", "id")
+    )
+    return list(dict.fromkeys(a.worker for a in assignments))
+
+
+def _living_with(person: Person) -> list[FamilyMember]:
+    """The household's members who are alive, for "living with whom"."""
+    if not person.household_id:
+        return []
+    members = FamilyMember.objects.filter(
+        organisation_id=person.organisation_id, household_id=person.household_id
+    )
+    return [m for m in members if m.health != FamilyMember.Health.DIED]
+
+
+@member_required()
+def person_detail(request: MemberRequest, code: str) -> HttpResponse:
+    """The person's summary: who, with whom, stage, worker, what to avoid, how to reach them,
+    safety and trust, on one phone screen. The full record, the charts and the timeline are
+    one tap away."""
+    membership = request.membership
+    found = _person_or_glass(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    person = found
+    audit_read(request, "people.person.viewed", person, person=person, fields=["contact_details"])
+    facts = gathered(person_facts, request, person)
+    context = {
+        **_glass(membership, person),
+        **_reach(person),
         "person": person,
-        "cases": cases,
+        "workers": _workers(person),
+        "living_with": _living_with(person),
+        "facts": facts.get("facts", []),
+        "actions": facts.get("actions", []),
+        "panels": person_summary_panels.render_list(request, person),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@member_required()
+def person_records(request: MemberRequest, code: str) -> HttpResponse:
+    """The person's full record: about them, contact details and benefits, cases, family,
+    consent, and every app's panel (outreach plan and trust, charts, programmes)."""
+    membership = request.membership
+    found = _person_or_glass(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    person = found
+    fields = ["contact_details", "records"]
+    audit_read(request, "people.person.viewed", person, person=person, fields=fields)
+    context = {
+        **_glass(membership, person),
+        **_reach(person),
+        "person": person,
+        "benefits": list(person.benefits.all()),
+        "cases": person.cases.prefetch_related("workers"),
         "consents": person.consents.select_related("proxy"),
         "family": person.household.members.all() if person.household else [],
         "panels": person_panels.render_list(request, person),
     }
-    return render(request, "people/person_detail.html", context)
+    return render(request, "people/person_records.html", context)
+
+
+@member_required()
+def visit_card(request: MemberRequest, code: str) -> HttpResponse:
+    """A door visit on a phone, or printed: the address and directions, what to avoid, whom to
+    ask for, the latest contacts and the next step."""
+    person = get_object_or_404(
+        Person.objects.visible_to(request.membership).select_related(
+            "household", "contact_details"
+        ),
+        code=code,
+    )
+    audit_read(
+        request, "people.visit_card.viewed", person, person=person, fields=["contact_details"]
+    )
+    found = gathered(visit_facts, request, person)
+    context = {
+        **_reach(person),
+        "person": person,
+        "workers": _workers(person),
+        "living_with": _living_with(person),
+        "facts": found.get("facts", []),
+        "contacts": found.get("contacts", []),
+        "made_on": request.membership.organisation.today(),
+    }
+    return render(request, "people/visit_card.html", context)
+
+
+@member_required()
+def contact_details_edit(request: MemberRequest, code: str) -> HttpResponse:
+    """The address (filled from the postcode), phones, e-mail, LINE, emergency and medical
+    contacts, benefits and certificates."""
+    membership = request.membership
+    person = get_object_or_404(
+        Person.objects.visible_to(membership).select_related("contact_details"), code=code
+    )
+    form = ContactDetailsForm(request.POST or None, person=person)
+    audit_read(request, "people.contact_details_form.viewed", person, person=person,
+               fields=["contact_details"])  # fmt: skip
+
+    def save(**_data: Any) -> None:
+        services.save_contact_details(person, by=request.user, **form.values())
+
+    if saved(request, form, save):
+        messages.success(request, _("Contact details saved."))
+        return redirect("people:person_detail", code=person.code)
+    return render(request, "people/contact_details_form.html", {"form": form, "person": person})
+
+
+@member_required()
+def postcode_lookup(request: MemberRequest) -> JsonResponse:
+    """The address a postcode names (Japan Post's data, offline), for the contact form."""
+    found = postcodes.lookup(request.GET.get("code", "")[:20])
+    if found is None:
+        return JsonResponse({"found": False})
+    return JsonResponse({"found": True, **dataclasses.asdict(found)})
 
 
 @member_required()
@@ -395,3 +549,33 @@ def organisation_overview(request: MemberRequest) -> HttpResponse:
         "households": Household.objects.count(),
     }
     return render(request, "people/organisation_overview.html", context)
+
+
+@member_required()
+def household_list(request: MemberRequest) -> HttpResponse:
+    """Every household of the organisation, by reading, with its people and members counted;
+    searched by name and filtered by municipality."""
+    membership = request.membership
+    households = Household.objects.visible_to(membership)
+    municipalities = sorted(
+        {m for m in households.values_list("municipality", flat=True).distinct() if m}
+    )
+    form = HouseholdFilterForm(request.GET or None, municipalities=municipalities)
+    if form.is_valid():
+        term = search_term(form.cleaned_data.get("q") or "")
+        if term:
+            households = households.filter(Q(name__contains=term) | Q(name_kana__contains=term))
+        if form.cleaned_data.get("municipality"):
+            households = households.filter(municipality=form.cleaned_data["municipality"])
+    elif form.is_bound:
+        households = households.none()
+    people = Person.objects.visible_to(membership).filter(household=OuterRef("pk"))
+    households = households.annotate(
+        people_count=Subquery(
+            people.order_by().values("household").annotate(n=Count("id")).values("n")[:1]
+        ),
+        members_count=Count("members", distinct=True),
+    ).order_by("sort_key", "id")
+    page = Paginator(households, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(request, "people.household_list.viewed", len(page.object_list))
+    return render(request, "people/household_list.html", {"form": form, "page": page})

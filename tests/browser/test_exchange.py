@@ -23,7 +23,7 @@ def test_coordinator_exports_a_person_for_a_disclosure_request_as_pdf_and_json(
     )  # fmt: skip
     page = browser_page
     log_in(page, coordinator_a.user.username)
-    page.goto(f"/people/{person_a.code}/")
+    page.goto(f"/people/{person_a.code}/records/")
     page.click("#exchange-panel >> text=この人の記録をすべて書き出す")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "この人の記録をすべて書き出す"

@@ -58,6 +58,8 @@ def test_coordinator_imports_a_caseload(browser_page, log_in, coordinator_a):
     page.goto("/people/?q=もり")
     page.click("text=森 陽太")
     page.wait_for_load_state()
+    page.click("nav.tabs >> text=記録・グラフ")  # the plan, trust and contacts in full
+    page.wait_for_load_state()
     assert page.locator("#trust-hours").inner_text().startswith("1.25")
     recent = page.locator("#contacts").inner_text()
     assert "2023" in recent  # the imported contacts keep their own dates (R5 = 2023)

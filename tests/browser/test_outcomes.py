@@ -10,7 +10,7 @@ def test_worker_records_a_k6_and_a_recovery_profile_and_sees_the_charts(
 
     page = browser_page
     log_in(page, worker_a.user.username)
-    page.goto(f"/people/{person_a.code}/")
+    page.goto(f"/people/{person_a.code}/records/")
     page.click("text=尺度を記録する")
     page.click("text=K6（ケスラー心理的苦痛尺度）")
     page.fill("#id_administered_on", "2025-04-01")
@@ -20,7 +20,7 @@ def test_worker_records_a_k6_and_a_recovery_profile_and_sees_the_charts(
     page.wait_for_load_state()
     assert Administration.objects.get(person=person_a).total == 11
 
-    page.goto(f"/people/{person_a.code}/")
+    page.goto(f"/people/{person_a.code}/records/")
     page.click("text=リカバリー・プロフィールを記録する")
     page.select_option("#id_self_going_out", "2")
     page.select_option("#id_worker_going_out", "3")
@@ -29,7 +29,7 @@ def test_worker_records_a_k6_and_a_recovery_profile_and_sees_the_charts(
     page.wait_for_load_state()
     assert RecoveryRating.objects.filter(person=person_a).count() == 2
 
-    page.goto(f"/people/{person_a.code}/")
+    page.goto(f"/people/{person_a.code}/records/")
     chart = page.locator("#outcomes svg.chart").first
     chart.wait_for()
     assert "カットオフ 5" in chart.inner_html()

@@ -44,6 +44,8 @@ def test_worker_logs_an_attempt_then_a_conversation(browser_page, log_in, worker
     page.shot("outreach-contact-form")
     page.click("form.card button[type=submit].primary")
     page.wait_for_load_state()
+    assert "0.8時間" in page.locator("#summary").inner_text()
+    page.goto(f"/people/{person_a.code}/records/")
     assert page.locator("#trust-hours").inner_text().startswith("0.75")
     assert page.locator("#trust-attempts").inner_text() == "1"
     page.shot("outreach-person-trust")

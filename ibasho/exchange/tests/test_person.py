@@ -46,7 +46,7 @@ def test_a_coordinator_downloads_json_and_pdf_and_both_are_audited(
     world, person, client_for, coordinator_a
 ):
     client = client_for(coordinator_a)
-    page = client.get(f"/people/{person.code}/")
+    page = client.get(f"/people/{person.code}/records/")
     assert f"/export/people/{person.code}/" in page.content.decode()
     assert client.get(f"/export/people/{person.code}/").status_code == 200
     response = client.get(f"/export/people/{person.code}/json/")
@@ -74,7 +74,7 @@ def test_workers_analysts_and_other_organisations_get_404(world, person, client_
     assert not AuditEntry.objects.filter(action="exchange.person_exported").exists()
     assert (
         f"/export/people/{person.code}/"
-        not in client.get(f"/people/{person.code}/").content.decode()
+        not in client.get(f"/people/{person.code}/records/").content.decode()
     )
 
 

@@ -215,7 +215,7 @@ class TestSafetyViews:
             == 302
         )
         event = SafetyEvent.objects.get()
-        page = worker.get(reverse("people:person_detail", args=[person_a.code])).content.decode()
+        page = worker.get(reverse("people:person_records", args=[person_a.code])).content.decode()
         assert 'id="safety-panel"' in page
         # a worker cannot acknowledge; the coordinator must
         assert (
@@ -232,7 +232,7 @@ class TestSafetyViews:
         assert worker.post(resolve, {"resolution": "落ち着いた"}).status_code == 302
         event.refresh_from_db()
         assert event.is_resolved
-        page = worker.get(reverse("people:person_detail", args=[person_a.code])).content.decode()
+        page = worker.get(reverse("people:person_records", args=[person_a.code])).content.decode()
         assert 'id="safety-panel"' not in page
 
     def test_outsider_gets_404(self, client_for, worker_b, org_b, person_a, worker_a):

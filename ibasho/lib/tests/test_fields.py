@@ -48,3 +48,22 @@ def test_malformed_key_is_a_configuration_error(keys):
     keys("not-a-key")
     with pytest.raises(fields.FieldKeyError, match="malformed"):
         fields.encrypt("x")
+
+
+@pytest.mark.django_db
+def test_rotation_hashes_phone_numbers_again_so_search_still_finds_them(keys, settings, org_a):
+    from django_scopes import scope
+
+    from ibasho.lib.phones import phone_hash
+    from ibasho.people.models import Phone
+
+    old, new = list(settings.FIELD_ENCRYPTION_KEYS), Fernet.generate_key().decode()
+    person = Person.objects.create(organisation=org_a, family_name="森", family_name_kana="モリ")
+    Phone.objects.create(organisation=org_a, person=person, number="090-1234-5678")
+    before = phone_hash("09012345678")
+    keys(new, *old)
+    call_command("rotate_field_keys")
+    keys(new)
+    assert phone_hash("09012345678") != before
+    with scope(organisation=org_a):
+        assert list(Person.objects.search("090-1234-5678")) == [person]

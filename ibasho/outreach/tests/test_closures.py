@@ -218,7 +218,7 @@ class TestApprovalPage:
         closure = services.request_closure(case, reason=CloseReason.MOVED_AWAY, by=worker_a.user)
         html = (
             client_for(coordinator_a)
-            .get(reverse("people:person_detail", args=[person_a.code]))
+            .get(reverse("people:person_records", args=[person_a.code]))
             .content.decode()
         )
         assert self.url(closure) in html

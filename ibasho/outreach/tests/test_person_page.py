@@ -14,7 +14,7 @@ C, OC, R = Contact.Channel, Contact.Outcome, Contact.Reached
 
 
 def detail(person):
-    return reverse("people:person_detail", args=[person.code])
+    return reverse("people:person_records", args=[person.code])
 
 
 def add_history(person, user, weeks: int) -> None:

@@ -22,7 +22,10 @@ class TestPersonPage:
         assert entry.organisation == worker_a.organisation
 
     def test_things_to_avoid_are_shown_first(self, client_for, worker_a, person_a):
-        html = client_for(worker_a).get(detail_url(person_a)).content.decode()
+        summary = client_for(worker_a).get(detail_url(person_a)).content.decode()
+        assert "インターホンは鳴らさない" in summary
+        records = reverse("people:person_records", args=[person_a.code])
+        html = client_for(worker_a).get(records).content.decode()
         assert html.index("インターホンは鳴らさない") < html.index("手紙は読んでいます")
 
     def test_outsider_gets_404_and_no_audit(self, client_for, worker_b, person_a):

@@ -20,6 +20,11 @@ class Command(BaseCommand):
                 if columns:
                     count = rotate_table(model._meta.db_table, columns)
                     self.stdout.write(f"{model._meta.label}: {count} rows")
+            # Search hashes (phone numbers) are keyed by the newest key: compute them again.
+            for model in apps.get_models():
+                refresh = getattr(model, "refresh_search_hashes", None)
+                if refresh is not None:
+                    self.stdout.write(f"{model._meta.label}: {refresh()} search hashes")
 
 
 def rotate_table(table: str, columns: list[str]) -> int:
