@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
 from django_tasks import task
 
 from ibasho.exchange.models import OrganisationExport
 from ibasho.exchange.organisation import export_organisation
 
+log = logging.getLogger(__name__)
+
 
 def export_dir() -> Path:
     path = Path(settings.IBASHO_EXPORT_DIR)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+@contextmanager
+def progress_writer(job_pk: int) -> Iterator[Callable[[int], None]]:
+    """Progress written on a connection of its own: the export reads inside one read-only
+    snapshot (PostgreSQL refuses an UPDATE there, and on SQLite a write would hold the write
+    lock until the archive is done). Progress is advisory: a failed write is logged, not fatal."""
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = connections[DEFAULT_DB_ALIAS].ops.quote_name(OrganisationExport._meta.db_table)
+
+    def progress(percent: int) -> None:
+        try:
+            with own.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s WHERE id = %s", [min(99, percent), job_pk]
+                )
+        except DatabaseError:
+            log.warning("export %s: progress not written", job_pk, exc_info=True)
+
+    try:
+        yield progress
+    finally:
+        own.close()
 
 
 def run_export(job: OrganisationExport) -> OrganisationExport:
@@ -25,17 +54,15 @@ def run_export(job: OrganisationExport) -> OrganisationExport:
     jobs.update(status=OrganisationExport.Status.RUNNING, progress=1)
     name = f"ibasho-{job.organisation.code}-{timezone.now():%Y%m%d-%H%M%S}.zip"
 
-    def progress(percent: int) -> None:
-        jobs.update(progress=min(99, percent))
-
     try:
-        manifest = export_organisation(
-            job.organisation,
-            export_dir() / name,
-            job.passphrase,
-            by=job.requested_by,
-            progress=progress,
-        )
+        with progress_writer(job.pk) as progress:
+            manifest = export_organisation(
+                job.organisation,
+                export_dir() / name,
+                job.passphrase,
+                by=job.requested_by,
+                progress=progress,
+            )
     except Exception as error:  # the job says what went wrong instead of vanishing
         jobs.update(
             status=OrganisationExport.Status.FAILED,

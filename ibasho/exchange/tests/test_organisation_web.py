@@ -55,3 +55,20 @@ def test_only_the_organisation_admin_may_export_it(client_for, who, request):
     assert client.get("/export/organisation/").status_code == 404
     client.post("/export/organisation/", {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE})
     assert not OrganisationExport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_export_reads_in_a_snapshot_and_still_reports_progress(
+    admin_a, org_a, person_a, settings, tmp_path
+):
+    """As the worker runs it: outside any transaction, so the read-only snapshot is real."""
+    from ibasho.exchange.services import start_organisation_export
+
+    settings.IBASHO_EXPORT_DIR = tmp_path
+    # Outside a transaction the queued job runs at once (the tests' immediate task backend).
+    job = start_organisation_export(org_a, passphrase=PASSPHRASE, by=admin_a.user)
+    job.refresh_from_db()
+    assert job.status == OrganisationExport.Status.DONE
+    assert job.progress == 100 and job.rows > 0
+    with container.reading(tmp_path / job.file_name, PASSPHRASE) as opened:
+        assert "山田" in opened.read("csv/people.person.csv").decode()
