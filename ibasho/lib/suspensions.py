@@ -37,9 +37,7 @@ def suspended_among(person_ids: Iterable[int]) -> set[int]:
     for start in range(0, len(wanted), 2000):
         chunk = wanted[start : start + 2000]
         for source in _sources:
-            found.update(
-                source().filter(person_id__in=chunk).values_list("person_id", flat=True)
-            )
+            found.update(source().filter(person_id__in=chunk).values_list("person_id", flat=True))
     return found
 
 
