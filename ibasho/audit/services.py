@@ -39,15 +39,18 @@ def audit_entry(
 ) -> AuditEntry:
     """The entry `record_audit` writes, unsaved: many are written at once with
     `AuditEntry.objects.bulk_create` (an imported history)."""
-    if organisation is None:
-        organisation = getattr(person, "organisation", None) or target.organisation
+    # The ids in hand: a person read without their organisation is not read again for it.
+    if organisation is not None:
+        organisation_id = organisation.pk
+    else:
+        organisation_id = getattr(person, "organisation_id", None) or target.organisation_id
     origin = current_origin()
     return AuditEntry(
         channel=origin.channel,
         ip=origin.ip,
         token_id=origin.token_id,
-        organisation=organisation,
-        actor=by if getattr(by, "pk", None) else None,
+        organisation_id=organisation_id,
+        actor_id=getattr(by, "pk", None) or None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_code=str(getattr(target, "code", getattr(target, "pk", ""))) if target else "",

@@ -30,8 +30,9 @@ from ibasho.imports.models import ImportedRow, Kind
 from ibasho.imports.readers import Table, column_letter
 from ibasho.imports.values import parse_date, parse_minutes, parse_time, parse_year, text
 from ibasho.imports.vocab import choose
+from ibasho.lib.bulk import insert
 from ibasho.lib.japanese import normalise_kana
-from ibasho.lib.limits import check_record
+from ibasho.lib.limits import ValueChecks, check_record
 from ibasho.outreach.models import Contact, Stage
 from ibasho.outreach.services.cases import change_stage, current_stage
 from ibasho.outreach.services.contacts import edit_contact, record_histories
@@ -113,6 +114,7 @@ class Importer:
     def __init__(self, organisation: Any, kind: str, table: Table, mapping: dict[str, str]):
         self.organisation = organisation
         self.kind = kind
+        self.contact_limits = ValueChecks(Contact)
         self.table = table
         # field key → column index (a field filled from one column)
         self.columns: dict[str, int] = {}
@@ -479,13 +481,11 @@ class Importer:
         row.values = values
         row.person = person
         if person is not None and day is not None and channel is not None:
-            contact = Contact(
-                organisation=self.organisation, person=person, **self.contact_fields(values)
-            )
-            try:
-                check_record(contact)
-            except ValidationError as error:
-                self.fail_model(row, error)
+            # The contact's own limits, on its values: the record itself is built once, when
+            # it is written. A file repeats its values, and each distinct one is checked once.
+            problems = self.contact_limits.problems(self.contact_fields(values))
+            if problems:
+                self.fail_model(row, ValidationError(problems))
         row.external_id = f"contacts:{person.code if person else ''}|{day}|{moment}|{channel}"
 
     def family_member(self, row: Checked, person: Person, relationship: str) -> Any:
@@ -645,10 +645,11 @@ class Importer:
                     kind=self.kind,
                     external_id__in=known[start : start + 2000],
                 ).delete()
-            ImportedRow.objects.bulk_create(
+            insert(
+                ImportedRow,
                 [
                     ImportedRow(
-                        organisation=self.organisation,
+                        organisation_id=self.organisation.pk,
                         kind=self.kind,
                         external_id=r.external_id,
                         target_code=r.target.code,
@@ -656,7 +657,6 @@ class Importer:
                     )
                     for r in records
                 ],
-                batch_size=2000,
             )
         return summary
 

@@ -119,19 +119,26 @@ def text_problems(record: models.Model, names: Iterable[str] | None = None) -> d
     for field in record._meta.concrete_fields:
         if not field.editable or (wanted is not None and field.name not in wanted):
             continue
-        value = getattr(record, field.attname)
-        try:
-            if isinstance(field, models.JSONField) or getattr(field, "holds_json", False):
-                check_json(value)
-            elif getattr(field, "one_line", False) and isinstance(value, str):
-                check_text(value, max_length=field.max_length or NOTE, lines=False)
-            elif isinstance(value, str) and isinstance(field, models.TextField):
-                check_text(value, max_length=field.max_length or NOTE)
-            elif isinstance(value, str) and isinstance(field, models.CharField):
-                check_text(value, max_length=field.max_length or NOTE, lines=False)
-        except ValidationError as error:
-            problems[field.name] = error.error_list
+        found = _text_problem(field, getattr(record, field.attname))
+        if found:
+            problems[field.name] = found
     return problems
+
+
+def _text_problem(field: Any, value: Any) -> list[ValidationError] | None:
+    """`text_problems` for one field's value."""
+    try:
+        if isinstance(field, models.JSONField) or getattr(field, "holds_json", False):
+            check_json(value)
+        elif getattr(field, "one_line", False) and isinstance(value, str):
+            check_text(value, max_length=field.max_length or NOTE, lines=False)
+        elif isinstance(value, str) and isinstance(field, models.TextField):
+            check_text(value, max_length=field.max_length or NOTE)
+        elif isinstance(value, str) and isinstance(field, models.CharField):
+            check_text(value, max_length=field.max_length or NOTE, lines=False)
+    except ValidationError as error:
+        return error.error_list
+    return None
 
 
 def check_record(record: models.Model, *, only: Iterable[str] | None = None) -> None:
@@ -147,6 +154,54 @@ def check_record(record: models.Model, *, only: Iterable[str] | None = None) -> 
         or (wanted is not None and field.name not in wanted)
     ]
     record.clean_fields(exclude=skip)
+
+
+class ValueChecks:
+    """`check_record` for the values of records not built yet, each distinct value of a field
+    checked once: a file of thousands of rows repeats its channels, days and minutes, and a
+    field's limits depend on its value alone (relations are left out, as `check_record`
+    leaves them). One instance serves one run: the limits of dates move with the clock."""
+
+    def __init__(self, model: type[models.Model]):
+        self.fields = [
+            field
+            for field in model._meta.concrete_fields
+            if field.editable and not field.is_relation and not field.generated
+        ]
+        self.known: dict[tuple[str, type, Any], list[ValidationError] | None] = {}
+
+    def problems(self, values: dict[str, Any]) -> dict[str, list[ValidationError]]:
+        """What is wrong with `values` (by field name), fields not given taking their
+        defaults: what `check_record` on the record built from them raises."""
+        errors = {}
+        for field in self.fields:
+            value = values[field.attname] if field.attname in values else field.get_default()
+            key = (field.name, type(value), value)
+            try:
+                found = self.known[key]
+            except KeyError:
+                found = self.known[key] = _value_problem(field, value)
+            except TypeError:  # a value that cannot be remembered (a list): checked each time
+                found = _value_problem(field, value)
+            if found:
+                errors[field.name] = found
+        return errors
+
+    def check(self, values: dict[str, Any]) -> None:
+        errors = self.problems(values)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _value_problem(field: Any, value: Any) -> list[ValidationError] | None:
+    """`Model.clean_fields` for one field, then the text limits `TenantModel` adds."""
+    if field.blank and value in field.empty_values:
+        return _text_problem(field, value)
+    try:
+        field.clean(value, None)
+    except ValidationError as error:
+        return error.error_list
+    return _text_problem(field, value)
 
 
 def earliest_record_day() -> dt.date:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from ibasho.accounts.models import Membership, Role
 from ibasho.audit.models import AuditEntry
 from ibasho.audit.services import audit_entry, record_audit
-from ibasho.lib.suspensions import refuse_if_suspended
+from ibasho.lib.bulk import insert
+from ibasho.lib.suspensions import refuse_if_suspended, suspended_among
 from ibasho.outreach import cadence as rules
 from ibasho.outreach.models import (
     Cadence,
@@ -25,9 +26,6 @@ from ibasho.outreach.models import (
 )
 from ibasho.outreach.services.plans import refresh_plans_for, refresh_plans_of
 from ibasho.people.models import FamilyMember, Person
-
-# Contacts (and their audit entries) written per INSERT of an imported history.
-BATCH = 1000
 
 # Fields a worker may set or edit on a contact.
 CONTACT_FIELDS = (
@@ -140,8 +138,9 @@ def record_histories(
 ) -> list[list[Contact]]:
     """`record_contacts` for many people of one organisation: the contacts written and audited
     in large batches, and each person's plan replayed once. `limits_checked` says the caller
-    has already run each contact's single-field limits (`check_record`, as an import does
-    when it checks the file): the rules between fields are still checked here."""
+    has already run each contact's single-field limits (`check_record`, or `ValueChecks` as an
+    import does when it checks the file): the rules between fields are still checked here.
+    The contacts come back saved and known by their codes (their ids are not read back)."""
     answers: dict[Any, bool] = {}
 
     def remembered(question: Any) -> Any:
@@ -154,17 +153,22 @@ def record_histories(
 
     holds = remembered(Membership.objects.holds)
     has_members = remembered(_household_has_members)
+    # A suspension holds for an imported history too: asked once for the whole batch.
+    suspended = suspended_among(person.pk for person, contacts in histories)
+    staff_id = by.pk if getattr(by, "pk", None) else None
     made: list[list[Contact]] = []
     entries = []
     for person, contacts in histories:
-        refuse_if_suspended(person)  # a suspension holds for an imported history too
+        refuse_if_suspended(person, suspended=suspended)
         group = []
         for fields in contacts:
             contact = Contact(
-                organisation_id=person.organisation_id, person=person, created_by=by, **fields
-            )
-            if contact.staff_id is None and getattr(by, "pk", None):
-                contact.staff = by
+                organisation_id=person.organisation_id, person_id=person.pk,
+                created_by_id=staff_id, **fields,
+            )  # fmt: skip
+            Contact.person.field.set_cached_value(contact, person)  # the person in hand
+            if contact.staff_id is None and staff_id:
+                contact.staff_id = staff_id
             if not limits_checked:
                 contact.full_clean(
                     exclude=[
@@ -185,8 +189,9 @@ def record_histories(
                 )
             )  # fmt: skip
         made.append(group)
-    Contact.objects.bulk_create([c for group in made for c in group], batch_size=BATCH)
-    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    # Inserted without reading their ids back: the contacts are known by their codes.
+    insert(Contact, [c for group in made for c in group])
+    insert(AuditEntry, entries)
     refresh_plans_of([person for (person, contacts) in histories if contacts])
     return made
 

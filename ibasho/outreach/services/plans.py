@@ -87,9 +87,12 @@ def ensure_plans(cases: list[Case]) -> None:
     refresh_plans_of([case.person for case in cases])
 
 
-def current_quiet(plan: OutreachPlan, today: dt.date) -> QuietPeriod | None:
-    """The quiet period in force or agreed for the future (the latest one recorded)."""
-    for quiet in plan.quiet_periods.all():
+def current_quiet(
+    plan: OutreachPlan, today: dt.date, quiets: list[QuietPeriod] | None = None
+) -> QuietPeriod | None:
+    """The quiet period in force or agreed for the future (the latest one recorded).
+    `quiets` are the plan's quiet periods when the caller has read them already."""
+    for quiet in plan.quiet_periods.all() if quiets is None else quiets:
         if quiet.effective_until > today:
             return quiet
     return None
@@ -131,17 +134,31 @@ def refresh_plans_of(people: list[Person]) -> None:
     with transaction.atomic(savepoint=False):
         for start in range(0, len(people), BATCH):
             batch = people[start : start + BATCH]
+            # The people are in hand: reading them again with their plans would decrypt
+            # their records for nothing (the replay needs their ids only).
             plans = list(
                 OutreachPlan.objects.filter(case__person__in=batch)
-                .select_related("case__organisation", "case__person")
+                .select_related("case__organisation")
                 .select_for_update(of=("self",))
-                .prefetch_related("cadences", "quiet_periods")
                 .order_by("pk")
             )
+            # Each plan's cadences and quiet periods, read in one query each and grouped
+            # here (`prefetch_related` builds a queryset per plan to hand them over).
+            plan_cadences: dict[int, list[Cadence]] = {plan.pk: [] for plan in plans}
+            for item in Cadence.objects.filter(plan__in=plans):
+                plan_cadences[item.plan_id].append(item)
+            plan_quiets: dict[int, list[QuietPeriod]] = {plan.pk: [] for plan in plans}
+            for quiet in QuietPeriod.objects.filter(plan__in=plans):
+                plan_quiets[quiet.plan_id].append(quiet)
             histories = people_histories(batch)
             cadences: list[Cadence] = []
             for plan in plans:
-                cadences += _recomputed(plan, histories[plan.case.person_id])
+                cadences += _recomputed(
+                    plan,
+                    histories[plan.case.person_id],
+                    cadences=plan_cadences[plan.pk],
+                    quiets=plan_quiets[plan.pk],
+                )
             update_fields(Cadence, cadences, ["last_on", "unanswered", "next_due_on"])
             now = timezone.now()
             for plan in plans:
@@ -159,14 +176,21 @@ def _recompute(plan: OutreachPlan, source: History | rules.Attempt) -> None:
     plan.save(update_fields=["last_contact_on", "last_two_way_on", "next_due_on", "updated_at"])
 
 
-def _recomputed(plan: OutreachPlan, source: History | rules.Attempt) -> list[Cadence]:
+def _recomputed(
+    plan: OutreachPlan,
+    source: History | rules.Attempt,
+    *,
+    cadences: list[Cadence] | None = None,
+    quiets: list[QuietPeriod] | None = None,
+) -> list[Cadence]:
     """Recompute each cadence's backoff state and due date and the plan's summary dates: from
     the stored state moved on by one attempt when the contact comes after every other one,
     else by replaying the history (back-dated, edited and withdrawn contacts replay, which
-    keeps them correct). The caller holds the plan's row lock and writes what changed."""
+    keeps them correct). The caller holds the plan's row lock and writes what changed; it
+    may pass the plan's cadences and quiet periods, read for many plans at once."""
     case = plan.case
     today = case.organisation.today()
-    cadences = list(plan.cadences.all())
+    cadences = list(plan.cadences.all()) if cadences is None else cadences
     if isinstance(source, rules.Attempt):
         appended = source
         plan.last_contact_on = appended.on
@@ -187,7 +211,7 @@ def _recomputed(plan: OutreachPlan, source: History | rules.Attempt) -> list[Cad
         states = {
             item.pk: rules.state_from_history(item.channel, history.attempts) for item in cadences
         }
-    quiet = current_quiet(plan, today)
+    quiet = current_quiet(plan, today, quiets)
     quiet_data = quiet.as_data() if quiet else None
     for item in cadences:
         state = states[item.pk]
