@@ -129,7 +129,13 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     urgent = board.assess_all(
         board.recently_changed(households, membership.organisation_id, today, limits), today, limits
     )
-    events = SafetyEvent.objects.visible_to(membership).unresolved().select_related("person")
+    # The panel shows the person's name and link only: their encrypted notes stay unread.
+    events = (
+        SafetyEvent.objects.visible_to(membership)
+        .unresolved()
+        .select_related("person")
+        .defer("description", "resolution", *(f"person__{f}" for f in Person.ENCRYPTED_FIELDS))
+    )
     if membership.is_supervisor:
         events = events.filter(
             Q(acknowledged_at__isnull=True)

@@ -27,4 +27,4 @@ class OutreachConfig(AppConfig):
         register_agenda("outreach.bookings", booked_items)
         case_opened.connect(plan_for_new_case, dispatch_uid="outreach.plan_for_new_case")
         cases_opened.connect(plans_for_new_cases, dispatch_uid="outreach.plans_for_new_cases")
-        register_timeline("outreach", timeline.entries, timeline.KINDS)
+        register_timeline(timeline.SOURCE, timeline.entries, timeline.KINDS, timeline.build)

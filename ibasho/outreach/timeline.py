@@ -8,9 +8,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ibasho.lib.timeline import TimelineEntry
+from ibasho.lib.timeline import Deferred, Item, TimelineEntry
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach.models import Contact, QuietPeriod, StageChange
+
+SOURCE = "outreach"
 
 KINDS = {
     "contact": gettext_lazy("Contacts"),
@@ -19,31 +21,18 @@ KINDS = {
 }
 
 
-def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
+def entries(membership: Any, person: Any) -> Iterator[Item]:
     zone = membership.organisation.zone
-    contact_url = link_by_code("outreach:contact_detail")
-    contacts = (
-        Contact.objects.visible_to(membership)
-        .filter(person=person)
-        .select_related("staff", "family_member")
-    )
-    for contact in contacts:
-        local = contact.occurred_at.astimezone(zone)
-        whom = contact.get_reached_display()
-        if contact.family_member_id:
-            whom = f"{whom}（{contact.family_member.name}）"  # type: ignore[union-attr]
-        minutes = _("%(n)d min") % {"n": contact.duration_minutes or 0}
-        yield TimelineEntry(
+    # A long history is read as dates only; `build` makes the entries of the page shown.
+    contacts = Contact.objects.visible_to(membership).filter(person=person)
+    for pk, occurred_at in contacts.values_list("pk", "occurred_at"):
+        local = occurred_at.astimezone(zone)
+        yield Deferred(
             on=local.date(),
             at=local.time().replace(second=0, microsecond=0),
             kind="contact",
-            title=" · ".join(
-                (contact.get_channel_display(), whom, contact.get_outcome_display(), minutes)
-            ),
-            text=contact.note,
-            next_step=contact.next_step,
-            by=str(contact.staff or ""),
-            url=contact_url(contact.code),
+            source=SOURCE,
+            key=pk,
         )
     stages = StageChange.objects.visible_to(membership).filter(person=person)
     for change in stages.select_related("changed_by"):
@@ -66,3 +55,42 @@ def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
             text=period.note,
             by=str(period.recorded_by or ""),
         )
+
+
+def build(membership: Any, keys: list[Any]) -> dict[Any, TimelineEntry]:
+    """The contacts' entries, with their notes and next steps, for the page shown."""
+    zone = membership.organisation.zone
+    contact_url = link_by_code("outreach:contact_detail")
+    # Choice labels translated once per page, not three lookups per row.
+    labels = {
+        name: {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
+        for name in ("channel", "reached", "outcome")
+        for field in (Contact._meta.get_field(name),)
+    }
+    minutes = _("%(n)d min")
+    contacts = (
+        Contact.objects.visible_to(membership)
+        .filter(pk__in=keys)
+        .select_related("staff", "family_member")
+    )
+    found = {}
+    for contact in contacts:
+        local = contact.occurred_at.astimezone(zone)
+        whom = labels["reached"].get(contact.reached, contact.reached)
+        if contact.family_member_id:
+            whom = f"{whom}（{contact.family_member.name}）"  # type: ignore[union-attr]
+        channel = labels["channel"].get(contact.channel, contact.channel)
+        outcome = labels["outcome"].get(contact.outcome, contact.outcome)
+        found[contact.pk] = TimelineEntry(
+            on=local.date(),
+            at=local.time().replace(second=0, microsecond=0),
+            kind="contact",
+            title=" · ".join(
+                (channel, whom, outcome, minutes % {"n": contact.duration_minutes or 0})
+            ),
+            text=contact.note,
+            next_step=contact.next_step,
+            by=str(contact.staff or ""),
+            url=contact_url(contact.code),
+        )
+    return found

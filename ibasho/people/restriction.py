@@ -39,7 +39,18 @@ def access_hours() -> int:
 
 
 def blocked_people(membership: Membership) -> Any:
-    """The ids of the restricted people this member may not open now (a subquery)."""
+    """The ids of the restricted people this member may not open now (a subquery). Built once
+    per membership object, that is once per request: every guarded query of a page embeds it,
+    and building it each time cost more than running it. It is SQL, so restrictions, cases and
+    glass breaks made after it was built still count."""
+    cached = membership.__dict__.get("_blocked_people")
+    if cached is not None:
+        return cached
+    built = membership.__dict__["_blocked_people"] = _blocked_people(membership)
+    return built
+
+
+def _blocked_people(membership: Membership) -> Any:
     assigned = CaseAssignment.unscoped.filter(
         organisation_id=membership.organisation_id, worker_id=membership.user_id
     ).values("case__person_id")

@@ -29,7 +29,7 @@ from ibasho.lib.panels import (
     visit_facts,
 )
 from ibasho.lib.pdf import html_to_pdf
-from ibasho.lib.timeline import timeline, timeline_kinds
+from ibasho.lib.timeline import built, timeline, timeline_kinds
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.people import postcodes, restriction, services
 from ibasho.people.forms import (
@@ -310,12 +310,16 @@ def _timeline_of(
     request: MemberRequest, code: str
 ) -> tuple[Person, dict[str, str], set[str], list[Any]]:
     """The person, the timeline's kinds, those chosen in the query, and the entries (newest
-    first) with their kind's label."""
+    first, some still deferred: see `_labelled`)."""
     person = get_object_or_404(Person.objects.visible_to(request.membership), code=code)
     kinds = timeline_kinds()
     chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
-    found = timeline(request.membership, person, chosen or None)
-    return person, kinds, chosen, [(entry, kinds[entry.kind]) for entry in found]
+    return person, kinds, chosen, timeline(request.membership, person, chosen or None)
+
+
+def _labelled(request: MemberRequest, items: Any, kinds: dict[str, str]) -> list[Any]:
+    """The entries built (only those shown are) with their kind's label."""
+    return [(entry, kinds[entry.kind]) for entry in built(request.membership, items)]
 
 
 @member_required()
@@ -323,6 +327,7 @@ def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
     """The person's story, newest first: every app's records merged, filterable by kind."""
     person, kinds, chosen, entries = _timeline_of(request, code)
     page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _labelled(request, page.object_list, kinds)
     audit_read(request, "people.person_timeline.viewed", person, person=person)
     query = "&".join(f"kind={kind}" for kind in sorted(chosen))
     context = {"person": person, "page": page, "kinds": kinds, "chosen": chosen, "query": query}
@@ -333,8 +338,8 @@ def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
 def person_timeline_pdf(request: MemberRequest, code: str) -> HttpResponse:
     """The timeline as a printed 経過記録 (A4), oldest first as a paper record reads."""
     membership = request.membership
-    person, _kinds, _chosen, entries = _timeline_of(request, code)
-    entries.reverse()
+    person, kinds, _chosen, found = _timeline_of(request, code)
+    entries = _labelled(request, reversed(found), kinds)
     audit_read(request, "people.person_timeline.printed", person, person=person)
     html = render_to_string(
         "people/person_timeline_pdf.html",

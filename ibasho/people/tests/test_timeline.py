@@ -3,6 +3,8 @@ next steps, filterable, paginated, audited, and nobody else's."""
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +64,22 @@ def test_long_histories_are_paginated(client_for, worker_a, person_a):
     second = client_for(worker_a).get(url(person_a) + "?page=2").context["page"]
     assert (len(first.object_list), len(second.object_list)) == (50, 5)
     assert first.object_list[0][0].text == "訪問0"
+
+
+def test_a_long_history_costs_the_queries_of_a_short_one(
+    client_for, worker_a, person_a, django_assert_num_queries
+):
+    """The whole story is sorted from dates alone; only the page shown is read in full."""
+    visit(person_a, worker_a, 1, "会えた")
+    client = client_for(worker_a)
+    client.get(url(person_a))
+    with CaptureQueriesContext(connection) as short:
+        client.get(url(person_a))
+    for n in range(60):
+        visit(person_a, worker_a, n + 2, f"訪問{n}")
+    with django_assert_num_queries(len(short.captured_queries)):
+        page = client.get(url(person_a) + "?page=2").context["page"]
+    assert [entry.text for entry, _label in page.object_list][-1] == "訪問59"
 
 
 def test_nobody_else_reads_it(client_for, worker_b, analyst_a, person_a, worker_a):

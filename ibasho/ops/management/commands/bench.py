@@ -26,7 +26,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--label", help="name for the results file (default: the scale)")
         parser.add_argument(
-            "--requests", type=int, default=200, help="requests per scenario and concurrency"
+            "--requests",
+            type=int,
+            default=None,
+            help="requests per scenario and concurrency (default 200; with --pages, 40)",
         )
         parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
         parser.add_argument("--workers", type=int, default=3)
@@ -48,6 +51,24 @@ class Command(BaseCommand):
             action="store_true",
             help="only the import benchmark: a new organisation's people and contact history "
             "from Shift_JIS CSV files (sizes from --import-people and --import-contacts)",
+        )
+        parser.add_argument(
+            "--pages",
+            action="store_true",
+            help="only the CPU per request of Today (worker, coordinator), the person page and "
+            "the timeline, in this process through the test client (--requests after warm-up)",
+        )
+        parser.add_argument(
+            "--page",
+            action="append",
+            dest="only_pages",
+            help="with --pages: only this page (today_worker, today_coordinator, person_page, "
+            "timeline); may be repeated",
+        )
+        parser.add_argument(
+            "--profile",
+            metavar="DIR",
+            help="with --pages: also write a pyinstrument profile of each page to DIR",
         )
         parser.add_argument("--import-people", type=int, default=10_000)
         parser.add_argument("--import-contacts", type=int, default=200_000)
@@ -72,6 +93,18 @@ class Command(BaseCommand):
 
             self.stdout.write(exchange.table(exchange.exchange_figures()))
             return
+        if options["pages"]:
+            from pathlib import Path
+
+            from bench import pages
+
+            figures = pages.run(
+                options["requests"] or 40,
+                Path(options["profile"]) if options["profile"] else None,
+                options["only_pages"],
+            )
+            self.stdout.write(pages.table(figures, pages.describe_database))
+            return
         if options["import_"]:
             from bench import imports
 
@@ -91,7 +124,7 @@ class Command(BaseCommand):
             call_command("seed", scale=options["load"], seed=options["seed"], today=today)
         report = run.run(
             label=options["label"] or options["load"] or "bench",
-            requests=options["requests"],
+            requests=options["requests"] or 200,
             concurrencies=tuple(options["concurrency"]),
             workers=options["workers"],
             threads=options["threads"],
