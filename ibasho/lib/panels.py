@@ -57,6 +57,8 @@ class Fact:
     value: str
     url: str = ""
     warn: bool = False
+    # Glossary entries that define the figure: (anchor, the figure's name), a "?" link each.
+    terms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

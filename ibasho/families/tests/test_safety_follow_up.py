@@ -123,7 +123,7 @@ class TestFollowUp:
         self, client_for, coordinator_a, person_a, event
     ):
         client = client_for(coordinator_a)
-        page = reverse("people:person_detail", args=[person_a.code])
+        page = reverse("people:person_records", args=[person_a.code])
         assert 'id="safety-panel"' in client.get(page).content.decode()
         url = reverse("families:safety_resolve", args=[event.code])
         assert client.post(url, {"resolution": ""}).status_code == 200
@@ -181,7 +181,7 @@ def test_phq9_banners_show_only_flags_not_followed_up(
     first, second = Administration.objects.order_by("administered_on")
     assert first.safety_event and second.safety_event
     assert first.safety_event.description  # the system says what happened
-    page = reverse("people:person_detail", args=[person_a.code])
+    page = reverse("people:person_records", args=[person_a.code])
     client = client_for(coordinator_a)
     assert client.get(page).content.decode().count('class="safety"') == 2
     services.resolve_safety_event(first.safety_event, by=coordinator_a.user, resolution="面談")
@@ -200,7 +200,7 @@ def test_an_older_flag_without_its_event_goes_once_a_later_event_is_followed_up(
         person_a, definition=builtin_definitions()["phq9"], answers=[0] * 8 + [2],
         administered_on=dt.date(2026, 4, 1), respondent="self", by=worker_a.user,
     )  # fmt: skip
-    page = reverse("people:person_detail", args=[person_a.code])
+    page = reverse("people:person_records", args=[person_a.code])
     client = client_for(coordinator_a)
     assert client.get(page).content.decode().count('class="safety"') == 1
     event = services.raise_from_safety_flag(person_a, reason="phq9_item9")

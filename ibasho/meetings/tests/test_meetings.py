@@ -183,7 +183,7 @@ def test_anyone_not_a_member_gets_404_on_every_page_and_endpoint(
     with pytest.raises(Http404):
         access.meeting_for(membership, meeting.code)
     # Nor do they learn of the meeting from the person page.
-    page = client.get(f"/people/{person_a.code}/").content.decode()
+    page = client.get(f"/people/{person_a.code}/records/").content.decode()
     assert "川口市支援会議" not in page
 
 
@@ -281,7 +281,7 @@ def test_once_the_person_consents_sharing_rests_on_the_consent(
     shared, worker_a, person_a, client_for, org_a
 ):
     Consent.objects.create(organisation=org_a, person=person_a, purpose=Consent.Purpose.SHARING)
-    page = client_for(worker_a).get(f"/people/{person_a.code}/").content.decode()
+    page = client_for(worker_a).get(f"/people/{person_a.code}/records/").content.decode()
     assert "the case moves to ordinary consent" in page
     seat = seat_of(worker_a, shared.meeting)
     services.share(seat, shared, items=["family"])

@@ -30,6 +30,7 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
             _("Stage"),
             stage.get_stage_display() if stage else _("No stage recorded yet."),
             reverse("people:person_records", args=[code]) + "#stage",
+            terms=(("stages", _("Stage")),),
         ),
         Fact(
             _("Trust"),
@@ -40,6 +41,10 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
                 "m": trust.CONSISTENCY_WEEKS,
             },
             reverse("people:person_records", args=[code]) + "#trust",
+            terms=(
+                ("trust_hours", _("Two-way hours with the person")),
+                ("consistency", _("Consistency")),
+            ),
         ),
     ]
     unseen = Handover.objects.filter(case__person=person, seen_at__isnull=True).count()

@@ -186,7 +186,7 @@ def test_the_organisation_list_is_for_coordinators_and_admins_only(
 
 def test_the_person_page_lists_the_persons_records(records, person_a, client_for, worker_a):
     client = client_for(worker_a)
-    page = client.get(f"/people/{person_a.code}/").content.decode()
+    page = client.get(f"/people/{person_a.code}/records/").content.decode()
     assert 'id="provisions-panel"' in page and "川口市福祉課" in page
     mine = client.get(f"/provisions/people/{person_a.code}/")
     assert mine.status_code == 200 and "ひきこもり地域支援センター" in mine.content.decode()

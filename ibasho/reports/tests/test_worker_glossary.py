@@ -32,18 +32,23 @@ def test_the_definitions_page_explains_every_worker_figure(client_for, worker_a,
 
 
 def test_the_person_page_and_today_link_each_figure(client_for, worker_a, person_a):
+    """The summary links the figures it shows; the full record links every figure."""
     client = client_for(worker_a)
-    person = client.get(reverse("people:person_detail", args=[person_a.code])).content.decode()
+    summary = client.get(reverse("people:person_detail", args=[person_a.code])).content.decode()
+    record = client.get(reverse("people:person_records", args=[person_a.code])).content.decode()
     today = client.get(reverse("outreach:today")).content.decode()
-    anchors = {key for key, _ in LINK.findall(person)}
-    assert {"trust_hours", "consistency", "family_hours", "attempts", "stages"} <= anchors
-    assert {"score", "overdue"} <= anchors
+    on_summary = {key for key, _ in LINK.findall(summary)}
+    on_record = {key for key, _ in LINK.findall(record)}
+    assert {"trust_hours", "consistency", "stages"} <= on_summary
+    assert {"trust_hours", "consistency", "family_hours", "attempts", "stages"} <= on_record
+    assert {"score", "overdue"} <= on_record
     assert "overdue" in {key for key, _ in LINK.findall(today)}
     known = {t.key for t in WORKER_TERMS}
-    assert anchors <= known
-    labels = [label for _, label in LINK.findall(person)]
-    assert "What “Consistency” means" in labels
-    in_japanese = client.get(
-        reverse("people:person_detail", args=[person_a.code]), HTTP_ACCEPT_LANGUAGE="ja"
-    ).content.decode()
-    assert "「継続性」とは" in [label for _, label in LINK.findall(in_japanese)]
+    assert on_summary | on_record <= known
+    for page in (summary, record):
+        assert "What “Consistency” means" in [label for _, label in LINK.findall(page)]
+    for name in ("people:person_detail", "people:person_records"):
+        in_japanese = client.get(
+            reverse(name, args=[person_a.code]), HTTP_ACCEPT_LANGUAGE="ja"
+        ).content.decode()
+        assert "「継続性」とは" in [label for _, label in LINK.findall(in_japanese)]
