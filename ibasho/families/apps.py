@@ -16,14 +16,20 @@ class FamiliesConfig(AppConfig):
             household_panels,
             person_facts,
             person_panels,
+            person_summary_panels,
             today_panels,
         )
         from ibasho.lib.timeline import register_timeline
 
         # Safety first: an open safety event sits above everything else on the person's page.
-        person_panels.register(
-            "safety", order=1, template="families/_safety_panel.html", context=panels.safety_panel
-        )
+        # An open event shows on the summary too: nothing about the person comes before it.
+        for registry in (person_summary_panels, person_panels):
+            registry.register(
+                "safety",
+                order=1,
+                template="families/_safety_panel.html",
+                context=panels.safety_panel,
+            )
         # The summary says how many are open, in red, with a link to them on the full record.
         person_facts.register("safety", order=5, template="", context=panels.safety_facts)
         person_panels.register(

@@ -17,7 +17,7 @@ from ibasho.families.models import (
     RiskSettings,
     SafetyEvent,
 )
-from ibasho.lib.panels import Fact
+from ibasho.lib.panels import Action, Fact
 from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, Household, Person
 
@@ -60,7 +60,12 @@ def safety_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
                 records + "#safety-panel" if open_events else "",
                 bool(open_events),
             )
-        ]
+        ],
+        "actions": [
+            Action(
+                _("Record a safety event"), reverse("families:safety_create", args=[person.code])
+            )
+        ],
     }
 
 

@@ -37,7 +37,7 @@ class MemberOut(Schema):
     acknowledged_at: dt.datetime | None
 
 
-class SharedOut(Schema):
+class MeetingSharedOut(Schema):
     code: UUID
     person: UUID
     name: str
@@ -57,7 +57,7 @@ class MeetingOut(Schema):
     members: list[MemberOut]
     acknowledged: bool
     # Empty until the caller acknowledged the duty of confidentiality.
-    people: list[SharedOut]
+    people: list[MeetingSharedOut]
     minutes: str
 
 
@@ -77,7 +77,7 @@ class MemberIn(Input):
     membership: Code
 
 
-class PersonIn(Input):
+class MeetingPersonIn(Input):
     person: Code
 
 
@@ -217,8 +217,8 @@ def add_member(request: HttpRequest, code: UUID, body: MemberIn):  # type: ignor
     return _out(request, seat)
 
 
-@router.post("/{code}/people", response={201: SharedOut})
-def bring(request: HttpRequest, code: UUID, body: PersonIn):  # type: ignore[no-untyped-def]
+@router.post("/{code}/people", response={201: MeetingSharedOut})
+def bring(request: HttpRequest, code: UUID, body: MeetingPersonIn):  # type: ignore[no-untyped-def]
     """Bring a person of the caller's organisation to the meeting."""
     seat = _seat(request, code)
     person = Person.objects.visible_to(seat.membership).filter(code=body.person).first()
@@ -236,7 +236,7 @@ def _entry(request: HttpRequest, code: UUID) -> tuple[access.Seat, SharedPerson]
         raise HttpError(404, "Not found") from None
 
 
-@router.get("/shared/{code}", response=SharedOut)
+@router.get("/shared/{code}", response=MeetingSharedOut)
 def shared(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     """What was shared about one person, for the meeting's purpose only (members who
     acknowledged the duty of confidentiality; others 404). Every read is audited."""
@@ -252,7 +252,7 @@ def shared(request: HttpRequest, code: UUID):  # type: ignore[no-untyped-def]
     return _shared(entry, with_snapshot=True)
 
 
-@router.post("/shared/{code}/share", response=SharedOut)
+@router.post("/shared/{code}/share", response=MeetingSharedOut)
 def share(request: HttpRequest, code: UUID, body: ShareIn):  # type: ignore[no-untyped-def]
     """Share item groups about a person of the caller's organisation with the meeting."""
     seat, entry = _entry(request, code)

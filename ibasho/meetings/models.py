@@ -68,7 +68,9 @@ class MeetingOrganisation(TenantModel):
         verbose_name_plural = _("member organisations")
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["meeting", "member"], name="one_meeting_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "meeting", "member"], name="one_meeting_organisation"
+            ),
         ]
 
 
@@ -100,7 +102,9 @@ class MeetingMember(TenantModel):
         verbose_name_plural = _("meeting members")
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["meeting", "membership"], name="one_meeting_member"),
+            models.UniqueConstraint(
+                fields=["organisation", "meeting", "membership"], name="one_meeting_member"
+            ),
         ]
 
 
@@ -128,7 +132,9 @@ class SharedPerson(TenantModel):
         verbose_name_plural = _("people discussed")
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["meeting", "person"], name="one_meeting_person"),
+            models.UniqueConstraint(
+                fields=["organisation", "meeting", "person"], name="one_meeting_person"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -178,7 +178,8 @@ def person_detail(request: MemberRequest, code: str) -> HttpResponse:
         "workers": _workers(person),
         "living_with": _living_with(person),
         "facts": facts.get("facts", []),
-        "actions": facts.get("actions", []),
+        # The main action (record a contact) first, whichever app offers it.
+        "actions": sorted(facts.get("actions", []), key=lambda action: not action.primary),
         "panels": person_summary_panels.render_list(request, person),
     }
     return render(request, "people/person_detail.html", context)

@@ -27,7 +27,7 @@ from ibasho.referrals.shared import preview
 router = Router(tags=["referrals"])
 
 
-class TrustOut(Schema):
+class BeforeUsOut(Schema):
     two_way_hours: float
     attempts_before_reply: int
     replied: bool
@@ -48,7 +48,7 @@ class ReferralOut(Schema):
     decline_reason: str
     person: UUID | None  # the sender's record: for the sender only
     person_name: str  # while the receiver may read it (waiting, consent in force)
-    before_us: TrustOut | None
+    before_us: BeforeUsOut | None
     sharing_allowed: bool
     sharing_reason: str
 

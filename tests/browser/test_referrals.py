@@ -53,7 +53,7 @@ def test_a_transfer_declined_once_then_accepted(
 
     # A's coordinator transfers the person, sharing the profile and the contact history.
     log_in(page, "coordinator_a")
-    page.goto(f"/people/{person_a.code}/")
+    page.goto(f"/people/{person_a.code}/records/")  # the full record holds the referrals panel
     page.click("#referrals-panel >> text=他機関へ紹介する")
     page.wait_for_load_state()
     assert "同意" in page.locator("#basis").inner_text()

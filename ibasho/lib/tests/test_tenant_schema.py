@@ -14,6 +14,8 @@ ONE_TO_ONE_LINKS = {
     ("families.HouseholdCircumstances", "household"),
     ("families.ContingencyPlan", "household"),
     ("people.Restriction", "person"),
+    ("people.ContactDetails", "person"),
+    ("referrals.ReceivedHistory", "person"),
 }
 # Global tables: the tenants themselves, staff accounts and their tokens.
 GLOBAL = {"accounts.User", "accounts.Organisation", "accounts.ApiToken"}

@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='sharedperson',
-            constraint=models.UniqueConstraint(fields=('meeting', 'person'), name='one_meeting_person'),
+            constraint=models.UniqueConstraint(fields=('organisation', 'meeting', 'person'), name='one_meeting_person'),
         ),
         migrations.AddConstraint(
             model_name='outsideparticipant',
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='meetingorganisation',
-            constraint=models.UniqueConstraint(fields=('meeting', 'member'), name='one_meeting_organisation'),
+            constraint=models.UniqueConstraint(fields=('organisation', 'meeting', 'member'), name='one_meeting_organisation'),
         ),
         migrations.AddConstraint(
             model_name='meetingmember',
@@ -146,6 +146,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='meetingmember',
-            constraint=models.UniqueConstraint(fields=('meeting', 'membership'), name='one_meeting_member'),
+            constraint=models.UniqueConstraint(fields=('organisation', 'meeting', 'membership'), name='one_meeting_member'),
         ),
     ]
