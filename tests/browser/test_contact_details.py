@@ -2,6 +2,7 @@
 the contact details, and reads them in the person's summary, which fits the screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +32,8 @@ def test_postcode_fills_the_address_and_the_summary_shows_it(
     log_in(page, "worker_a")
     page.goto(f"/people/{person_a.code}/contact-details/")
     page.fill("#id_postcode", "1000001")
-    page.wait_for_function("document.querySelector('#id_municipality').value === '千代田区'")
+    # A locator assertion, not a JavaScript predicate: the page's CSP forbids evaluating strings.
+    expect(page.locator("#id_municipality")).to_have_value("千代田区")
     assert page.input_value("#id_prefecture") == "13"
     assert page.input_value("#id_street") == "千代田"
     assert page.input_value("#id_postcode") == "100-0001"

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,5 +38,5 @@ def test_search_as_you_type_with_htmx(browser_page, log_in, worker_a, person_a):
     log_in(page, "worker_a")
     page.goto("/people/")
     page.fill("#id_q", "ﾔﾏﾀﾞ")
-    page.wait_for_function("document.querySelectorAll('#person-rows tbody tr').length === 1")
+    expect(page.locator("#person-rows tbody tr")).to_have_count(1)
     assert "山田" in page.locator("#person-rows").inner_text()
