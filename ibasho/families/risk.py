@@ -156,7 +156,7 @@ SIGNALS: dict[str, tuple[Severity, int, str, str]] = {
     ),
 }
 
-_STATUS_CODES = {
+STATUS_CODES = {
     ParentStatus.ILL: "parent_ill",
     ParentStatus.HOSPITALISED: "parent_hospitalised",
     ParentStatus.IN_CARE: "parent_in_care",
@@ -211,7 +211,7 @@ def parent_signals(parent: ParentFacts, today: date, limits: Thresholds) -> list
                     age=limits.parent_age_watch,
                 )
             )
-    code = _STATUS_CODES.get(parent.status)
+    code = STATUS_CODES.get(parent.status)
     if code is not None:
         recent = parent.status in SUDDEN_STATUSES and _is_recent(
             parent.status_changed_on, today, limits
