@@ -297,15 +297,27 @@ class OutreachPlan(TenantModel, Backoff):
 
     def risk(self, today: dt.date, config: OutreachSettings) -> dict[str, Any]:
         """How long since any contact and since a two-way one, and which limit is passed."""
-        opened = self.case.opened_on
-        since_contact = (today - (self.last_contact_on or opened)).days
-        since_two_way = (today - self.last_two_way_on).days if self.last_two_way_on else None
-        return {
-            "days_since_contact": since_contact,
-            "days_since_two_way": since_two_way,
-            "no_contact": since_contact > config.no_attempt_days,
-            "no_two_way": since_two_way is not None and since_two_way > config.no_two_way_days,
-        }
+        return plan_risk(
+            today, config, self.case.opened_on, self.last_contact_on, self.last_two_way_on
+        )
+
+
+def plan_risk(
+    today: dt.date,
+    config: OutreachSettings,
+    opened_on: dt.date,
+    last_contact_on: dt.date | None,
+    last_two_way_on: dt.date | None,
+) -> dict[str, Any]:
+    """A plan's risk from its dates alone: lists read the dates without loading plans."""
+    since_contact = (today - (last_contact_on or opened_on)).days
+    since_two_way = (today - last_two_way_on).days if last_two_way_on else None
+    return {
+        "days_since_contact": since_contact,
+        "days_since_two_way": since_two_way,
+        "no_contact": since_contact > config.no_attempt_days,
+        "no_two_way": since_two_way is not None and since_two_way > config.no_two_way_days,
+    }
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,15 @@ def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaI
         Booking.objects.visible_to(membership)
         .of_worker_between(membership.user, first, last, zone)
         .select_related("person")
+        # The name is all an item shows: the person's encrypted notes stay unread.
+        .only(
+            "code",
+            "starts_at",
+            "channel",
+            "person__code",
+            "person__family_name",
+            "person__given_name",
+        )
     )
     if not bookings:
         return []

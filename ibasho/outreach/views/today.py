@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -31,20 +33,151 @@ from ibasho.outreach.models import (
     QueuePerson,
     QueueRow,
     QuietPeriod,
+    plan_risk,
 )
 from ibasho.people.models import LOGGED_CHANNELS, Case
 
 
-def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
-    config = OutreachSettings.for_organisation(membership.organisation)
-    at_risk = list(
+@dataclass(frozen=True)
+class AtRiskRow:
+    """A person at risk of being dropped, with the phrases the table shows made once here."""
+
+    person_code: Any
+    name: str
+    person_url: str
+    last_contact: str  # "3 days ago", "never"
+    last_two_way: str
+    no_contact: bool  # the limit passed, shown in warning colour
+    no_two_way: bool
+
+
+@dataclass(frozen=True)
+class UnassignedRow:
+    person_code: Any
+    name: str
+    person_url: str
+    opened_on: str
+
+
+@dataclass(frozen=True)
+class ClosureRow:
+    code: Any
+    url: str
+    name: str
+    reason: str
+    asked: str  # "asked by 佐藤 on 2025年4月1日"
+    awaiting_second: str  # the status, when it waits for an admin's second approval
+
+
+def _days_ago(day: dt.date | None, days: int | None) -> str:
+    if day is None or days is None:
+        return _("never")
+    return ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days}
+
+
+def _full_name(family_name: str, given_name: str) -> str:
+    return f"{family_name} {given_name}".strip()  # as Person.full_name
+
+
+def at_risk_rows(membership: Any, today: dt.date, config: OutreachSettings) -> list[AtRiskRow]:
+    # Only the columns shown: loading the person decrypted every encrypted note.
+    found = (
         OutreachPlan.objects.visible_to(membership)
         .at_risk(today, config)
-        .select_related("case__person")
         .order_by(
             F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True)
+        )
+        .values_list(
+            "case__person__code",
+            "case__person__family_name",
+            "case__person__given_name",
+            "case__opened_on",
+            "last_contact_on",
+            "last_two_way_on",
         )[:100]
     )
+    person_url = link_by_code("people:person_detail")
+    rows = []
+    for code, family_name, given_name, opened_on, last_contact, last_two_way in found:
+        risk = plan_risk(today, config, opened_on, last_contact, last_two_way)
+        rows.append(
+            AtRiskRow(
+                person_code=code,
+                name=_full_name(family_name, given_name),
+                person_url=person_url(code),
+                last_contact=_days_ago(last_contact, risk["days_since_contact"]),
+                last_two_way=_days_ago(last_two_way, risk["days_since_two_way"]),
+                no_contact=risk["no_contact"],
+                no_two_way=risk["no_two_way"],
+            )
+        )
+    return rows
+
+
+def unassigned_rows(membership: Any) -> list[UnassignedRow]:
+    found = (
+        Case.objects.visible_to(membership)
+        .filter(status=Case.Status.OPEN, assignments__isnull=True)
+        .order_by("opened_on")
+        .values_list("person__code", "person__family_name", "person__given_name", "opened_on")[:100]
+    )
+    person_url = link_by_code("people:person_detail")
+    return [
+        UnassignedRow(
+            person_code=code,
+            name=_full_name(family_name, given_name),
+            person_url=person_url(code),
+            opened_on=date_format(opened_on, "DATE_FORMAT"),
+        )
+        for code, family_name, given_name, opened_on in found
+    ]
+
+
+def closure_rows(membership: Any) -> list[ClosureRow]:
+    # Closure requests wait for a coordinator; those a coordinator approved for a person with
+    # no recent two-way contact wait for an organisation admin as well.
+    waiting = Closure.UNDECIDED if membership.is_admin else (Closure.Status.PENDING,)
+    found = (
+        Closure.objects.visible_to(membership)
+        .filter(status__in=waiting)
+        .select_related("case__person", "requested_by")
+        .only(
+            "code",
+            "reason",
+            "status",
+            "created_at",
+            "case__person__code",
+            "case__person__family_name",
+            "case__person__given_name",
+            "requested_by",
+        )
+        .order_by("created_at")[:100]
+    )
+    closure_url = link_by_code("outreach:closure_detail")
+    rows = []
+    for closure in found:
+        person = closure.case.person
+        asked = _("asked by %(who)s on %(when)s") % {
+            "who": closure.requested_by or "—",
+            "when": date_format(localtime(closure.created_at), "DATE_FORMAT"),
+        }
+        awaiting = closure.status == Closure.Status.AWAITING_SECOND
+        rows.append(
+            ClosureRow(
+                code=closure.code,
+                url=closure_url(closure.code),
+                name=person.full_name,
+                reason=closure.get_reason_display(),
+                asked=asked,
+                awaiting_second=closure.get_status_display() if awaiting else "",
+            )
+        )
+    return rows
+
+
+def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
+    """What a coordinator sees below their own list, as rows ready to print."""
+    config = OutreachSettings.for_organisation(membership.organisation)
     overdue = (
         Cadence.objects.visible_to(membership)
         .due_on(today - dt.timedelta(days=1))
@@ -56,21 +189,6 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
         u.pk: u
         for u in User.objects.filter(pk__in=[r["plan__case__assignments__worker"] for r in overdue])
     }
-    unassigned = list(
-        Case.objects.visible_to(membership)
-        .filter(status=Case.Status.OPEN, assignments__isnull=True)
-        .select_related("person")
-        .order_by("opened_on")[:100]
-    )
-    # Closure requests wait for a coordinator; those a coordinator approved for a person with
-    # no recent two-way contact wait for an organisation admin as well.
-    waiting = Closure.UNDECIDED if membership.is_admin else (Closure.Status.PENDING,)
-    closures = list(
-        Closure.objects.visible_to(membership)
-        .filter(status__in=waiting)
-        .select_related("case__person", "requested_by")
-        .order_by("created_at")[:100]
-    )
     quiet = (
         QuietPeriod.objects.visible_to(membership)
         .filter(ended_on__isnull=True, until__gt=today, plan__case__status=Case.Status.OPEN)
@@ -84,13 +202,13 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
     )
     return {
         "config": config,
-        "closures": closures,
+        "closures": closure_rows(membership),
         "quiet": quiet,
-        "at_risk": [(plan, plan.risk(today, config)) for plan in at_risk],
+        "at_risk": at_risk_rows(membership, today, config),
         "overdue_by_worker": [
             (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
         ],
-        "unassigned": unassigned,
+        "unassigned": unassigned_rows(membership),
     }
 
 
@@ -124,6 +242,7 @@ class DueRow:
     channel_label: str
     unanswered: str
     next_due_on: dt.date | None
+    due_on: str  # next_due_on as the page prints it
     overdue: str
     person_url: str
     log_url: str
@@ -139,6 +258,8 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     log_url = link_by_code("outreach:log_attempt")
     record_url = link_by_code("outreach:contact_create")
     channels = {value: str(label) for value, label in LOGGED_CHANNELS}
+    # Most rows share a handful of days: each formatted once.
+    dates: dict[dt.date | None, str] = {None: ""}
     rows: list[DueRow] = []
     folded: dict[Any, list[str]] = {}
     for item in items:
@@ -151,6 +272,9 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
             folded[person.code].append(f"{channel} · {overdue}" if overdue else channel)
             continue
         folded[person.code] = []
+        due_on = item.next_due_on
+        if due_on is not None and due_on not in dates:
+            dates[due_on] = date_format(due_on, "DATE_FORMAT")
         rows.append(
             DueRow(
                 code=str(item.code),
@@ -162,6 +286,7 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
                     else ""
                 ),
                 next_due_on=item.next_due_on,
+                due_on=dates[item.next_due_on],
                 overdue=overdue,
                 person_url=person_url(person.code),
                 log_url=log_url(item.code),
@@ -177,9 +302,11 @@ def today(request: MemberRequest) -> HttpResponse:
     day = membership.organisation.today()
     queue = Cadence.objects.visible_to(membership).queue(request.user, day)
     limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
-    due = due_rows(queue[:limit].rows(), day)
-    # Counted every time, so the page costs the same queries for a short queue and a long one.
-    total = due_total(queue)
+    items = queue[:limit].rows()
+    due = due_rows(items, day)
+    # A queue shorter than the page is all there: its people are those of the rows. Only a
+    # longer one is counted, in one more query.
+    total = len(due) if len(items) < limit else due_total(queue)
     handovers = list(
         Handover.objects.visible_to(membership)
         .filter(to_worker=request.user, seen_at__isnull=True)
@@ -199,8 +326,8 @@ def today(request: MemberRequest) -> HttpResponse:
     shown |= {item.person_code for item in day_plan if item.person_code}
     if membership.is_supervisor:
         overview = context["overview"] = coordinator_overview(membership, day)
-        shown |= {plan.case.person.code for plan, _ in overview["at_risk"]}
-        shown |= {case.person.code for case in overview["unassigned"]}
+        shown |= {row.person_code for row in overview["at_risk"]}
+        shown |= {row.person_code for row in overview["unassigned"]}
     audit_list(request, "outreach.today.viewed", len(shown))
     return render(request, "outreach/today.html", context)
 
@@ -246,8 +373,8 @@ def undo_attempt(request: MemberRequest, code: str) -> HttpResponse:
 def _due_row_after(request: MemberRequest, item: Cadence, *, logged: Any) -> HttpResponse:
     """The row as it stands after a one-tap change (htmx), or back to Today."""
     day = request.membership.organisation.today()
-    row = due_rows(Cadence.objects.filter(pk=item.pk).rows(), day)[0]
-    context = {"row": row, "today": day, "logged": logged, "labels": due_row_labels()}
+    rows = due_rows(Cadence.objects.filter(pk=item.pk).rows(), day)
+    context = {"due": rows, "today": day, "logged": logged, "labels": due_row_labels()}
     if request.headers.get("HX-Request"):
         # The row, and the page's counts in place: how many people are due, unread items.
         queue = Cadence.objects.visible_to(request.membership).queue(request.user, day)
