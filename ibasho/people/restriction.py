@@ -13,8 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -39,14 +40,17 @@ def access_hours() -> int:
 
 
 def blocked_people(membership: Membership) -> Any:
-    """The ids of the restricted people this member may not open now (a subquery). Built once
-    per membership object, that is once per request: every guarded query of a page embeds it,
-    and building it each time cost more than running it. It is SQL, so restrictions, cases and
+    """The ids of the restricted people this member may not open now (a subquery). Built and
+    compiled to SQL once per membership object, that is once per request: every guarded query
+    of a page embeds it, and compiling its three nested queries each time cost more than
+    running them. It stays SQL, run by every query that embeds it, so restrictions, cases and
     glass breaks made after it was built still count."""
     cached = membership.__dict__.get("_blocked_people")
     if cached is not None:
         return cached
-    built = membership.__dict__["_blocked_people"] = _blocked_people(membership)
+    query = _blocked_people(membership).query
+    sql, params = query.get_compiler(using=router.db_for_read(Restriction)).as_sql()
+    built = membership.__dict__["_blocked_people"] = RawSQL(sql, params)
     return built
 
 
