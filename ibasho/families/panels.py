@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -127,29 +127,36 @@ def household_panel(request: MemberRequest, household: Household) -> dict[str, A
     }
 
 
+# Today's lists are usually empty: their related rows are fetched by a second query when
+# there are rows (`prefetch_related`), not joined into a query compiled on every view.
+
+
+def my_households(membership: Any) -> Any:
+    """The households of the member's people with an open case (a subquery)."""
+    return Case.objects.filter(workers=membership.user, status=Case.Status.OPEN).values(
+        "person__household_id"
+    )
+
+
 def sudden_changes(
     membership: Any, today: dt.date, top_days: int
 ) -> list[tuple[Household, list[dict[str, Any]]]]:
     """The worker's households where a parent went into hospital or care, or died, within
     `top_days`: the changes themselves, newest first, found by the column kept on write. The
     household's whole risk is one link away, so it is not assessed here on every view."""
-    mine = Person.objects.filter(
-        cases__workers=membership.user, cases__status=Case.Status.OPEN
-    ).values("household_id")
     parents = (
         FamilyMember.objects.visible_to(membership)
         .filter(
-            household__in=mine,
+            household__in=my_households(membership),
             relationship__in=board.PARENTS,
             board_signal=True,  # hospital, care or death: the health itself is encrypted
             health_changed_on__gte=today - dt.timedelta(days=top_days),
             health_changed_on__lte=today,
         )
-        .select_related("household")
-        .only("name", "relationship", "health", "health_changed_on", "household__code",
-              "household__name")
-        .order_by("-health_changed_on", "household__name", "pk")
-    )  # fmt: skip
+        .only("household_id", "name", "relationship", "health", "health_changed_on")
+        .prefetch_related(Prefetch("household", Household.objects.only("code", "name")))
+        .order_by("-health_changed_on", "household_id", "pk")
+    )
     grouped: dict[int, tuple[Household, list[dict[str, Any]]]] = {}
     for parent in parents:
         _household, changes = grouped.setdefault(parent.household_id, (parent.household, []))
@@ -174,34 +181,28 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     urgent = sudden_changes(membership, today, limits.top_days)
+    mine = Case.objects.filter(workers=membership.user, status=Case.Status.OPEN).values("person_id")
+    wanted = Q(person_id__in=mine)
+    if membership.is_supervisor:
+        wanted |= Q(acknowledged_at__isnull=True)
     # The panel shows the person's name and link only: their encrypted notes stay unread.
-    events = (
+    events = list(
         SafetyEvent.objects.visible_to(membership)
         .unresolved()
-        .select_related("person")
-        .defer("description", "resolution", *(f"person__{f}" for f in Person.ENCRYPTED_FIELDS))
+        .filter(wanted)
+        .defer("description", "resolution")
+        .prefetch_related(
+            Prefetch("person", Person.objects.defer(*Person.ENCRYPTED_FIELDS, "search_text"))
+        )
     )
-    if membership.is_supervisor:
-        events = events.filter(
-            Q(acknowledged_at__isnull=True)
-            | Q(person__cases__workers=request.user, person__cases__status=Case.Status.OPEN)
-        )
-    else:
-        events = events.filter(
-            person__cases__workers=request.user, person__cases__status=Case.Status.OPEN
-        )
-    events_list = list(events.distinct())
-    mine = Person.objects.filter(
-        cases__workers=membership.user, cases__status=Case.Status.OPEN
-    ).values("household_id")
     reviews = [
         plan
         for plan in ContingencyPlan.objects.visible_to(membership)
-        .filter(household__in=mine)
-        .only("household__name", "household__code", "last_reviewed_on", "review_every_months")
-        .select_related("household")
+        .filter(household__in=my_households(membership))
+        .only("household_id", "last_reviewed_on", "review_every_months")
+        .prefetch_related(Prefetch("household", Household.objects.only("code", "name")))
         if plan.review_due(today)
     ]
-    if not (urgent or events_list or reviews):
+    if not (urgent or events or reviews):
         return None
-    return {"urgent": urgent, "events": events_list, "reviews": reviews, "today": today}
+    return {"urgent": urgent, "events": events, "reviews": reviews, "today": today}

@@ -26,7 +26,8 @@ def facilitated_sessions(membership: Any, first: dt.date, last: dt.date) -> list
     sessions = (
         Session.objects.visible_to(membership)
         .filter(date__range=(first, last), cancelled=False, facilitators=membership.user)
-        .select_related("programme")
+        # Most days have none: the programme is read only when there is a session.
+        .prefetch_related("programme")
     )
     session_url = link_by_code("programmes:session_detail")
     return [

@@ -359,3 +359,22 @@ def test_a_row_links_to_the_person_and_its_actions_and_says_how_late_it_is(
     record_url = reverse("outreach:contact_create", args=[person.code])
     assert f'href="{record_url}?channel={cadence.channel}"' in html
     assert "応答なし2回" in html and f"{overdue}日超過" in html
+
+
+def test_the_longest_at_risk_are_shown_and_every_one_is_counted(
+    client_for, coordinator_a, worker_a, org_a, monkeypatch
+):
+    from ibasho.outreach.views import today as views
+
+    monkeypatch.setattr(views, "AT_RISK_ROWS", 3)
+    people = [make_person(org_a, worker_a, f"途切れ{n}", opened_days_ago=100 + n) for n in range(5)]
+    client = client_for(coordinator_a)
+    response = client.get(TODAY_URL)
+    overview = response.context["overview"]
+    assert overview["at_risk_total"] == 5 and len(overview["at_risk"]) == 3
+    html = response.content.decode()
+    assert 'href="?all=1#at-risk"' in html
+    every = client.get(TODAY_URL + "?all=1").context["overview"]
+    assert {row.person_code for row in every["at_risk"]} == {p.code for p in people}
+    assert every["at_risk_total"] == 5
+    assert 'href="?all=1#at-risk"' not in client.get(TODAY_URL + "?all=1").content.decode()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -79,7 +79,16 @@ def _full_name(family_name: str, given_name: str) -> str:
     return f"{family_name} {given_name}".strip()  # as Person.full_name
 
 
-def at_risk_rows(membership: Any, today: dt.date, config: OutreachSettings) -> list[AtRiskRow]:
+# People at risk shown on Today (the longest without contact first); all of them, up to
+# TODAY_ALL_ROWS, one link away. A hundred rows cost more to print than the rest of the page.
+AT_RISK_ROWS = 20
+
+
+def at_risk_rows(
+    membership: Any, today: dt.date, config: OutreachSettings, limit: int = AT_RISK_ROWS
+) -> tuple[list[AtRiskRow], int]:
+    """The people at risk of being dropped, the `limit` longest without contact first, and how
+    many there are in all (counted by the same query)."""
     # Only the columns shown: loading the person decrypted every encrypted note.
     found = (
         OutreachPlan.objects.visible_to(membership)
@@ -87,6 +96,7 @@ def at_risk_rows(membership: Any, today: dt.date, config: OutreachSettings) -> l
         .order_by(
             F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True)
         )
+        .annotate(total=Window(Count("id")))
         .values_list(
             "case__person__code",
             "case__person__family_name",
@@ -94,11 +104,14 @@ def at_risk_rows(membership: Any, today: dt.date, config: OutreachSettings) -> l
             "case__opened_on",
             "last_contact_on",
             "last_two_way_on",
-        )[:100]
+            "total",
+        )[:limit]
     )
     person_url = link_by_code("people:person_detail")
     rows = []
-    for code, family_name, given_name, opened_on, last_contact, last_two_way in found:
+    found = list(found)
+    total = found[0][-1] if found else 0  # the same in every row
+    for code, family_name, given_name, opened_on, last_contact, last_two_way, _total in found:
         risk = plan_risk(today, config, opened_on, last_contact, last_two_way)
         rows.append(
             AtRiskRow(
@@ -111,7 +124,7 @@ def at_risk_rows(membership: Any, today: dt.date, config: OutreachSettings) -> l
                 no_two_way=risk["no_two_way"],
             )
         )
-    return rows
+    return rows, total
 
 
 def unassigned_rows(membership: Any) -> list[UnassignedRow]:
@@ -175,7 +188,7 @@ def closure_rows(membership: Any) -> list[ClosureRow]:
     return rows
 
 
-def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
+def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False) -> dict[str, Any]:
     """What a coordinator sees below their own list, as rows ready to print."""
     config = OutreachSettings.for_organisation(membership.organisation)
     overdue = (
@@ -200,11 +213,15 @@ def coordinator_overview(membership: Any, today: dt.date) -> dict[str, Any]:
             ),
         )
     )
+    at_risk, at_risk_total = at_risk_rows(
+        membership, today, config, TODAY_ALL_ROWS if every else AT_RISK_ROWS
+    )
     return {
         "config": config,
         "closures": closure_rows(membership),
         "quiet": quiet,
-        "at_risk": at_risk_rows(membership, today, config),
+        "at_risk": at_risk,
+        "at_risk_total": at_risk_total,
         "overdue_by_worker": [
             (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
         ],
@@ -301,7 +318,8 @@ def today(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     day = membership.organisation.today()
     queue = Cadence.objects.visible_to(membership).queue(request.user, day)
-    limit = TODAY_ALL_ROWS if request.GET.get("all") else TODAY_ROWS
+    every = bool(request.GET.get("all"))
+    limit = TODAY_ALL_ROWS if every else TODAY_ROWS
     items = queue[:limit].rows()
     due = due_rows(items, day)
     # A queue shorter than the page is all there: its people are those of the rows. Only a
@@ -310,7 +328,8 @@ def today(request: MemberRequest) -> HttpResponse:
     handovers = list(
         Handover.objects.visible_to(membership)
         .filter(to_worker=request.user, seen_at__isnull=True)
-        .select_related("case__person", "from_worker")
+        # Usually none: the case, person and sender are read only when there is one.
+        .prefetch_related("case__person", "from_worker")
     )
     day_plan = agenda(membership, day, day)
     context = {
@@ -325,7 +344,7 @@ def today(request: MemberRequest) -> HttpResponse:
     shown = {row.person.code for row in due} | {h.case.person.code for h in handovers}
     shown |= {item.person_code for item in day_plan if item.person_code}
     if membership.is_supervisor:
-        overview = context["overview"] = coordinator_overview(membership, day)
+        overview = context["overview"] = coordinator_overview(membership, day, every=every)
         shown |= {row.person_code for row in overview["at_risk"]}
         shown |= {row.person_code for row in overview["unassigned"]}
     audit_list(request, "outreach.today.viewed", len(shown))
