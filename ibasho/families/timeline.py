@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ibasho.families.models import BehaviourChange, SafetyEvent
-from ibasho.lib.timeline import TimelineEntry
+from ibasho.lib.timeline import TimelineEntry, newest_by_clock, newest_rows
 
 KINDS = {
     "safety": gettext_lazy("Safety events"),
@@ -16,10 +16,12 @@ KINDS = {
 }
 
 
-def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
+def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator[TimelineEntry]:
+    """Each kind newest first, the newest `newest` of each if given (see lib.timeline)."""
     zone = membership.organisation.zone
     events = SafetyEvent.objects.visible_to(membership).filter(person=person)
-    for event in events.select_related("raised_by"):
+    events = events.select_related("raised_by").order_by("-created_at", "-pk")
+    for event in newest_by_clock(events, newest, "created_at", zone):
         local = event.created_at.astimezone(zone)
         state = _("resolved") if event.resolved_at else _("open")
         yield TimelineEntry(
@@ -31,7 +33,8 @@ def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
             by=str(event.raised_by or ""),
         )
     changes = BehaviourChange.objects.visible_to(membership).filter(person=person)
-    for change in changes.select_related("reported_by", "recorded_by"):
+    changes = changes.select_related("reported_by", "recorded_by")
+    for change in newest_rows(changes.order_by("-occurred_on", "-pk"), newest):
         reporter = change.reported_by.name if change.reported_by else ""
         yield TimelineEntry(
             on=change.occurred_on,

@@ -6,6 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,13 @@ class Deferred:
 
 Item = TimelineEntry | Deferred
 
-# A source gives every entry of one kind (or a few kinds) for a person, built or deferred;
-# `kinds` names them with their labels so the page can offer filters. A source that defers
-# registers a builder: given keys, the entries of those records (a record gone is left out).
-TimelineSource = Callable[[Any, Any], Iterable[Item]]
+# A source gives the entries of one kind (or a few kinds) for a person, built or deferred;
+# `kinds` names them with their labels so the page can offer filters. Called with `newest`,
+# it gives at least the newest that many of each kind, in the order `sort_key` puts them
+# (ties in the order it gives them unsliced), so that the newest N of the merged story are
+# the newest N of the merged newest Ns. A source that defers registers a builder: given
+# keys, the entries of those records (a record gone is left out).
+TimelineSource = Callable[..., Iterable[Item]]
 TimelineBuilder = Callable[[Any, list[Any]], dict[Any, TimelineEntry]]
 _sources: dict[str, tuple[TimelineSource, dict[str, str]]] = {}
 _builders: dict[str, TimelineBuilder] = {}
@@ -68,17 +74,56 @@ def timeline_kinds() -> dict[str, str]:
     return kinds
 
 
-def timeline(membership: Any, person: Any, kinds: set[str] | None = None) -> list[Item]:
-    """Every registered source's entries about `person`, newest first; only `kinds` if given.
-    Some are deferred: pass the ones shown through `built`."""
+def timeline(
+    membership: Any, person: Any, kinds: set[str] | None = None, newest: int | None = None
+) -> list[Item]:
+    """Every registered source's entries about `person`, newest first; only `kinds` if given,
+    only the `newest` that many if given (each source then reads no more than it must). Some
+    are deferred: pass the ones shown through `built`."""
     entries = [
         entry
         for source, named in _sources.values()
         if kinds is None or kinds & set(named)
-        for entry in source(membership, person)
+        for entry in source(membership, person, newest=newest)
         if kinds is None or entry.kind in kinds
     ]
-    return sorted(entries, key=lambda entry: entry.sort_key(), reverse=True)
+    # Stable: entries of the same minute keep the order their sources gave them.
+    entries.sort(key=lambda entry: entry.sort_key(), reverse=True)
+    return entries if newest is None else entries[:newest]
+
+
+# The most a clock is ever set back (a summer time's end is an hour; a few zones moved two).
+SET_BACK = dt.timedelta(hours=3)
+
+
+def newest_rows(rows: QuerySet[Any], newest: int | None) -> list[Any]:
+    """`rows` (ordered newest first as their entries sort) as a list, the newest `newest`."""
+    return list(rows if newest is None else rows[:newest])
+
+
+def newest_by_clock(
+    rows: QuerySet[Any], newest: int | None, instant: str, zone: ZoneInfo
+) -> list[Any]:
+    """Rows ordered by an instant (`instant` descending, then pk descending) whose entries
+    sort by the local clock's minute, cut to the newest `newest`. Where the clock was set back
+    an earlier instant reads later, so the cut could miss a row the clock puts first: then the
+    rows up to SET_BACK older than the last one kept are kept too (one more query, only then).
+    `rows` are models or named values rows with `pk` and `instant`."""
+    kept = newest_rows(rows, newest)
+    if newest is None or len(kept) < newest:
+        return kept
+
+    def clock(row: Any) -> dt.datetime:
+        local = getattr(row, instant).astimezone(zone)
+        return local.replace(tzinfo=None, second=0, microsecond=0)
+
+    last = kept[-1]
+    at = getattr(last, instant)
+    steady = (at - SET_BACK).astimezone(zone).utcoffset() == at.astimezone(zone).utcoffset()
+    if steady and clock(last) <= min(clock(row) for row in kept):
+        return kept  # every older row reads no later than the last kept: none goes first
+    older = Q(**{f"{instant}__lt": at}) | Q(**{instant: at, "pk__lt": last.pk})
+    return kept + list(rows.filter(older, **{f"{instant}__gte": at - SET_BACK}))
 
 
 def built(membership: Any, items: Iterable[Item]) -> list[TimelineEntry]:
@@ -101,3 +146,55 @@ def built(membership: Any, items: Iterable[Item]) -> list[TimelineEntry]:
         elif (item.source, item.key) in made:
             found.append(made[(item.source, item.key)])
     return found
+
+
+# The furthest page asked for is read as this one (a number past it would ask the database
+# for more rows than it can count); past the story's end shows its last page anyway.
+FURTHEST_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """A page of the timeline, newest first: knows whether older entries follow (from one
+    entry more than the page), not how many pages there are, which would mean reading all."""
+
+    number: int
+    object_list: list[Any]
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_number(asked: str | None) -> int:
+    """The page asked for in a query string; page 1 for anything that is not a page."""
+    try:
+        number = int(asked or "1")
+    except ValueError:
+        return 1
+    return min(max(number, 1), FURTHEST_PAGE)
+
+
+def timeline_page(
+    membership: Any, person: Any, kinds: set[str] | None, number: int, size: int
+) -> TimelinePage:
+    """Page `number` of the timeline (still deferred: see `built`); past the end, the last
+    page that has entries (or page 1)."""
+    items = timeline(membership, person, kinds, newest=number * size + 1)
+    if len(items) <= (number - 1) * size:  # past the end, so `items` is the whole story
+        number = max(1, -(-len(items) // size))
+    start = (number - 1) * size
+    return TimelinePage(number, items[start : start + size], len(items) > start + size)

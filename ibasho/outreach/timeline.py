@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ibasho.lib.timeline import Deferred, Item, TimelineEntry
+from ibasho.lib.timeline import Deferred, Item, TimelineEntry, newest_by_clock, newest_rows
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach.models import Contact, QuietPeriod, StageChange
 
@@ -21,21 +21,28 @@ KINDS = {
 }
 
 
-def entries(membership: Any, person: Any) -> Iterator[Item]:
+def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator[Item]:
+    """Each kind newest first, the newest `newest` of each if given (see lib.timeline)."""
     zone = membership.organisation.zone
-    # A long history is read as dates only; `build` makes the entries of the page shown.
-    contacts = Contact.objects.visible_to(membership).filter(person=person)
-    for pk, occurred_at in contacts.values_list("pk", "occurred_at"):
-        local = occurred_at.astimezone(zone)
+    # Contacts are read as dates only; `build` makes the entries of the page shown.
+    contacts = (
+        Contact.objects.visible_to(membership)
+        .filter(person=person)
+        .order_by("-occurred_at", "-pk")
+        .values_list("pk", "occurred_at", named=True)
+    )
+    for row in newest_by_clock(contacts, newest, "occurred_at", zone):
+        local = row.occurred_at.astimezone(zone)
         yield Deferred(
             on=local.date(),
             at=local.time().replace(second=0, microsecond=0),
             kind="contact",
             source=SOURCE,
-            key=pk,
+            key=row.pk,
         )
     stages = StageChange.objects.visible_to(membership).filter(person=person)
-    for change in stages.select_related("changed_by"):
+    stages = stages.select_related("changed_by").order_by("-changed_on", "-pk")
+    for change in newest_rows(stages, newest):
         yield TimelineEntry(
             on=change.changed_on,
             at=None,
@@ -45,7 +52,8 @@ def entries(membership: Any, person: Any) -> Iterator[Item]:
             by=str(change.changed_by or ""),
         )
     quiet = QuietPeriod.objects.visible_to(membership).filter(plan__case__person=person)
-    for period in quiet.select_related("recorded_by"):
+    quiet = quiet.select_related("recorded_by").order_by("-starts_on", "-pk")
+    for period in newest_rows(quiet, newest):
         yield TimelineEntry(
             on=period.starts_on,
             at=None,

@@ -29,7 +29,7 @@ from ibasho.lib.panels import (
     visit_facts,
 )
 from ibasho.lib.pdf import html_to_pdf
-from ibasho.lib.timeline import built, timeline, timeline_kinds
+from ibasho.lib.timeline import built, page_number, timeline, timeline_kinds, timeline_page
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.people import postcodes, restriction, services
 from ibasho.people.forms import (
@@ -307,15 +307,12 @@ def person_edit(request: MemberRequest, code: str) -> HttpResponse:
 TIMELINE_PAGE = 50
 
 
-def _timeline_of(
-    request: MemberRequest, code: str
-) -> tuple[Person, dict[str, str], set[str], list[Any]]:
-    """The person, the timeline's kinds, those chosen in the query, and the entries (newest
-    first, some still deferred: see `_labelled`)."""
+def _timeline_of(request: MemberRequest, code: str) -> tuple[Person, dict[str, str], set[str]]:
+    """The person, the timeline's kinds and those chosen in the query."""
     person = get_object_or_404(Person.objects.visible_to(request.membership), code=code)
     kinds = timeline_kinds()
     chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
-    return person, kinds, chosen, timeline(request.membership, person, chosen or None)
+    return person, kinds, chosen
 
 
 def _labelled(request: MemberRequest, items: Any, kinds: dict[str, str]) -> list[Any]:
@@ -326,9 +323,11 @@ def _labelled(request: MemberRequest, items: Any, kinds: dict[str, str]) -> list
 @member_required()
 def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
     """The person's story, newest first: every app's records merged, filterable by kind."""
-    person, kinds, chosen, entries = _timeline_of(request, code)
-    page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _labelled(request, page.object_list, kinds)
+    person, kinds, chosen = _timeline_of(request, code)
+    # Only the page's entries (and one more, to know an older page follows) are read.
+    number = page_number(request.GET.get("page"))
+    page = timeline_page(request.membership, person, chosen or None, number, TIMELINE_PAGE)
+    page = dataclasses.replace(page, object_list=_labelled(request, page.object_list, kinds))
     audit_read(request, "people.person_timeline.viewed", person, person=person)
     query = "&".join(f"kind={kind}" for kind in sorted(chosen))
     context = {"person": person, "page": page, "kinds": kinds, "chosen": chosen, "query": query}
@@ -339,7 +338,8 @@ def person_timeline(request: MemberRequest, code: str) -> HttpResponse:
 def person_timeline_pdf(request: MemberRequest, code: str) -> HttpResponse:
     """The timeline as a printed 経過記録 (A4), oldest first as a paper record reads."""
     membership = request.membership
-    person, kinds, _chosen, found = _timeline_of(request, code)
+    person, kinds, chosen = _timeline_of(request, code)
+    found = timeline(membership, person, chosen or None)  # the whole story, on paper
     entries = _labelled(request, reversed(found), kinds)
     audit_read(request, "people.person_timeline.printed", person, person=person)
     html = render_to_string(

@@ -4,23 +4,27 @@ attended or missed."""
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 
-from ibasho.lib.timeline import TimelineEntry
+from ibasho.lib.timeline import TimelineEntry, newest_rows
 from ibasho.lib.urls import link_by_code
 from ibasho.programmes.models import Attendance
 
 KINDS = {"programme": gettext_lazy("Programmes")}
 
 
-def entries(membership: Any, person: Any) -> Iterator[TimelineEntry]:
+def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator[TimelineEntry]:
+    """Newest first, the newest `newest` if given (see lib.timeline)."""
     session_url = link_by_code("programmes:session_detail")
     rows = (
         Attendance.objects.visible_to(membership)
         .filter(enrolment__person=person)
         .select_related("session__programme", "enrolment__family_member")
+        # A session without a time sorts below the day's timed ones, on every database.
+        .order_by("-session__date", F("session__starts_at").desc(nulls_last=True), "-pk")
     )
-    for row in rows:
+    for row in newest_rows(rows, newest):
         session = row.session
         who = row.enrolment.family_member
         title = f"{session.programme} · {row.get_status_display()}"
