@@ -153,19 +153,24 @@ def sudden_changes(
             health_changed_on__gte=today - dt.timedelta(days=top_days),
             health_changed_on__lte=today,
         )
-        .only("household_id", "name", "relationship", "health", "health_changed_on")
-        .prefetch_related(Prefetch("household", Household.objects.only("code", "name")))
         .order_by("-health_changed_on", "household_id", "pk")
-    )
+        .values_list(
+            "household_id", "household__code", "household__name",
+            "name", "relationship", "health", "health_changed_on",
+        )
+    )  # fmt: skip
+    relationships = dict(FamilyMember.Relationship.choices)
+    healths = dict(FamilyMember.Health.choices)
     grouped: dict[int, tuple[Household, list[dict[str, Any]]]] = {}
-    for parent in parents:
-        _household, changes = grouped.setdefault(parent.household_id, (parent.household, []))
+    for household_id, code, household_name, name, relationship, health, since in parents:
+        household = Household(id=household_id, code=code, name=household_name)
+        _household, changes = grouped.setdefault(household_id, (household, []))
         changes.append(
             {
-                "code": risk.STATUS_CODES.get(risk.ParentStatus(parent.health), ""),
-                "who": f"{parent.name} ({parent.get_relationship_display()})",
-                "status": parent.get_health_display(),
-                "since": parent.health_changed_on,
+                "code": risk.STATUS_CODES.get(risk.ParentStatus(health), ""),
+                "who": f"{name} ({relationships.get(relationship, relationship)})",
+                "status": healths.get(health, health),
+                "since": since,
             }
         )
     return list(grouped.values())

@@ -40,7 +40,7 @@ def test_the_story_reads_newest_first_with_notes_and_next_steps(
     )  # fmt: skip
     families.raise_safety_event(person_a, kind="self_neglect", severity=1, by=worker_a.user)
     page = client_for(worker_a).get(url(person_a))
-    entries = [entry for entry, _label in page.context["page"].object_list]
+    entries = [entry for entry, *_ in page.context["page"].object_list]
     assert [e.kind for e in entries] == ["safety", "contact", "stage", "contact"]
     html = page.content.decode()
     assert html.index("部屋から出てきた") < html.index("玄関で5分話せた")
@@ -54,7 +54,7 @@ def test_filtered_to_contacts_only(client_for, worker_a, person_a):
     visit(person_a, worker_a, 1, "会えた")
     families.raise_safety_event(person_a, kind="self_neglect", severity=1, by=worker_a.user)
     page = client_for(worker_a).get(url(person_a, kinds=["contact", "no-such-kind"]))
-    assert [e.kind for e, _ in page.context["page"].object_list] == ["contact"]
+    assert [e.kind for e, *_ in page.context["page"].object_list] == ["contact"]
 
 
 def test_long_histories_are_paginated(client_for, worker_a, person_a):
@@ -82,7 +82,7 @@ def test_a_long_history_costs_the_queries_of_a_short_one(
     assert page.has_next
     with django_assert_num_queries(len(short.captured_queries)):
         page = client.get(url(person_a) + "?page=2").context["page"]
-    assert [entry.text for entry, _label in page.object_list][-1] == "訪問59"
+    assert [entry.text for entry, *_ in page.object_list][-1] == "訪問59"
 
 
 def test_nobody_else_reads_it(client_for, worker_b, analyst_a, person_a, worker_a):
