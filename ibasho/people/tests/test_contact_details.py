@@ -325,3 +325,18 @@ def test_the_summary_reads_a_fixed_number_of_rows(client_for, worker_a, person_a
 # look for open safety events (read once: the banner lists them, the safety line counts them)
 # and a referral's history "before us", shown above the summary.
 SUMMARY_QUERIES = 16
+
+
+def test_the_phone_hashes_are_made_again_in_batches(monkeypatch, person_a, org_a, org_b):
+    from ibasho.people import models
+
+    monkeypatch.setattr(models, "REHASH_BATCH", 2)
+    numbers = [f"090-0000-000{n}" for n in range(5)]
+    for position, number in enumerate(numbers):
+        Phone.objects.create(organisation=org_a, person=person_a, number=number, position=position)
+    Phone.objects.update(number_hash="")
+    assert Phone.refresh_search_hashes(org_a.pk) == 5
+    assert sorted(Phone.objects.values_list("number_hash", flat=True)) == sorted(
+        phone_hash(number) for number in numbers
+    )
+    assert Phone.refresh_search_hashes(org_b.pk) == 0
