@@ -32,7 +32,8 @@ def open_safety_events(request: MemberRequest, person: Person) -> list[SafetyEve
             SafetyEvent.objects.visible_to(request.membership)
             .unresolved()
             .filter(person=person)
-            .select_related("acknowledged_by")
+            # Usually none: who acknowledged is read only when there is an event.
+            .prefetch_related("acknowledged_by")
         )
     return asked[person.pk]
 

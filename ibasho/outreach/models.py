@@ -2,18 +2,19 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
-from ibasho.lib.fields import EncryptedCharField, EncryptedTextField
+from ibasho.lib.fields import EncryptedCharField, EncryptedTextField, decrypt
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
@@ -322,17 +323,27 @@ def plan_risk(
 
 @dataclass(frozen=True)
 class QueuePerson:
-    """The little a queue row shows of a person."""
+    """The little a queue row shows of a person. The two encrypted notes are read sealed and
+    opened when shown: a queue reads more rows (and the same person more than once) than a
+    page shows, and decrypting them all cost more than the rest of the query."""
 
     code: Any
     family_name: str
     given_name: str
-    preferred_name: str
-    things_to_avoid: str
+    preferred_name_sealed: str
+    things_to_avoid_sealed: str
 
     @property
     def full_name(self) -> str:
         return f"{self.family_name} {self.given_name}".strip()
+
+    @cached_property
+    def preferred_name(self) -> str:
+        return decrypt(self.preferred_name_sealed) if self.preferred_name_sealed else ""
+
+    @cached_property
+    def things_to_avoid(self) -> str:
+        return decrypt(self.things_to_avoid_sealed) if self.things_to_avoid_sealed else ""
 
 
 @dataclass(frozen=True)
@@ -354,13 +365,16 @@ class QueueRow:
 
 
 _PERSON = "plan__case__person__"
-# Of the person's encrypted notes only "things to avoid": decrypting costs more than reading.
+# Of the person's encrypted notes only the name they like and "things to avoid".
 QUEUE_COLUMNS = (
     "id", "code", "channel", "next_due_on", "unanswered",
-    *(_PERSON + name for name in (
-        "code", "family_name", "given_name", "preferred_name", "things_to_avoid"
-    )),
+    *(_PERSON + name for name in ("code", "family_name", "given_name")),
 )  # fmt: skip
+# The encrypted ones as stored (a plain text column), opened by `QueuePerson` when shown.
+QUEUE_SEALED = {
+    f"sealed_{name}": ExpressionWrapper(F(_PERSON + name), output_field=models.TextField())
+    for name in ("preferred_name", "things_to_avoid")
+}
 
 
 class CadenceQuerySet(TenantQuerySet):
@@ -378,7 +392,9 @@ class CadenceQuerySet(TenantQuerySet):
     def rows(self) -> list[QueueRow]:
         return [
             QueueRow(pk, code, channel, due, unanswered, QueuePerson(*person))
-            for pk, code, channel, due, unanswered, *person in self.values_list(*QUEUE_COLUMNS)
+            for pk, code, channel, due, unanswered, *person in self.annotate(
+                **QUEUE_SEALED
+            ).values_list(*QUEUE_COLUMNS, *QUEUE_SEALED)
         ]
 
     def most_urgent_first(self) -> "CadenceQuerySet":
