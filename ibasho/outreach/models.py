@@ -17,7 +17,7 @@ from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedCharField, EncryptedTextField, decrypt
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
-from ibasho.people.models import LOGGED_CHANNELS, Case, Channel
+from ibasho.people.models import LOGGED_CHANNELS, Case, Channel, full_name
 
 # A contact, like a day, lasts at most 24 hours.
 MAX_MINUTES = 24 * 60
@@ -335,7 +335,7 @@ class QueuePerson:
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name} {self.given_name}".strip()
+        return full_name(self.family_name, self.given_name)
 
     @cached_property
     def preferred_name(self) -> str:

@@ -220,6 +220,11 @@ class PersonQuerySet(TenantQuerySet):
         return self.filter(cases__status=Case.Status.OPEN).distinct()
 
 
+def full_name(family_name: str, given_name: str) -> str:
+    """A name as the pages print it, family name first; for lists that read names as values."""
+    return f"{family_name} {given_name}".strip()
+
+
 class Person(TenantModel):
     """Someone in withdrawal. Often known only through their family for years."""
 
@@ -317,11 +322,11 @@ class Person(TenantModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name} {self.given_name}".strip()
+        return full_name(self.family_name, self.given_name)
 
     @property
     def full_name_kana(self) -> str:
-        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+        return full_name(self.family_name_kana, self.given_name_kana)
 
     def age_on(self, day: dt.date) -> int | None:
         return age_on(day, self.birth_date, self.birth_year)

@@ -35,7 +35,7 @@ from ibasho.outreach.models import (
     QuietPeriod,
     plan_risk,
 )
-from ibasho.people.models import LOGGED_CHANNELS, Case
+from ibasho.people.models import LOGGED_CHANNELS, Case, full_name
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,6 @@ def _days_ago(day: dt.date | None, days: int | None) -> str:
     return ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days}
 
 
-def _full_name(family_name: str, given_name: str) -> str:
-    return f"{family_name} {given_name}".strip()  # as Person.full_name
-
-
 # People at risk shown on Today (the longest without contact first); all of them, up to
 # TODAY_ALL_ROWS, one link away. A hundred rows cost more to print than the rest of the page.
 AT_RISK_ROWS = 20
@@ -90,7 +86,7 @@ def at_risk_rows(
     """The people at risk of being dropped, the `limit` longest without contact first, and how
     many there are in all (counted by the same query)."""
     # Only the columns shown: loading the person decrypted every encrypted note.
-    found = (
+    found = list(
         OutreachPlan.objects.visible_to(membership)
         .at_risk(today, config)
         .order_by(
@@ -109,14 +105,13 @@ def at_risk_rows(
     )
     person_url = link_by_code("people:person_detail")
     rows = []
-    found = list(found)
     total = found[0][-1] if found else 0  # the same in every row
     for code, family_name, given_name, opened_on, last_contact, last_two_way, _total in found:
         risk = plan_risk(today, config, opened_on, last_contact, last_two_way)
         rows.append(
             AtRiskRow(
                 person_code=code,
-                name=_full_name(family_name, given_name),
+                name=full_name(family_name, given_name),
                 person_url=person_url(code),
                 last_contact=_days_ago(last_contact, risk["days_since_contact"]),
                 last_two_way=_days_ago(last_two_way, risk["days_since_two_way"]),
@@ -138,7 +133,7 @@ def unassigned_rows(membership: Any) -> list[UnassignedRow]:
     return [
         UnassignedRow(
             person_code=code,
-            name=_full_name(family_name, given_name),
+            name=full_name(family_name, given_name),
             person_url=person_url(code),
             opened_on=date_format(opened_on, "DATE_FORMAT"),
         )
@@ -258,8 +253,7 @@ class DueRow:
     person: QueuePerson
     channel_label: str
     unanswered: str
-    next_due_on: dt.date | None
-    due_on: str  # next_due_on as the page prints it
+    due_on: str  # the cadence's next due day as the page prints it
     overdue: str
     person_url: str
     log_url: str
@@ -302,7 +296,6 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
                     if tries
                     else ""
                 ),
-                next_due_on=item.next_due_on,
                 due_on=dates[item.next_due_on],
                 overdue=overdue,
                 person_url=person_url(person.code),
