@@ -80,16 +80,25 @@ def assess_all(
     return risk.board_order((h, r) for h, r in assessed if r.signals)
 
 
+def suddenly_changed_parents(
+    parents: QuerySet[FamilyMember], today: dt.date, top_days: int
+) -> QuerySet[FamilyMember]:
+    """Of `parents`, the mothers and fathers who went into hospital or care, or died, within
+    `top_days` (found by the column kept on write: the health itself is encrypted)."""
+    return parents.filter(
+        relationship__in=PARENTS,
+        board_signal=True,
+        health_changed_on__gte=today - dt.timedelta(days=top_days),
+        health_changed_on__lte=today,
+    )
+
+
 def recently_changed(
     households: QuerySet[Household], organisation_id: int, today: dt.date, limits: risk.Thresholds
 ) -> QuerySet[Household]:
     """Households where a parent went into hospital or care, or died, within `top_days`."""
     # A subquery over the (few) recently changed parents, not a join of every member.
-    changed = FamilyMember.objects.filter(
-        organisation_id=organisation_id,
-        relationship__in=PARENTS,
-        board_signal=True,  # hospital, care or death: the health itself is encrypted
-        health_changed_on__gte=today - dt.timedelta(days=limits.top_days),
-        health_changed_on__lte=today,
-    ).values("household_id")
-    return households.filter(pk__in=changed)
+    changed = suddenly_changed_parents(
+        FamilyMember.objects.filter(organisation_id=organisation_id), today, limits.top_days
+    )
+    return households.filter(pk__in=changed.values("household_id"))

@@ -132,11 +132,9 @@ def household_panel(request: MemberRequest, household: Household) -> dict[str, A
 # there are rows (`prefetch_related`), not joined into a query compiled on every view.
 
 
-def my_households(membership: Any) -> Any:
-    """The households of the member's people with an open case (a subquery)."""
-    return Case.objects.filter(workers=membership.user, status=Case.Status.OPEN).values(
-        "person__household_id"
-    )
+def my_open_cases(membership: Any) -> Any:
+    """The member's own open cases (used as a subquery)."""
+    return Case.objects.filter(workers=membership.user, status=Case.Status.OPEN)
 
 
 def sudden_changes(
@@ -145,15 +143,11 @@ def sudden_changes(
     """The worker's households where a parent went into hospital or care, or died, within
     `top_days`: the changes themselves, newest first, found by the column kept on write. The
     household's whole risk is one link away, so it is not assessed here on every view."""
+    mine = FamilyMember.objects.visible_to(membership).filter(
+        household__in=my_open_cases(membership).values("person__household_id")
+    )
     parents = (
-        FamilyMember.objects.visible_to(membership)
-        .filter(
-            household__in=my_households(membership),
-            relationship__in=board.PARENTS,
-            board_signal=True,  # hospital, care or death: the health itself is encrypted
-            health_changed_on__gte=today - dt.timedelta(days=top_days),
-            health_changed_on__lte=today,
-        )
+        board.suddenly_changed_parents(mine, today, top_days)
         .order_by("-health_changed_on", "household_id", "pk")
         .values_list(
             "household_id", "household__code", "household__name",
@@ -187,8 +181,7 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     urgent = sudden_changes(membership, today, limits.top_days)
-    mine = Case.objects.filter(workers=membership.user, status=Case.Status.OPEN).values("person_id")
-    wanted = Q(person_id__in=mine)
+    wanted = Q(person_id__in=my_open_cases(membership).values("person_id"))
     if membership.is_supervisor:
         wanted |= Q(acknowledged_at__isnull=True)
     # The panel shows the person's name and link only: their encrypted notes stay unread.
@@ -204,7 +197,7 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     reviews = [
         plan
         for plan in ContingencyPlan.objects.visible_to(membership)
-        .filter(household__in=my_households(membership))
+        .filter(household__in=my_open_cases(membership).values("person__household_id"))
         .only("household_id", "last_reviewed_on", "review_every_months")
         .prefetch_related(Prefetch("household", Household.objects.only("code", "name")))
         if plan.review_due(today)
