@@ -74,3 +74,25 @@ class TenantAdmin(admin.ModelAdmin):
         if not change and not request.user.is_superuser:
             obj.organisation_id = request.membership.organisation_id  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
+
+
+class OperatorRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Records that are evidence, shown to operators (superusers) only: never added or deleted
+    here; changed only by an admin action that calls the owning service (`may_change`)."""
+
+    may_change = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_change and bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

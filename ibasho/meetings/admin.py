@@ -9,32 +9,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ibasho.lib.admin import OperatorRecordAdmin
 from ibasho.meetings import services
 from ibasho.meetings.models import SupportMeeting
 
 
 @admin.register(SupportMeeting)
-class SupportMeetingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SupportMeetingAdmin(OperatorRecordAdmin):
     list_display = ("held_on", "title", "organisation", "law", "withdrawn_at")
     list_filter = ("law",)
     fields = ("organisation", "title", "held_on", "law", "withdrawn_at")
     readonly_fields = fields
     actions = ("withdraw",)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    may_change = True  # withdrawing, through the service
 
     @admin.action(description=_("Withdraw the chosen meetings"))
     def withdraw(self, request: HttpRequest, queryset: Any) -> None:

@@ -125,11 +125,7 @@ def _out(request: HttpRequest, seat: access.Seat) -> dict[str, Any]:
                 )  # fmt: skip
     audit_read(request, "meetings.meeting.viewed", meeting, count=len(people))
     return {
-        "code": meeting.code,
-        "title": meeting.title,
-        "held_on": meeting.held_on,
-        "law": meeting.law,
-        "withdrawn": meeting.is_withdrawn,
+        **_row(meeting),
         "organisations": access.organisation_names(meeting),
         "members": [
             {
