@@ -41,6 +41,9 @@ class User(AbstractUser):
     # Raised to end every session of the account at once (sign out everywhere, factor reset).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
+    # What `str(user)` reads: enough to name someone from a values() query.
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 

@@ -85,11 +85,16 @@ def suddenly_changed_parents(
 ) -> QuerySet[FamilyMember]:
     """Of `parents`, the mothers and fathers who went into hospital or care, or died, within
     `top_days` (found by the column kept on write: the health itself is encrypted)."""
+    return changed_between(parents, today - dt.timedelta(days=top_days), today)
+
+
+def changed_between(parents: QuerySet[FamilyMember], since: Any, until: Any) -> Any:
+    """`suddenly_changed_parents` from `since` to `until` (dates, or slots of a prepared query)."""
     return parents.filter(
         relationship__in=PARENTS,
         board_signal=True,
-        health_changed_on__gte=today - dt.timedelta(days=top_days),
-        health_changed_on__lte=today,
+        health_changed_on__gte=since,
+        health_changed_on__lte=until,
     )
 
 

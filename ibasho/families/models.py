@@ -10,6 +10,7 @@ from ibasho.families import risk
 from ibasho.lib import limits
 from ibasho.lib.dates import add_months
 from ibasho.lib.fields import EncryptedBooleanField, EncryptedCharField, EncryptedTextField
+from ibasho.lib.prepared import Prepared, Slot
 
 
 class RiskSettings(TenantModel):
@@ -45,8 +46,17 @@ class RiskSettings(TenantModel):
 
     @classmethod
     def thresholds_for(cls, organisation_id: int) -> risk.Thresholds:
-        found = cls.objects.filter(organisation_id=organisation_id).first()
+        found = _RISK_SETTINGS.first(organisation=organisation_id)
         return found.thresholds() if found else risk.Thresholds()
+
+
+# Read on every Today: compiled once (ibasho.lib.prepared).
+_RISK_SETTINGS = Prepared(
+    RiskSettings,
+    lambda: RiskSettings.objects.filter(
+        organisation_id=Slot("organisation", models.IntegerField())
+    ),
+)
 
 
 class CrisisContact(TenantModel):

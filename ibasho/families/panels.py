@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +20,21 @@ from ibasho.families.models import (
     SafetyEvent,
 )
 from ibasho.lib.panels import Action, Fact
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, FamilyMember, Household, Person
+
+_PERSON_EVENTS = Prepared(
+    SafetyEvent,
+    lambda member: (
+        SafetyEvent.objects.visible_to(member)
+        .unresolved()
+        .filter(person_id=Slot("person", models.IntegerField()))
+        # Usually none: who acknowledged is read only when there is an event.
+        .prefetch_related("acknowledged_by")
+    ),
+    per_member=True,
+)
 
 
 def open_safety_events(request: MemberRequest, person: Person) -> list[SafetyEvent]:
@@ -28,13 +42,7 @@ def open_safety_events(request: MemberRequest, person: Person) -> list[SafetyEve
     lists them and its safety line counts them."""
     asked: dict[int, list[SafetyEvent]] = request.__dict__.setdefault("_open_safety_events", {})
     if person.pk not in asked:
-        asked[person.pk] = list(
-            SafetyEvent.objects.visible_to(request.membership)
-            .unresolved()
-            .filter(person=person)
-            # Usually none: who acknowledged is read only when there is an event.
-            .prefetch_related("acknowledged_by")
-        )
+        asked[person.pk] = _PERSON_EVENTS.fetch(membership=request.membership, person=person.pk)
     return asked[person.pk]
 
 
@@ -134,7 +142,69 @@ def household_panel(request: MemberRequest, household: Household) -> dict[str, A
 
 def my_open_cases(membership: Any) -> Any:
     """The member's own open cases (used as a subquery)."""
-    return Case.objects.filter(workers=membership.user, status=Case.Status.OPEN)
+    return Case.objects.filter(
+        organisation_id=membership.organisation_id,
+        workers=membership.user_id,
+        status=Case.Status.OPEN,
+    )
+
+
+DAY = Slot("day", models.DateField())
+
+# Today's three lists, compiled once (ibasho.lib.prepared): a parent's sudden change in the
+# member's households, their people's open safety events, plan reviews.
+_SUDDEN_CHANGES = Prepared(
+    FamilyMember,
+    lambda member: (
+        board.changed_between(
+            FamilyMember.objects.visible_to(member).filter(
+                household__in=my_open_cases(member).values("person__household_id")
+            ),
+            Slot("since", models.DateField()),
+            DAY,
+        )
+        .order_by("-health_changed_on", "household_id", "pk")
+        .values_list(
+            "household_id",
+            "household__code",
+            "household__name",
+            "name",
+            "relationship",
+            "health",
+            "health_changed_on",
+        )
+    ),  # fmt: skip
+    per_member=True,
+)
+
+
+def _open_events(member: Any) -> Any:
+    wanted = Q(person_id__in=my_open_cases(member).values("person_id"))
+    if member.is_supervisor:
+        wanted |= Q(acknowledged_at__isnull=True)
+    # The panel shows the person's name and link only: their encrypted notes stay unread.
+    return (
+        SafetyEvent.objects.visible_to(member)
+        .unresolved()
+        .filter(wanted)
+        .defer("description", "resolution")
+        .prefetch_related(
+            Prefetch("person", Person.unscoped.defer(*Person.ENCRYPTED_FIELDS, "search_text"))
+        )
+    )
+
+
+_OPEN_EVENTS = Prepared(SafetyEvent, _open_events, per_member=True)
+_PLANS = Prepared(
+    ContingencyPlan,
+    lambda member: (
+        ContingencyPlan.objects.visible_to(member)
+        .filter(household__in=my_open_cases(member).values("person__household_id"))
+        .only("household_id", "last_reviewed_on", "review_every_months")
+        .prefetch_related(Prefetch("household", Household.unscoped.only("code", "name")))
+    ),
+    per_member=True,
+)
 
 
 def sudden_changes(
@@ -143,17 +213,8 @@ def sudden_changes(
     """The worker's households where a parent went into hospital or care, or died, within
     `top_days`: the changes themselves, newest first, found by the column kept on write. The
     household's whole risk is one link away, so it is not assessed here on every view."""
-    mine = FamilyMember.objects.visible_to(membership).filter(
-        household__in=my_open_cases(membership).values("person__household_id")
-    )
-    parents = (
-        board.suddenly_changed_parents(mine, today, top_days)
-        .order_by("-health_changed_on", "household_id", "pk")
-        .values_list(
-            "household_id", "household__code", "household__name",
-            "name", "relationship", "health", "health_changed_on",
-        )
-    )  # fmt: skip
+    since = today - dt.timedelta(days=top_days)
+    parents = _SUDDEN_CHANGES.fetch(membership=membership, since=since, day=today)
     relationships = dict(FamilyMember.Relationship.choices)
     healths = dict(FamilyMember.Health.choices)
     grouped: dict[int, tuple[Household, list[dict[str, Any]]]] = {}
@@ -181,27 +242,8 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     today = membership.organisation.today()
     limits = RiskSettings.thresholds_for(membership.organisation_id)
     urgent = sudden_changes(membership, today, limits.top_days)
-    wanted = Q(person_id__in=my_open_cases(membership).values("person_id"))
-    if membership.is_supervisor:
-        wanted |= Q(acknowledged_at__isnull=True)
-    # The panel shows the person's name and link only: their encrypted notes stay unread.
-    events = list(
-        SafetyEvent.objects.visible_to(membership)
-        .unresolved()
-        .filter(wanted)
-        .defer("description", "resolution")
-        .prefetch_related(
-            Prefetch("person", Person.objects.defer(*Person.ENCRYPTED_FIELDS, "search_text"))
-        )
-    )
-    reviews = [
-        plan
-        for plan in ContingencyPlan.objects.visible_to(membership)
-        .filter(household__in=my_open_cases(membership).values("person__household_id"))
-        .only("household_id", "last_reviewed_on", "review_every_months")
-        .prefetch_related(Prefetch("household", Household.objects.only("code", "name")))
-        if plan.review_due(today)
-    ]
+    events = _OPEN_EVENTS.fetch(membership=membership)
+    reviews = [plan for plan in _PLANS.fetch(membership=membership) if plan.review_due(today)]
     if not (urgent or events or reviews):
         return None
     return {"urgent": urgent, "events": events, "reviews": reviews, "today": today}

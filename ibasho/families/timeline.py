@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ibasho.families.models import BehaviourChange, SafetyEvent
-from ibasho.lib.timeline import TimelineEntry, newest_by_clock, newest_rows
+from ibasho.lib.timeline import TimelineEntry, person_rows, person_rows_by_clock
 
 KINDS = {
     "safety": gettext_lazy("Safety events"),
@@ -16,12 +16,21 @@ KINDS = {
 }
 
 
+def _events(events: Any) -> Any:
+    return events.select_related("raised_by").order_by("-created_at", "-pk")
+
+
+def _changes(changes: Any) -> Any:
+    return changes.select_related("reported_by", "recorded_by").order_by("-occurred_on", "-pk")
+
+
 def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator[TimelineEntry]:
     """Each kind newest first, the newest `newest` of each if given (see lib.timeline)."""
     zone = membership.organisation.zone
-    events = SafetyEvent.objects.visible_to(membership).filter(person=person)
-    events = events.select_related("raised_by").order_by("-created_at", "-pk")
-    for event in newest_by_clock(events, newest, "created_at", zone):
+    events = person_rows_by_clock(
+        SafetyEvent, _events, membership, person, newest, "created_at", zone
+    )
+    for event in events:
         local = event.created_at.astimezone(zone)
         state = _("resolved") if event.resolved_at else _("open")
         yield TimelineEntry(
@@ -32,9 +41,7 @@ def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator
             text=event.description,
             by=str(event.raised_by or ""),
         )
-    changes = BehaviourChange.objects.visible_to(membership).filter(person=person)
-    changes = changes.select_related("reported_by", "recorded_by")
-    for change in newest_rows(changes.order_by("-occurred_on", "-pk"), newest):
+    for change in person_rows(BehaviourChange, _changes, membership, person, newest):
         reporter = change.reported_by.name if change.reported_by else ""
         yield TimelineEntry(
             on=change.occurred_on,

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Q, QuerySet
+
+from ibasho.lib.prepared import Prepared, Slot
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,16 @@ def newest_by_clock(
     an earlier instant reads later, so the cut could miss a row the clock puts first: then the
     rows up to SET_BACK older than the last one kept are kept too (one more query, only then).
     `rows` are models or named values rows with `pk` and `instant`."""
-    kept = newest_rows(rows, newest)
+    return _cut_by_clock(newest_rows(rows, newest), newest, instant, zone, lambda: rows)
+
+
+def _cut_by_clock(
+    kept: list[Any],
+    newest: int | None,
+    instant: str,
+    zone: ZoneInfo,
+    rows: Callable[[], QuerySet[Any]],
+) -> list[Any]:
     if newest is None or len(kept) < newest:
         return kept
 
@@ -123,7 +135,62 @@ def newest_by_clock(
     if steady and clock(last) <= min(clock(row) for row in kept):
         return kept  # every older row reads no later than the last kept: none goes first
     older = Q(**{f"{instant}__lt": at}) | Q(**{instant: at, "pk__lt": last.pk})
-    return kept + list(rows.filter(older, **{f"{instant}__gte": at - SET_BACK}))
+    return kept + list(rows().filter(older, **{f"{instant}__gte": at - SET_BACK}))
+
+
+# A page of the timeline reads each source's rows through a query compiled once per page size
+# (ibasho.lib.prepared); longer reads (the printed record, far pages) are built each time.
+PREPARED_NEWEST = 1000
+PERSON = Slot("person", models.IntegerField())
+_prepared: dict[Callable[..., Any], Prepared] = {}
+
+Shape = Callable[[QuerySet[Any]], QuerySet[Any]]
+
+
+def person_rows(
+    model: Any, shape: Shape, membership: Any, person: Any, newest: int | None, path: str = "person"
+) -> list[Any]:
+    """A source's rows about `person`, newest first, the newest `newest` if given: `shape`
+    (order, related rows, columns) applied to the member's guarded rows of `model` whose
+    `path` leads to the person."""
+    if newest is None or newest > PREPARED_NEWEST:
+        return newest_rows(_about(model, shape, membership, person, path), newest)
+    prepared = _prepared.get(shape)
+    if prepared is None:
+        prepared = _prepared.setdefault(
+            shape,
+            Prepared(
+                model,
+                lambda member, n: _about(model, shape, member, PERSON, path)[:n],
+                per_member=True,
+            ),
+        )
+    return prepared.fetch(newest, membership=membership, person=person.pk)
+
+
+def _about(model: Any, shape: Shape, membership: Any, person: Any, path: str) -> Any:
+    return shape(model.objects.visible_to(membership).filter(**{path: person}))
+
+
+def person_rows_by_clock(
+    model: Any,
+    shape: Shape,
+    membership: Any,
+    person: Any,
+    newest: int | None,
+    instant: str,
+    zone: ZoneInfo,
+    path: str = "person",
+) -> list[Any]:
+    """`person_rows` for rows ordered by an instant, cut as `newest_by_clock` cuts them."""
+    kept = person_rows(model, shape, membership, person, newest, path)
+    return _cut_by_clock(
+        kept,
+        newest,
+        instant,
+        zone,
+        lambda: _about(model, shape, membership, person, path),
+    )
 
 
 def built(membership: Any, items: Iterable[Item]) -> list[TimelineEntry]:

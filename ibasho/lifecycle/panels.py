@@ -3,7 +3,10 @@ and to the person page (a suspension in force)."""
 
 from typing import Any
 
+from django.db import models
+
 from ibasho.accounts.http import MemberRequest
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lifecycle.breach import open_deadlines
 from ibasho.lifecycle.models import PersonRequest, ShreddingBatch
 from ibasho.people.models import Person
@@ -27,10 +30,20 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     return {"deadlines": deadlines, "batches": list(batches), "today": today}
 
 
+# Read on every view of the person: compiled once (ibasho.lib.prepared).
+_SUSPENSION = Prepared(
+    PersonRequest,
+    lambda: PersonRequest.objects.filter(
+        organisation_id=Slot("organisation", models.IntegerField()),
+        person_id=Slot("person", models.IntegerField()),
+        kind=PersonRequest.Kind.SUSPENSION,
+        status=PersonRequest.Status.OPEN,
+    ).order_by("pk")[:1],
+)
+
+
 def person_panel(request: MemberRequest, person: Person) -> dict[str, Any] | None:
-    suspension = PersonRequest.objects.filter(
-        person=person, kind=PersonRequest.Kind.SUSPENSION, status=PersonRequest.Status.OPEN
-    ).first()
+    suspension = _SUSPENSION.first(organisation=person.organisation_id, person=person.pk)
     is_admin = request.membership.is_admin
     if suspension is None and not is_admin:
         return None

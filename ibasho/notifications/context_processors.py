@@ -3,7 +3,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from ibasho.lib.prepared import Prepared, counted
 from ibasho.notifications.models import Notification
+
+# Read on every page: compiled once (ibasho.lib.prepared).
+_UNREAD = Prepared(
+    Notification,
+    lambda member: counted(Notification.objects.visible_to(member).unread()),
+    per_member=True,
+)
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +22,6 @@ def unread(request: HttpRequest) -> dict[str, Any]:
 
     @cache
     def count() -> int:
-        return Notification.objects.visible_to(membership).unread().count()
+        return _UNREAD.count(membership=membership)
 
     return {"unread_notifications": count}

@@ -5,18 +5,20 @@ from typing import Any
 
 from django.utils.translation import get_language, gettext_lazy
 
-from ibasho.lib.timeline import TimelineEntry, newest_rows
+from ibasho.lib.timeline import TimelineEntry, person_rows
 from ibasho.outcomes.models import Administration
 
 KINDS = {"instrument": gettext_lazy("Instruments")}
 
 
+def _administered(rows: Any) -> Any:
+    return rows.select_related("created_by").order_by("-administered_on", "-pk")
+
+
 def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator[TimelineEntry]:
     """Newest first, the newest `newest` if given (see lib.timeline)."""
     language = (get_language() or "ja")[:2]
-    rows = Administration.objects.visible_to(membership).filter(person=person)
-    rows = rows.select_related("created_by").order_by("-administered_on", "-pk")
-    for row in newest_rows(rows, newest):
+    for row in person_rows(Administration, _administered, membership, person, newest):
         name = row.instrument_name.get(language) or row.instrument
         band = row.band_label.get(language) or row.band
         yield TimelineEntry(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedCharField, EncryptedTextField, decrypt
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel, full_name
@@ -252,8 +253,25 @@ class OutreachSettings(Backoff):
 
     @classmethod
     def for_organisation(cls, organisation: Any) -> "OutreachSettings":
-        found = cls.objects.filter(organisation=organisation).first()
+        found = _OUTREACH_SETTINGS.first(organisation=organisation.pk)
         return found or cls(organisation=organisation)
+
+
+# Read on every coordinator's Today: compiled once (ibasho.lib.prepared).
+_OUTREACH_SETTINGS = Prepared(
+    OutreachSettings,
+    lambda: OutreachSettings.objects.filter(
+        organisation_id=Slot("organisation", models.IntegerField())
+    ),
+)
+
+
+def at_risk_cutoffs(today: dt.date, settings: OutreachSettings) -> tuple[dt.date, dt.date]:
+    """The days before which no contact, or no two-way contact, puts a case at risk."""
+    return (
+        today - dt.timedelta(days=settings.no_attempt_days),
+        today - dt.timedelta(days=settings.no_two_way_days),
+    )
 
 
 class OutreachPlanQuerySet(TenantQuerySet):
@@ -264,8 +282,10 @@ class OutreachPlanQuerySet(TenantQuerySet):
         """Open cases that nobody has contacted for N days (counting from the opening when
         never), or whose person once answered but has had no two-way contact for M days.
         Someone never reached but knocked on steadily is being persisted with, not dropped."""
-        no_contact = today - dt.timedelta(days=settings.no_attempt_days)
-        no_two_way = today - dt.timedelta(days=settings.no_two_way_days)
+        return self.at_risk_from(*at_risk_cutoffs(today, settings))
+
+    def at_risk_from(self, no_contact: Any, no_two_way: Any) -> "OutreachPlanQuerySet":
+        """`at_risk` with its two cutoff days given (dates, or slots of a prepared query)."""
         at_risk = self.open().filter(
             Q(last_contact_on__lt=no_contact)
             | Q(last_contact_on__isnull=True, case__opened_on__lt=no_contact)
@@ -390,15 +410,23 @@ class CadenceQuerySet(TenantQuerySet):
         return without_suspended(due, "plan__case__person")  # type: ignore[return-value]
 
     def rows(self) -> list[QueueRow]:
-        return [
-            QueueRow(pk, code, channel, due, unanswered, QueuePerson(*person))
-            for pk, code, channel, due, unanswered, *person in self.annotate(
-                **QUEUE_SEALED
-            ).values_list(*QUEUE_COLUMNS, *QUEUE_SEALED)
-        ]
+        return queue_rows(self.row_values())
+
+    def row_values(self) -> "CadenceQuerySet":
+        """The columns of `QueueRow`, as a values_list query."""
+        return self.annotate(**QUEUE_SEALED).values_list(  # type: ignore[no-any-return]
+            *QUEUE_COLUMNS, *QUEUE_SEALED
+        )
 
     def most_urgent_first(self) -> "CadenceQuerySet":
         return self.order_by("next_due_on", "-unanswered", "plan__case__person__sort_key", "id")
+
+
+def queue_rows(values: Any) -> list[QueueRow]:
+    return [
+        QueueRow(pk, code, channel, due, unanswered, QueuePerson(*person))
+        for pk, code, channel, due, unanswered, *person in values
+    ]
 
 
 class Cadence(TenantModel):
@@ -638,9 +666,16 @@ class BookingQuerySet(TenantQuerySet):
 
     def of_worker_between(self, user: Any, first: dt.date, last: dt.date, zone: Any):  # type: ignore[no-untyped-def]
         """A worker's bookings from the start of `first` to the end of `last`, in `zone`."""
-        start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
-        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        return self.of_worker_from(user, *day_bounds(first, last, zone))
+
+    def of_worker_from(self, user: Any, start: Any, end: Any):  # type: ignore[no-untyped-def]
         return self.active().filter(worker=user, starts_at__gte=start, starts_at__lt=end)
+
+
+def day_bounds(first: dt.date, last: dt.date, zone: Any) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of `first` to the end of `last` in `zone`."""
+    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
 
 
 class Booking(TenantModel):

@@ -4,11 +4,13 @@ moves and quiet periods."""
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ibasho.lib.timeline import Deferred, Item, TimelineEntry, newest_by_clock, newest_rows
+from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.timeline import Deferred, Item, TimelineEntry, person_rows, person_rows_by_clock
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach.models import Contact, QuietPeriod, StageChange
 
@@ -21,17 +23,26 @@ KINDS = {
 }
 
 
+def _contact_times(contacts: Any) -> Any:
+    return contacts.order_by("-occurred_at", "-pk").values_list("pk", "occurred_at", named=True)
+
+
+def _stages(stages: Any) -> Any:
+    return stages.select_related("changed_by").order_by("-changed_on", "-pk")
+
+
+def _quiet(periods: Any) -> Any:
+    return periods.select_related("recorded_by").order_by("-starts_on", "-pk")
+
+
 def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator[Item]:
     """Each kind newest first, the newest `newest` of each if given (see lib.timeline)."""
     zone = membership.organisation.zone
     # Contacts are read as dates only; `build` makes the entries of the page shown.
-    contacts = (
-        Contact.objects.visible_to(membership)
-        .filter(person=person)
-        .order_by("-occurred_at", "-pk")
-        .values_list("pk", "occurred_at", named=True)
+    contacts = person_rows_by_clock(
+        Contact, _contact_times, membership, person, newest, "occurred_at", zone
     )
-    for row in newest_by_clock(contacts, newest, "occurred_at", zone):
+    for row in contacts:
         local = row.occurred_at.astimezone(zone)
         yield Deferred(
             on=local.date(),
@@ -40,9 +51,7 @@ def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator
             source=SOURCE,
             key=row.pk,
         )
-    stages = StageChange.objects.visible_to(membership).filter(person=person)
-    stages = stages.select_related("changed_by").order_by("-changed_on", "-pk")
-    for change in newest_rows(stages, newest):
+    for change in person_rows(StageChange, _stages, membership, person, newest):
         yield TimelineEntry(
             on=change.changed_on,
             at=None,
@@ -51,9 +60,8 @@ def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator
             text=change.note,
             by=str(change.changed_by or ""),
         )
-    quiet = QuietPeriod.objects.visible_to(membership).filter(plan__case__person=person)
-    quiet = quiet.select_related("recorded_by").order_by("-starts_on", "-pk")
-    for period in newest_rows(quiet, newest):
+    quiet = person_rows(QuietPeriod, _quiet, membership, person, newest, "plan__case__person")
+    for period in quiet:
         yield TimelineEntry(
             on=period.starts_on,
             at=None,
@@ -63,6 +71,23 @@ def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator
             text=period.note,
             by=str(period.recorded_by or ""),
         )
+
+
+def _contacts(membership: Any, keys: list[Any]) -> Any:
+    return (
+        Contact.objects.visible_to(membership)
+        .filter(pk__in=keys)
+        .select_related("staff", "family_member")
+    )
+
+
+# A page's contacts, compiled once per number of contacts shown (ibasho.lib.prepared).
+PREPARED_KEYS = 100
+_CONTACTS = Prepared(
+    Contact,
+    lambda member, n: _contacts(member, [Slot(f"key{i}", models.IntegerField()) for i in range(n)]),
+    per_member=True,
+)
 
 
 def build(membership: Any, keys: list[Any]) -> dict[Any, TimelineEntry]:
@@ -76,11 +101,11 @@ def build(membership: Any, keys: list[Any]) -> dict[Any, TimelineEntry]:
         for field in (Contact._meta.get_field(name),)
     }
     minutes = _("%(n)d min")
-    contacts = (
-        Contact.objects.visible_to(membership)
-        .filter(pk__in=keys)
-        .select_related("staff", "family_member")
-    )
+    if len(keys) <= PREPARED_KEYS:
+        values = {f"key{n}": key for n, key in enumerate(keys)}
+        contacts = _CONTACTS.fetch(len(keys), membership=membership, **values)
+    else:
+        contacts = _contacts(membership, keys)
     found = {}
     for contact in contacts:
         local = contact.occurred_at.astimezone(zone)

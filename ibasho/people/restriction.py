@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from ibasho.accounts.models import SUPERVISOR_ROLES, Membership
 from ibasho.audit.services import record_audit
 from ibasho.lib import limits
+from ibasho.lib.prepared import MemberSlots
 from ibasho.notifications import kinds
 from ibasho.notifications.services import notify
 from ibasho.people.models import Case, CaseAssignment, GlassBreak, Person, Restriction
@@ -49,7 +50,10 @@ def blocked_people(membership: Membership) -> Any:
     if cached is not None:
         return cached
     alias = router.db_for_read(Restriction)
-    now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+    if isinstance(membership, MemberSlots):  # a prepared query: the time is bound per request
+        now: Any = membership.now
+    else:
+        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
     org, user = membership.organisation_id, membership.user_id
     built = RawSQL(_blocked_sql(alias), (org, org, user, org, user, now))
     membership.__dict__["_blocked_people"] = built

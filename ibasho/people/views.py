@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,7 @@ from ibasho.lib.panels import (
     visit_facts,
 )
 from ibasho.lib.pdf import html_to_pdf
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.timeline import built, page_number, timeline, timeline_kinds, timeline_page
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.people import postcodes, restriction, services
@@ -51,6 +53,7 @@ from ibasho.people.models import (
     FamilyMember,
     Household,
     Person,
+    Phone,
     Restriction,
 )
 
@@ -98,12 +101,7 @@ def _person_or_glass(request: MemberRequest, code: str) -> Person | HttpResponse
     """The person, or the break-the-glass page for a restricted record this worker may open
     only by giving a reason (it shows nothing of the person); 404 otherwise."""
     membership = request.membership
-    person = (
-        Person.objects.visible_to(membership)
-        .select_related("household", "organisation", "restriction", "contact_details")
-        .filter(code=code)
-        .first()
-    )
+    person = _PERSON.first(membership=membership, code=code)
     if person is None:
         if restriction.glass_to_break(membership, code) is None:
             raise Http404
@@ -125,28 +123,60 @@ def _glass(membership: Any, person: Person) -> dict[str, Any]:
     }
 
 
+# The summary's reads, each compiled once (ibasho.lib.prepared).
+ORGANISATION = Slot("organisation", models.IntegerField())
+PERSON = Slot("person", models.IntegerField())
+_PERSON = Prepared(
+    Person,
+    lambda member: (
+        Person.objects.visible_to(member)
+        .select_related("household", "organisation", "restriction", "contact_details")
+        .filter(code=Slot("code", models.UUIDField()))[:1]
+    ),
+    per_member=True,
+)
+_TIMELINE_PERSON = Prepared(
+    Person,
+    lambda member: Person.objects.visible_to(member).filter(code=Slot("code", models.UUIDField()))[
+        :1
+    ],
+    per_member=True,
+)
+_PHONES = Prepared(
+    Phone, lambda: Phone.objects.filter(organisation_id=ORGANISATION, person_id=PERSON)
+)
+_ASSIGNMENTS = Prepared(
+    CaseAssignment,
+    lambda: (
+        CaseAssignment.objects.filter(
+            organisation_id=ORGANISATION, case__person_id=PERSON, case__status=Case.Status.OPEN
+        )
+        .select_related("worker")
+        .order_by("-is_lead", "id")
+    ),
+)
+_MEMBERS = Prepared(
+    FamilyMember,
+    lambda: FamilyMember.objects.filter(
+        organisation_id=ORGANISATION, household_id=Slot("household", models.IntegerField())
+    ),
+)
+
+
 def _reach(person: Person) -> dict[str, Any]:
     """How to reach the person: the contact details, phones and the best channel."""
     details = getattr(person, "contact_details", None)
     labels = person.preferred_channel_labels()
     return {
         "details": details,
-        "phones": list(person.phones.all()),
+        "phones": _PHONES.fetch(organisation=person.organisation_id, person=person.pk),
         "best_channel": labels[0] if labels else "",
     }
 
 
 def _workers(person: Person) -> list[Any]:
     """The workers assigned to the person's open cases, lead first."""
-    assignments = (
-        CaseAssignment.objects.filter(
-            organisation_id=person.organisation_id,
-            case__person=person,
-            case__status=Case.Status.OPEN,
-        )
-        .select_related("worker")
-        .order_by("-is_lead", "id")
-    )
+    assignments = _ASSIGNMENTS.fetch(organisation=person.organisation_id, person=person.pk)
     return list(dict.fromkeys(a.worker for a in assignments))
 
 
@@ -154,9 +184,7 @@ def _living_with(person: Person) -> list[FamilyMember]:
     """The household's members who are alive, for "living with whom"."""
     if not person.household_id:
         return []
-    members = FamilyMember.objects.filter(
-        organisation_id=person.organisation_id, household_id=person.household_id
-    )
+    members = _MEMBERS.fetch(organisation=person.organisation_id, household=person.household_id)
     return [m for m in members if m.health != FamilyMember.Health.DIED]
 
 
@@ -310,7 +338,9 @@ TIMELINE_PAGE = 50
 
 def _timeline_of(request: MemberRequest, code: str) -> tuple[Person, dict[str, str], set[str]]:
     """The person, the timeline's kinds and those chosen in the query."""
-    person = get_object_or_404(Person.objects.visible_to(request.membership), code=code)
+    person = _TIMELINE_PERSON.first(membership=request.membership, code=code)
+    if person is None:
+        raise Http404
     kinds = timeline_kinds()
     chosen = {kind for kind in request.GET.getlist("kind") if kind in kinds}
     return person, kinds, chosen

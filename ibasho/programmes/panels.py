@@ -1,10 +1,12 @@
 import datetime as dt
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.lib.agenda import AgendaItem
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.urls import link_by_code
 from ibasho.people.models import Person
 from ibasho.programmes.models import Enrolment, Session
@@ -21,14 +23,27 @@ def person_panel(request: MemberRequest, person: Person) -> dict[str, Any]:
     return {"person": person, "enrolments": enrolments}
 
 
-def facilitated_sessions(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
-    """The sessions the member facilitates, as items of their agenda."""
-    sessions = (
-        Session.objects.visible_to(membership)
-        .filter(date__range=(first, last), cancelled=False, facilitators=membership.user)
+# Read for Today and the week on every view: compiled once (ibasho.lib.prepared).
+_FACILITATED = Prepared(
+    Session,
+    lambda member: (
+        Session.objects.visible_to(member)
+        .filter(
+            date__gte=Slot("first", models.DateField()),
+            date__lte=Slot("last", models.DateField()),
+            cancelled=False,
+            facilitators=member.user_id,
+        )
         # Most days have none: the programme is read only when there is a session.
         .prefetch_related("programme")
-    )
+    ),
+    per_member=True,
+)
+
+
+def facilitated_sessions(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
+    """The sessions the member facilitates, as items of their agenda."""
+    sessions = _FACILITATED.fetch(membership=membership, first=first, last=last)
     session_url = link_by_code("programmes:session_detail")
     return [
         AgendaItem(

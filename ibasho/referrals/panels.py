@@ -1,18 +1,32 @@
 from typing import Any
 
+from django.db import models
+
 from ibasho.accounts.http import MemberRequest
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.people.models import Person
 from ibasho.provisions.items import ItemGroup, labels
 from ibasho.referrals import access
 from ibasho.referrals.consent import sharing_allowed
 from ibasho.referrals.models import ReceivedHistory, Referral
 
+# Read on every view of the person: compiled once (ibasho.lib.prepared).
+_RECEIVED = Prepared(
+    ReceivedHistory,
+    lambda member: (
+        ReceivedHistory.objects.visible_to(member)
+        .filter(person_id=Slot("person", models.IntegerField()))
+        .order_by("pk")[:1]
+    ),
+    per_member=True,
+)
+
 
 def before_us_panel(request: MemberRequest, person: Person) -> dict[str, Any] | None:
     """On a person received with a referral: where they came from, the trust figures "before
     us", the shared history, and whether the person has since withdrawn their consent."""
     membership = request.membership
-    found = ReceivedHistory.objects.visible_to(membership).filter(person=person).first()
+    found = _RECEIVED.first(membership=membership, person=person.pk)
     if found is None:
         return None
     referral = access.incoming(membership).filter(code=found.referral_code).first()

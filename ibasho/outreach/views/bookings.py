@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +17,12 @@ from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.agenda import AgendaItem, agenda
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.urls import link_by_code
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.outreach import services
 from ibasho.outreach.forms import BookingForm, staff_of
-from ibasho.outreach.models import Booking, Cadence, Contact
+from ibasho.outreach.models import Booking, Cadence, Contact, day_bounds
 from ibasho.people.models import Person
 
 WEEK_DAYS = 7
@@ -78,13 +80,16 @@ def booking_cancel(request: MemberRequest, code: str) -> HttpResponse:
     return redirect("outreach:week" if week else "outreach:today")
 
 
-def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
-    """The member's bookings as agenda items; one is done once a contact with the person is
-    logged on its day."""
-    zone = membership.organisation.zone
-    bookings = list(
-        Booking.objects.visible_to(membership)
-        .of_worker_between(membership.user, first, last, zone)
+# Read for Today and the week on every view: compiled once (ibasho.lib.prepared).
+_BOOKED = Prepared(
+    Booking,
+    lambda member: (
+        Booking.objects.visible_to(member)
+        .of_worker_from(
+            member.user_id,
+            Slot("start", models.DateTimeField()),
+            Slot("end", models.DateTimeField()),
+        )
         .select_related("person")
         # The name is all an item shows: the person's encrypted notes stay unread.
         .only(
@@ -95,11 +100,19 @@ def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaI
             "person__family_name",
             "person__given_name",
         )
-    )
+    ),
+    per_member=True,
+)
+
+
+def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
+    """The member's bookings as agenda items; one is done once a contact with the person is
+    logged on its day."""
+    zone = membership.organisation.zone
+    start, end = day_bounds(first, last, zone)
+    bookings = _BOOKED.fetch(membership=membership, start=start, end=end)
     if not bookings:
         return []
-    start = dt.datetime.combine(first, dt.time(), zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
     logged = {
         (person_id, moment.astimezone(zone).date())
         for person_id, moment in Contact.objects.visible_to(membership)

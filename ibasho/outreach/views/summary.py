@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -12,16 +13,62 @@ from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.lib.panels import Action, Fact
+from ibasho.lib.prepared import Prepared, Slot, counted
 from ibasho.outreach import trust
-from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, Handover
+from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, Handover, StageChange
 from ibasho.people.models import Person
+
+# Read on every view of the summary: compiled once (ibasho.lib.prepared).
+ORGANISATION = Slot("organisation", models.IntegerField())
+PERSON = Slot("person", models.IntegerField())
+_STAGE = Prepared(
+    StageChange,
+    lambda: StageChange.objects.filter(organisation_id=ORGANISATION, person_id=PERSON)[:1],
+)
+_UNSEEN_HANDOVERS = Prepared(
+    Handover,
+    lambda: counted(
+        Handover.objects.filter(
+            organisation_id=ORGANISATION, case__person_id=PERSON, seen_at__isnull=True
+        )
+    ),
+)
+
+
+def _two_way() -> Any:
+    return Contact.objects.filter(TWO_WAY_CONTACTS, organisation_id=ORGANISATION, person_id=PERSON)
+
+
+# The person's two-way minutes in all (one row, none when there are no such contacts).
+_TWO_WAY_MINUTES = Prepared(
+    Contact,
+    lambda: (
+        _two_way()
+        .order_by()
+        .values("person_id")
+        .annotate(minutes=Sum("duration_minutes"))
+        .values_list("minutes", flat=True)
+    ),
+)
+_TWO_WAY_BETWEEN = Prepared(
+    Contact,
+    lambda: (
+        _two_way()
+        .filter(
+            occurred_at__gte=Slot("start", models.DateTimeField()),
+            occurred_at__lt=Slot("end", models.DateTimeField()),
+        )
+        .order_by()
+        .values_list("occurred_at", flat=True)
+    ),
+)
 
 
 def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | None:
     membership = request.membership
     if membership is None or not membership.reads_personal_data:
         return None
-    stage = person.stage_changes.first()
+    stage = _STAGE.first(organisation=person.organisation_id, person=person.pk)
     organisation = membership.organisation
     hours, consistent = trust_figures(person, organisation.today(), organisation.zone)
     code = person.code
@@ -47,7 +94,7 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
             ),
         ),
     ]
-    unseen = Handover.objects.filter(case__person=person, seen_at__isnull=True).count()
+    unseen = _UNSEEN_HANDOVERS.count(organisation=person.organisation_id, person=person.pk)
     if unseen:
         facts.insert(
             0,
@@ -69,14 +116,11 @@ def trust_figures(person: Person, today: dt.date, zone: ZoneInfo) -> tuple[float
     """The two figures the summary shows, as `trust_summary` gives them, read more cheaply:
     two-way hours (one sum over the person's two-way contacts) and the weeks of the last
     twelve with one (the few two-way contacts of those weeks, placed in Python)."""
-    contacts = Contact.objects.filter(
-        TWO_WAY_CONTACTS, organisation_id=person.organisation_id, person_id=person.pk
-    )
-    minutes = contacts.aggregate(minutes=Sum("duration_minutes", default=0))["minutes"]
+    person_values = {"organisation": person.organisation_id, "person": person.pk}
+    minutes = _TWO_WAY_MINUTES.first(**person_values) or 0
     starts = trust.week_starts(today, zone)
-    recent = contacts.filter(occurred_at__gte=starts[-2], occurred_at__lt=starts[-1])
     weeks = set()
-    for moment in recent.values_list("occurred_at", flat=True):
+    for moment in _TWO_WAY_BETWEEN.fetch(**person_values, start=starts[-2], end=starts[-1]):
         days_ago = (today - moment.astimezone(zone).date()).days
         if 0 <= days_ago < trust.CONSISTENCY_WEEKS * 7:
             weeks.add(days_ago // 7)

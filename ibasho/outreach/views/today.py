@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Window
+from django.db import models
+from django.db.models import Count, F, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -17,10 +18,11 @@ from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
-from ibasho.accounts.models import User
+from ibasho.accounts.models import Role, User
 from ibasho.audit.services import audit_list
 from ibasho.lib.agenda import agenda
 from ibasho.lib.panels import today_panels
+from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
 from ibasho.outreach.models import (
@@ -33,7 +35,9 @@ from ibasho.outreach.models import (
     QueuePerson,
     QueueRow,
     QuietPeriod,
+    at_risk_cutoffs,
     plan_risk,
+    queue_rows,
 )
 from ibasho.people.models import LOGGED_CHANNELS, Case, full_name
 
@@ -75,20 +79,17 @@ def _days_ago(day: dt.date | None, days: int | None) -> str:
     return ngettext("%(n)s day ago", "%(n)s days ago", days) % {"n": days}
 
 
-# People at risk shown on Today (the longest without contact first); all of them, up to
-# TODAY_ALL_ROWS, one link away. A hundred rows cost more to print than the rest of the page.
-AT_RISK_ROWS = 20
+# The coordinator's overview, each query compiled once (ibasho.lib.prepared).
+DAY = Slot("day", models.DateField())
 
-
-def at_risk_rows(
-    membership: Any, today: dt.date, config: OutreachSettings, limit: int = AT_RISK_ROWS
-) -> tuple[list[AtRiskRow], int]:
-    """The people at risk of being dropped, the `limit` longest without contact first, and how
-    many there are in all (counted by the same query)."""
-    # Only the columns shown: loading the person decrypted every encrypted note.
-    found = list(
-        OutreachPlan.objects.visible_to(membership)
-        .at_risk(today, config)
+# Only the columns shown: loading the person decrypted every encrypted note.
+_AT_RISK = Prepared(
+    OutreachPlan,
+    lambda member, limit: (
+        OutreachPlan.objects.visible_to(member)
+        .at_risk_from(
+            Slot("no_contact", models.DateField()), Slot("no_two_way", models.DateField())
+        )
         .order_by(
             F("last_contact_on").asc(nulls_first=True), F("last_two_way_on").asc(nulls_first=True)
         )
@@ -102,6 +103,83 @@ def at_risk_rows(
             "last_two_way_on",
             "total",
         )[:limit]
+    ),
+    per_member=True,
+)
+_UNASSIGNED = Prepared(
+    Case,
+    lambda member: (
+        Case.objects.visible_to(member)
+        .filter(status=Case.Status.OPEN, assignments__isnull=True)
+        .order_by("opened_on")
+        .values_list("person__code", "person__family_name", "person__given_name", "opened_on")[:100]
+    ),
+    per_member=True,
+)
+
+
+def _closures(member: Any) -> Any:
+    # Closure requests wait for a coordinator; those a coordinator approved for a person with
+    # no recent two-way contact wait for an organisation admin as well.
+    waiting = Closure.UNDECIDED if member.role == Role.ADMIN else (Closure.Status.PENDING,)
+    return (
+        Closure.objects.visible_to(member)
+        .filter(status__in=waiting)
+        .select_related("case__person", "requested_by")
+        .only(
+            "code",
+            "reason",
+            "status",
+            "created_at",
+            "case__person__code",
+            "case__person__family_name",
+            "case__person__given_name",
+            "requested_by",
+        )
+        .order_by("created_at")[:100]
+    )
+
+
+_CLOSURES = Prepared(Closure, _closures, per_member=True)
+# Overdue outreach by worker, with the worker's name.
+_WORKER = "plan__case__assignments__worker"
+_WORKER_COLUMNS = (_WORKER, *(f"{_WORKER}__{name}" for name in User.NAME_FIELDS))
+_OVERDUE = Prepared(
+    Cadence,
+    lambda member: (
+        Cadence.objects.visible_to(member)
+        .due_on(Slot("yesterday", models.DateField()))
+        .values(*_WORKER_COLUMNS)
+        .annotate(n=Count("id"))
+        .order_by("-n", _WORKER)
+        .values_list(*_WORKER_COLUMNS, "n")
+    ),
+    per_member=True,
+)
+_QUIET = Prepared(
+    QuietPeriod,
+    lambda member: (
+        QuietPeriod.objects.visible_to(member)
+        .filter(ended_on__isnull=True, until__gt=DAY, plan__case__status=Case.Status.OPEN)
+        .values_list("requested_until", "until")
+    ),
+    per_member=True,
+)
+
+
+# People at risk shown on Today (the longest without contact first); all of them, up to
+# TODAY_ALL_ROWS, one link away. A hundred rows cost more to print than the rest of the page.
+AT_RISK_ROWS = 20
+
+
+def at_risk_rows(
+    membership: Any, today: dt.date, config: OutreachSettings, limit: int = AT_RISK_ROWS
+) -> tuple[list[AtRiskRow], int]:
+    """The people at risk of being dropped, the `limit` longest without contact first, and how
+    many there are in all (counted by the same query)."""
+    no_contact, no_two_way = at_risk_cutoffs(today, config)
+    found = _AT_RISK.fetch(
+        limit, membership=membership, no_contact=no_contact, no_two_way=no_two_way
     )
     person_url = link_by_code("people:person_detail")
     rows = []
@@ -123,12 +201,7 @@ def at_risk_rows(
 
 
 def unassigned_rows(membership: Any) -> list[UnassignedRow]:
-    found = (
-        Case.objects.visible_to(membership)
-        .filter(status=Case.Status.OPEN, assignments__isnull=True)
-        .order_by("opened_on")
-        .values_list("person__code", "person__family_name", "person__given_name", "opened_on")[:100]
-    )
+    found = _UNASSIGNED.fetch(membership=membership)
     person_url = link_by_code("people:person_detail")
     return [
         UnassignedRow(
@@ -142,25 +215,7 @@ def unassigned_rows(membership: Any) -> list[UnassignedRow]:
 
 
 def closure_rows(membership: Any) -> list[ClosureRow]:
-    # Closure requests wait for a coordinator; those a coordinator approved for a person with
-    # no recent two-way contact wait for an organisation admin as well.
-    waiting = Closure.UNDECIDED if membership.is_admin else (Closure.Status.PENDING,)
-    found = (
-        Closure.objects.visible_to(membership)
-        .filter(status__in=waiting)
-        .select_related("case__person", "requested_by")
-        .only(
-            "code",
-            "reason",
-            "status",
-            "created_at",
-            "case__person__code",
-            "case__person__family_name",
-            "case__person__given_name",
-            "requested_by",
-        )
-        .order_by("created_at")[:100]
-    )
+    found = _CLOSURES.fetch(membership=membership)
     closure_url = link_by_code("outreach:closure_detail")
     rows = []
     for closure in found:
@@ -186,28 +241,14 @@ def closure_rows(membership: Any) -> list[ClosureRow]:
 def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False) -> dict[str, Any]:
     """What a coordinator sees below their own list, as rows ready to print."""
     config = OutreachSettings.for_organisation(membership.organisation)
-    overdue = (
-        Cadence.objects.visible_to(membership)
-        .due_on(today - dt.timedelta(days=1))
-        .values("plan__case__assignments__worker")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    workers = {
-        u.pk: u
-        for u in User.objects.filter(pk__in=[r["plan__case__assignments__worker"] for r in overdue])
+    overdue = _OVERDUE.fetch(membership=membership, yesterday=today - dt.timedelta(days=1))
+    # The quiet periods in force (a few per organisation): counted here.
+    in_force = _QUIET.fetch(membership=membership, day=today)
+    week = today + dt.timedelta(days=7)
+    quiet = {
+        "waiting": sum(1 for asked, _until in in_force if asked is not None),
+        "ending": sum(1 for asked, until in in_force if asked is None and until <= week),
     }
-    quiet = (
-        QuietPeriod.objects.visible_to(membership)
-        .filter(ended_on__isnull=True, until__gt=today, plan__case__status=Case.Status.OPEN)
-        .aggregate(
-            waiting=Count("id", filter=Q(requested_until__isnull=False)),
-            ending=Count(
-                "id",
-                filter=Q(requested_until__isnull=True, until__lte=today + dt.timedelta(days=7)),
-            ),
-        )
-    )
     at_risk, at_risk_total = at_risk_rows(
         membership, today, config, TODAY_ALL_ROWS if every else AT_RISK_ROWS
     )
@@ -218,7 +259,8 @@ def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False
         "at_risk": at_risk,
         "at_risk_total": at_risk_total,
         "overdue_by_worker": [
-            (workers.get(row["plan__case__assignments__worker"]), row["n"]) for row in overdue
+            (str(User(**dict(zip(User.NAME_FIELDS, names, strict=True)))) if pk else None, n)
+            for pk, *names, n in overdue
         ],
         "unassigned": unassigned_rows(membership),
     }
@@ -306,24 +348,41 @@ def due_rows(items: list[QueueRow], day: dt.date) -> list[DueRow]:
     return [replace(row, also=tuple(folded[row.person.code])) for row in rows]
 
 
+# Today's own lists, compiled once (ibasho.lib.prepared).
+_QUEUE = Prepared(
+    Cadence,
+    lambda member, limit: (
+        Cadence.objects.visible_to(member).queue(member.user_id, DAY)[:limit].row_values()
+    ),
+    per_member=True,
+)
+_NEW_HANDOVERS = Prepared(
+    Handover,
+    lambda member: (
+        Handover.objects.visible_to(member)
+        .filter(to_worker=member.user_id, seen_at__isnull=True)
+        # Usually none: the case, person and sender are read only when there is one.
+        .prefetch_related("case__person", "from_worker")
+    ),
+    per_member=True,
+)
+
+
 @member_required()
 def today(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     day = membership.organisation.today()
-    queue = Cadence.objects.visible_to(membership).queue(request.user, day)
     every = bool(request.GET.get("all"))
     limit = TODAY_ALL_ROWS if every else TODAY_ROWS
-    items = queue[:limit].rows()
+    items = queue_rows(_QUEUE.fetch(limit, membership=membership, day=day))
     due = due_rows(items, day)
     # A queue shorter than the page is all there: its people are those of the rows. Only a
     # longer one is counted, in one more query.
-    total = len(due) if len(items) < limit else due_total(queue)
-    handovers = list(
-        Handover.objects.visible_to(membership)
-        .filter(to_worker=request.user, seen_at__isnull=True)
-        # Usually none: the case, person and sender are read only when there is one.
-        .prefetch_related("case__person", "from_worker")
-    )
+    if len(items) < limit:
+        total = len(due)
+    else:
+        total = due_total(Cadence.objects.visible_to(membership).queue(request.user, day))
+    handovers = _NEW_HANDOVERS.fetch(membership=membership)
     day_plan = agenda(membership, day, day)
     context = {
         "today": day,
