@@ -169,7 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with a statement compiled once.
+    "ibasho.accounts.sessions.PreparedModelBackend",
 ]
 # An account is locked after 5 failures from anywhere, an address after 20 failures on any
 # accounts (one password sprayed across many); each lock lasts longer than the one before
@@ -201,6 +202,8 @@ LOGOUT_REDIRECT_URL = "login"
 # IBASHO_SESSION_HOURS (ibasho.accounts.middleware.AccountGateMiddleware).
 SESSION_ABSOLUTE_SECONDS = int(float(os.environ.get("IBASHO_SESSION_HOURS", "12")) * 3600)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Django's database sessions, read with a statement compiled once per process.
+SESSION_ENGINE = "ibasho.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # An installation-wide ceiling on every organisation's idle timeout (unset: the organisation's).
 IBASHO_IDLE_TIMEOUT_SECONDS = int(os.environ.get("IBASHO_IDLE_TIMEOUT_SECONDS", "0")) or None

@@ -29,6 +29,12 @@ PREFECTURES = [
 PREFECTURE_CHOICES = [(f"{i:02d}", name) for i, name in enumerate(PREFECTURES, start=1)]
 
 
+def staff_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
+    """How a member of staff is named everywhere (`str(user)`), from the columns of
+    `User.NAME_FIELDS`: their display name, else their full name, else their username."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A member of staff (or later a family member or the person through a portal)."""
 
@@ -41,11 +47,11 @@ class User(AbstractUser):
     # Raised to end every session of the account at once (sign out everywhere, factor reset).
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
-    # What `str(user)` reads: enough to name someone from a values() query.
+    # What `str(user)` reads: enough to name someone from a values() query (`staff_name`).
     NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return staff_name(self.display_name, self.first_name, self.last_name, self.username)
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         """Sessions hold this hash; changing the password or the generation ends them all."""

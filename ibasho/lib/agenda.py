@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ibasho.lib.rows import Row
+
 
 @dataclass(frozen=True)
-class AgendaItem:
+class AgendaItem(Row):
     day: dt.date
     time: dt.time | None
     kind: str  # what it is, translated: "Door visit", "Group ibasho"…

@@ -12,10 +12,11 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.rows import Row
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(Row):
     on: dt.date  # the day, in the organisation's zone
     at: dt.time | None  # the time, when the record has one
     kind: str  # the filter key: "contact", "stage", "instrument", "safety", …

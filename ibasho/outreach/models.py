@@ -16,6 +16,7 @@ from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedCharField, EncryptedTextField, decrypt
 from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.rows import Row
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
 from ibasho.people.models import LOGGED_CHANNELS, Case, Channel, full_name
@@ -342,7 +343,7 @@ def plan_risk(
 
 
 @dataclass(frozen=True)
-class QueuePerson:
+class QueuePerson(Row):
     """The little a queue row shows of a person. The two encrypted notes are read sealed and
     opened when shown: a queue reads more rows (and the same person more than once) than a
     page shows, and decrypting them all cost more than the rest of the query."""

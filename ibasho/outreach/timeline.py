@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ibasho.accounts.models import User
 from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.timeline import Deferred, Item, TimelineEntry, person_rows, person_rows_by_clock
 from ibasho.lib.urls import link_by_code
@@ -73,11 +74,19 @@ def entries(membership: Any, person: Any, newest: int | None = None) -> Iterator
         )
 
 
+_STAFF_NAME = tuple(f"staff__{name}" for name in User.NAME_FIELDS)
+# Only what an entry shows, as values: no model instances for a page of fifty.
+_COLUMNS = (
+    "pk", "code", "occurred_at", "channel", "reached", "outcome", "duration_minutes",
+    "note", "next_step", "family_member__name", "staff_id", *_STAFF_NAME,
+)  # fmt: skip
+
+
 def _contacts(membership: Any, keys: list[Any]) -> Any:
     return (
         Contact.objects.visible_to(membership)
         .filter(pk__in=keys)
-        .select_related("staff", "family_member")
+        .values_list(*_COLUMNS, named=True)
     )
 
 
@@ -110,8 +119,12 @@ def build(membership: Any, keys: list[Any]) -> dict[Any, TimelineEntry]:
     for contact in contacts:
         local = contact.occurred_at.astimezone(zone)
         whom = labels["reached"].get(contact.reached, contact.reached)
-        if contact.family_member_id:
-            whom = f"{whom}（{contact.family_member.name}）"  # type: ignore[union-attr]
+        if contact.family_member__name is not None:
+            whom = f"{whom}（{contact.family_member__name}）"
+        staff = contact[-len(_STAFF_NAME) :]
+        by = (
+            str(User(**dict(zip(User.NAME_FIELDS, staff, strict=True)))) if contact.staff_id else ""
+        )
         channel = labels["channel"].get(contact.channel, contact.channel)
         outcome = labels["outcome"].get(contact.outcome, contact.outcome)
         found[contact.pk] = TimelineEntry(
@@ -123,7 +136,7 @@ def build(membership: Any, keys: list[Any]) -> dict[Any, TimelineEntry]:
             ),
             text=contact.note,
             next_step=contact.next_step,
-            by=str(contact.staff or ""),
+            by=by,
             url=contact_url(contact.code),
         )
     return found

@@ -357,8 +357,8 @@ def _labelled(request: MemberRequest, items: Any, kinds: dict[str, str]) -> list
             days[entry.on] = date_format(entry.on, "DATE_FORMAT")
         if entry.at is not None and entry.at not in times:
             times[entry.at] = time_format(entry.at, "TIME_FORMAT")
-        when = (days[entry.on], times[entry.at] if entry.at is not None else "")
-        labelled.append((entry, kinds[entry.kind], when))
+        time = times[entry.at] if entry.at is not None else ""
+        labelled.append((entry, kinds[entry.kind], days[entry.on], time))
     return labelled
 
 

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 
 from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
-from ibasho.accounts.models import Role, User
+from ibasho.accounts.models import Role, User, staff_name
 from ibasho.audit.services import audit_list
 from ibasho.lib.agenda import agenda
 from ibasho.lib.panels import today_panels
 from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.rows import Row
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
 from ibasho.outreach.models import (
@@ -43,7 +44,7 @@ from ibasho.people.models import LOGGED_CHANNELS, Case, full_name
 
 
 @dataclass(frozen=True)
-class AtRiskRow:
+class AtRiskRow(Row):
     """A person at risk of being dropped, with the phrases the table shows made once here."""
 
     person_code: Any
@@ -56,7 +57,7 @@ class AtRiskRow:
 
 
 @dataclass(frozen=True)
-class UnassignedRow:
+class UnassignedRow(Row):
     person_code: Any
     name: str
     person_url: str
@@ -64,7 +65,7 @@ class UnassignedRow:
 
 
 @dataclass(frozen=True)
-class ClosureRow:
+class ClosureRow(Row):
     code: Any
     url: str
     name: str
@@ -258,10 +259,7 @@ def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False
         "quiet": quiet,
         "at_risk": at_risk,
         "at_risk_total": at_risk_total,
-        "overdue_by_worker": [
-            (str(User(**dict(zip(User.NAME_FIELDS, names, strict=True)))) if pk else None, n)
-            for pk, *names, n in overdue
-        ],
+        "overdue_by_worker": [(staff_name(*names) if pk else None, n) for pk, *names, n in overdue],
         "unassigned": unassigned_rows(membership),
     }
 
@@ -287,7 +285,7 @@ def due_row_labels() -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class DueRow:
+class DueRow(Row):
     """One line of the Today list with its links and phrases made in Python: as template tags
     the same work took longer than the page's SQL."""
 

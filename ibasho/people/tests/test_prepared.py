@@ -1,0 +1,146 @@
+"""Prepared queries (ibasho.lib.prepared): compiled once, they give what the queryset they were
+built from gives for each call's values, and the guard they embed (organisation, role,
+restricted records, break-the-glass time) holds for every call, on SQLite and PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+from django.db import models
+from django.utils import timezone
+
+from conftest import make_member
+from ibasho.accounts.tenancy import organisation_scope
+from ibasho.lib.prepared import Prepared, Slot, counted
+from ibasho.outreach import services as outreach
+from ibasho.outreach.models import Contact
+from ibasho.people import restriction
+from ibasho.people.models import FamilyMember, GlassBreak, Person
+from ibasho.people.services import open_case
+
+ORGANISATION = Slot("organisation", models.IntegerField())
+CODE = Slot("code", models.UUIDField())
+
+
+def people_of(member):  # type: ignore[no-untyped-def]
+    return Person.objects.visible_to(member).order_by("pk")
+
+
+PEOPLE = Prepared(Person, people_of, per_member=True)
+NAMES = Prepared(
+    Person,
+    lambda member: people_of(member).values_list("code", "family_name", "birth_year"),
+    per_member=True,
+)
+BY_CODE = Prepared(
+    Person,
+    lambda member: (
+        Person.objects.visible_to(member)
+        .select_related("household")
+        .only("code", "family_name", "household__name")
+        .filter(code=CODE)[:1]
+    ),
+    per_member=True,
+)
+MEMBERS = Prepared(
+    FamilyMember,
+    lambda: (
+        FamilyMember.objects.filter(organisation_id=ORGANISATION)
+        .prefetch_related("household")
+        .order_by("pk")
+    ),
+)
+CONTACTS_SINCE = Prepared(
+    Contact,
+    lambda member: counted(
+        Contact.objects.visible_to(member).filter(
+            occurred_at__gte=Slot("since", models.DateTimeField())
+        )
+    ),
+    per_member=True,
+)
+
+
+@pytest.fixture
+def colleague(org_a):  # type: ignore[no-untyped-def]
+    """A worker of the same organisation, not assigned to person_a."""
+    return make_member(org_a, "colleague", "worker")
+
+
+def test_the_rows_are_those_of_the_queryset_for_each_calls_values(
+    person_a, worker_a, worker_b, org_b
+):  # type: ignore[no-untyped-def]
+    other = Person.objects.create(organisation=org_b, family_name="佐藤", given_name="花子")
+    open_case(other, by=worker_b.user, worker=worker_b.user)
+    for member in (worker_a, worker_b):
+        with organisation_scope(member.organisation_id):
+            expected = list(people_of(member).values_list("code", "family_name", "birth_year"))
+            assert NAMES.fetch(membership=member) == expected
+            assert [p.pk for p in PEOPLE.fetch(membership=member)] == [
+                p.pk for p in people_of(member)
+            ]
+    # One statement served both organisations: the organisation is bound, not compiled in.
+    assert len(NAMES._compiled) == 1
+    assert [row[0] for row in NAMES.fetch(membership=worker_b)] == [other.code]
+
+
+def test_instances_with_related_rows_deferred_fields_and_prefetches(
+    person_a, worker_a, org_a, django_assert_num_queries
+):  # type: ignore[no-untyped-def]
+    with organisation_scope(org_a.pk):
+        found = BY_CODE.first(membership=worker_a, code=person_a.code)
+        assert found.pk == person_a.pk and found.household.name == "山田家"
+        assert found.get_deferred_fields() >= {"given_name", "things_to_avoid"}
+        assert found.things_to_avoid == "インターホンは鳴らさない"  # read when asked for
+        assert (
+            BY_CODE.first(membership=worker_a, code="5e0b6c5e-0000-4000-8000-000000000000") is None
+        )
+        with django_assert_num_queries(2):  # the members, then their household once
+            members = MEMBERS.fetch(organisation=org_a.pk)
+            assert [(m.name, m.household.name) for m in members] == [
+                ("山田和子", "山田家"),
+                ("山田茂", "山田家"),
+            ]
+
+
+def test_each_role_has_its_own_statement_and_the_restriction_holds(
+    person_a, worker_a, colleague, coordinator_a, analyst_a
+):  # type: ignore[no-untyped-def]
+    restriction.restrict(person_a, by=coordinator_a.user, reason="hiding")
+    with organisation_scope(person_a.organisation_id):
+        assert [p.pk for p in PEOPLE.fetch(membership=worker_a)] == [person_a.pk]  # assigned
+        assert PEOPLE.fetch(membership=colleague) == []
+        assert [p.pk for p in PEOPLE.fetch(membership=coordinator_a)] == [person_a.pk]
+        assert PEOPLE.fetch(membership=analyst_a) == []  # analysts read no personal data
+        # Lifted a moment later: the same compiled statement sees it at once.
+        restriction.lift(person_a, by=coordinator_a.user)
+        assert [p.pk for p in PEOPLE.fetch(membership=colleague)] == [person_a.pk]
+
+
+def test_a_glass_break_counts_until_it_ends(person_a, colleague, coordinator_a):  # type: ignore[no-untyped-def]
+    restriction.restrict(person_a, by=coordinator_a.user, reason="hiding")
+    with organisation_scope(person_a.organisation_id):
+        assert PEOPLE.fetch(membership=colleague) == []
+        restriction.break_glass(
+            person_a, by=colleague.user, reason="本人から緊急の電話があったため"
+        )
+        assert [p.pk for p in PEOPLE.fetch(membership=colleague)] == [person_a.pk]
+        GlassBreak.objects.update(until=timezone.now() - dt.timedelta(minutes=1))
+        assert PEOPLE.fetch(membership=colleague) == []
+
+
+def test_counted_and_datetime_slots(person_a, worker_a):  # type: ignore[no-untyped-def]
+    with organisation_scope(person_a.organisation_id):
+        since = timezone.now() - dt.timedelta(hours=1)
+        assert CONTACTS_SINCE.count(membership=worker_a, since=since) == 0
+        for _ in range(3):
+            outreach.record_contact(
+                person_a, by=worker_a.user, channel=Contact.Channel.LETTER,
+                outcome=Contact.Outcome.LETTER_LEFT,
+            )  # fmt: skip
+        assert CONTACTS_SINCE.count(membership=worker_a, since=since) == 3
+        assert CONTACTS_SINCE.count(membership=worker_a, since=timezone.now()) == 0
+
+
+def test_a_missing_value_is_refused(worker_a):  # type: ignore[no-untyped-def]
+    with pytest.raises(TypeError, match="organisation"):
+        MEMBERS.fetch()
