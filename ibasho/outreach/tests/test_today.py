@@ -379,3 +379,22 @@ def test_the_longest_at_risk_are_shown_and_every_one_is_counted(
     assert {row.person_code for row in every["at_risk"]} == {p.code for p in people}
     assert every["at_risk_total"] == 5
     assert 'href="?all=1#at-risk"' not in client.get(TODAY_URL + "?all=1").content.decode()
+
+
+def test_the_oldest_unassigned_cases_are_shown_and_every_one_is_counted(
+    client_for, coordinator_a, org_a, monkeypatch
+):
+    from ibasho.outreach.views import today as views
+
+    monkeypatch.setattr(views, "AT_RISK_ROWS", 2)
+    people = [make_person(org_a, None, f"担当なし{n}", opened_days_ago=10 + n) for n in range(4)]
+    client = client_for(coordinator_a)
+    response = client.get(TODAY_URL)
+    overview = response.context["overview"]
+    assert overview["unassigned_total"] == 4
+    # The two opened longest ago, oldest first.
+    assert [row.person_code for row in overview["unassigned"]] == [people[3].code, people[2].code]
+    html = response.content.decode()
+    assert 'href="?all=1#unassigned"' in html and "The 2 opened longest ago of 4 are shown." in html
+    every = client.get(TODAY_URL + "?all=1").context["overview"]
+    assert [row.person_code for row in every["unassigned"]] == [p.code for p in reversed(people)]
