@@ -398,3 +398,22 @@ def test_the_oldest_unassigned_cases_are_shown_and_every_one_is_counted(
     assert 'href="?all=1#unassigned"' in html and "The 2 opened longest ago of 4 are shown." in html
     every = client.get(TODAY_URL + "?all=1").context["overview"]
     assert [row.person_code for row in every["unassigned"]] == [p.code for p in reversed(people)]
+
+
+def test_the_overview_printed_once_for_its_data_is_never_stale(
+    client_for, coordinator_a, worker_a, org_a
+):
+    lonely = make_person(org_a, None, "担当なし", opened_days_ago=3)
+    client = client_for(coordinator_a)
+    first = client.get(TODAY_URL)
+    assert "担当なし" in first.content.decode()
+    # The same data: the same HTML, kept under the same fingerprint.
+    again = client.get(TODAY_URL)
+    assert again.context["overview"]["fingerprint"] == first.context["overview"]["fingerprint"]
+    assert again.content.decode().count("担当なし") == first.content.decode().count("担当なし")
+    # A worker takes the case: the next view has other data, so other HTML.
+    case = Case.objects.get(person=lonely)
+    CaseAssignment.objects.create(organisation=org_a, case=case, worker=worker_a.user)
+    after = client.get(TODAY_URL)
+    assert after.context["overview"]["unassigned_total"] == 0
+    assert "Every open case has a worker." in after.content.decode()

@@ -1,6 +1,7 @@
 """Today: the worker's due list with one-tap logging, and the coordinator's overview."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -265,7 +266,7 @@ def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False
     at_risk, at_risk_total = at_risk_rows(
         membership, today, config, TODAY_ALL_ROWS if every else AT_RISK_ROWS
     )
-    return {
+    overview = {
         "config": config,
         "closures": closure_rows(membership),
         "quiet": quiet,
@@ -275,6 +276,17 @@ def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False
         "unassigned": unassigned,
         "unassigned_total": unassigned_total,
     }
+    overview["fingerprint"] = fingerprint(
+        {**overview, "config": (config.no_attempt_days, config.no_two_way_days)}
+    )
+    return overview
+
+
+def fingerprint(shown: dict[str, Any]) -> str:
+    """A digest of everything the overview prints (its rows are frozen dataclasses of strings
+    and numbers, whose repr is their content): the key under which its HTML is kept. The same
+    data gives the same HTML, so the kept copy is never stale; any change makes a new key."""
+    return hashlib.sha256(repr(sorted(shown.items())).encode()).hexdigest()
 
 
 # The most urgent rows shown at once; the rest are counted, one link away.
