@@ -10,7 +10,7 @@ from ibasho.families import risk
 from ibasho.lib import limits
 from ibasho.lib.dates import add_months
 from ibasho.lib.fields import EncryptedBooleanField, EncryptedCharField, EncryptedTextField
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import ORGANISATION, Prepared
 
 
 class RiskSettings(TenantModel):
@@ -53,9 +53,7 @@ class RiskSettings(TenantModel):
 # Read on every Today: compiled once (ibasho.lib.prepared).
 _RISK_SETTINGS = Prepared(
     RiskSettings,
-    lambda: RiskSettings.objects.filter(
-        organisation_id=Slot("organisation", models.IntegerField())
-    ),
+    lambda: RiskSettings.objects.filter(organisation_id=ORGANISATION),
 )
 
 

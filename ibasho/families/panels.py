@@ -20,7 +20,7 @@ from ibasho.families.models import (
     SafetyEvent,
 )
 from ibasho.lib.panels import Action, Fact
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import PERSON, Prepared, Slot
 from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, FamilyMember, Household, Person
 
@@ -29,7 +29,7 @@ _PERSON_EVENTS = Prepared(
     lambda member: (
         SafetyEvent.objects.visible_to(member)
         .unresolved()
-        .filter(person_id=Slot("person", models.IntegerField()))
+        .filter(person_id=PERSON)
         # Usually none: who acknowledged is read only when there is an event.
         .prefetch_related("acknowledged_by")
     ),

@@ -50,6 +50,11 @@ class Slot(models.Expression):
         return f"Slot({self.name!r})"
 
 
+# The slots most prepared queries share: the organisation and the person a page is about.
+ORGANISATION = Slot("organisation", models.IntegerField())
+PERSON = Slot("person", models.IntegerField())
+
+
 @dataclass(frozen=True)
 class MemberSlots:
     """Stands in for a membership while a prepared query is built: what varies from member to
@@ -58,7 +63,7 @@ class MemberSlots:
     role: str
     reads_personal_data: bool
     is_supervisor: bool
-    organisation_id: Slot = Slot("organisation", models.IntegerField())
+    organisation_id: Slot = ORGANISATION
     user_id: Slot = Slot("user", models.IntegerField())
     # Break-the-glass access (people.restriction) is compared with the time of the request.
     now: Slot = Slot("now", models.DateTimeField())

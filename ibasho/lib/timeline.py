@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import models
 from django.db.models import Q, QuerySet
 
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import PERSON, Prepared
 from ibasho.lib.rows import Row
 
 
@@ -142,7 +141,6 @@ def _cut_by_clock(
 # A page of the timeline reads each source's rows through a query compiled once per page size
 # (ibasho.lib.prepared); longer reads (the printed record, far pages) are built each time.
 PREPARED_NEWEST = 1000
-PERSON = Slot("person", models.IntegerField())
 _prepared: dict[Callable[..., Any], Prepared] = {}
 
 Shape = Callable[[QuerySet[Any]], QuerySet[Any]]

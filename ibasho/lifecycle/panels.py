@@ -3,10 +3,8 @@ and to the person page (a suspension in force)."""
 
 from typing import Any
 
-from django.db import models
-
 from ibasho.accounts.http import MemberRequest
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import ORGANISATION, PERSON, Prepared
 from ibasho.lifecycle.breach import open_deadlines
 from ibasho.lifecycle.models import PersonRequest, ShreddingBatch
 from ibasho.people.models import Person
@@ -34,8 +32,8 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
 _SUSPENSION = Prepared(
     PersonRequest,
     lambda: PersonRequest.objects.filter(
-        organisation_id=Slot("organisation", models.IntegerField()),
-        person_id=Slot("person", models.IntegerField()),
+        organisation_id=ORGANISATION,
+        person_id=PERSON,
         kind=PersonRequest.Kind.SUSPENSION,
         status=PersonRequest.Status.OPEN,
     ).order_by("pk")[:1],

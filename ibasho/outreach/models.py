@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedCharField, EncryptedTextField, decrypt
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import ORGANISATION, Prepared
 from ibasho.lib.rows import Row
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
@@ -261,9 +261,7 @@ class OutreachSettings(Backoff):
 # Read on every coordinator's Today: compiled once (ibasho.lib.prepared).
 _OUTREACH_SETTINGS = Prepared(
     OutreachSettings,
-    lambda: OutreachSettings.objects.filter(
-        organisation_id=Slot("organisation", models.IntegerField())
-    ),
+    lambda: OutreachSettings.objects.filter(organisation_id=ORGANISATION),
 )
 
 

@@ -31,7 +31,7 @@ from ibasho.lib.panels import (
     visit_facts,
 )
 from ibasho.lib.pdf import html_to_pdf
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import ORGANISATION, PERSON, Prepared, Slot
 from ibasho.lib.timeline import built, page_number, timeline, timeline_kinds, timeline_page
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.people import postcodes, restriction, services
@@ -124,8 +124,6 @@ def _glass(membership: Any, person: Person) -> dict[str, Any]:
 
 
 # The summary's reads, each compiled once (ibasho.lib.prepared).
-ORGANISATION = Slot("organisation", models.IntegerField())
-PERSON = Slot("person", models.IntegerField())
 _PERSON = Prepared(
     Person,
     lambda member: (

@@ -1,9 +1,7 @@
 from typing import Any
 
-from django.db import models
-
 from ibasho.accounts.http import MemberRequest
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import PERSON, Prepared
 from ibasho.people.models import Person
 from ibasho.provisions.items import ItemGroup, labels
 from ibasho.referrals import access
@@ -14,9 +12,7 @@ from ibasho.referrals.models import ReceivedHistory, Referral
 _RECEIVED = Prepared(
     ReceivedHistory,
     lambda member: (
-        ReceivedHistory.objects.visible_to(member)
-        .filter(person_id=Slot("person", models.IntegerField()))
-        .order_by("pk")[:1]
+        ReceivedHistory.objects.visible_to(member).filter(person_id=PERSON).order_by("pk")[:1]
     ),
     per_member=True,
 )

@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.lib.panels import Action, Fact
-from ibasho.lib.prepared import Prepared, Slot, counted
+from ibasho.lib.prepared import ORGANISATION, PERSON, Prepared, Slot, counted
 from ibasho.outreach import trust
 from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, Handover, StageChange
 from ibasho.people.models import Person
 
 # Read on every view of the summary: compiled once (ibasho.lib.prepared).
-ORGANISATION = Slot("organisation", models.IntegerField())
-PERSON = Slot("person", models.IntegerField())
 _STAGE = Prepared(
     StageChange,
     lambda: StageChange.objects.filter(organisation_id=ORGANISATION, person_id=PERSON)[:1],
