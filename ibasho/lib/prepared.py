@@ -19,7 +19,7 @@ lifted, so it must filter by organisation itself (`visible_to` with `member_slot
 import copy
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -94,6 +94,8 @@ class _Compiled:
     sql: str | None  # None: the query can match nothing (Django's EmptyResultSet)
     params: tuple[Any, ...]
     setup: dict[str, Any]  # what the compiler worked out besides the SQL, read by the iterables
+    # How each column's value is converted, per connection (they are the connection's methods).
+    converters: dict[int, Any] = field(default_factory=dict)
 
 
 class _StoredCompiler(SQLCompiler):
@@ -112,6 +114,14 @@ class _StoredCompiler(SQLCompiler):
     def as_sql(self, with_limits: bool = True, with_col_aliases: bool = False) -> Any:
         self.setup_query()
         return self.stored.sql, self.bound
+
+    def get_converters(self, expressions: Any) -> Any:
+        # The same columns on every call: Django would work their converters out each time.
+        kept = self.stored.converters
+        found = kept.get(id(self.connection))
+        if found is None:
+            found = kept[id(self.connection)] = super().get_converters(expressions)
+        return found
 
 
 # The compiler's own state after compiling: select list, column maps, what the row iterables read.
