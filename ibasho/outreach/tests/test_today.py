@@ -417,3 +417,38 @@ def test_the_overview_printed_once_for_its_data_is_never_stale(
     after = client.get(TODAY_URL)
     assert after.context["overview"]["unassigned_total"] == 0
     assert "Every open case has a worker." in after.content.decode()
+
+
+# Tables with no organisation of their own: the workers' names (staff belong to several
+# organisations through memberships) and the open suspensions, a short list of every
+# organisation's requests read once as a subquery.
+SHARED_TABLES = {"accounts_user", "lifecycle_personrequest"}
+
+
+def test_every_table_the_overview_joins_is_read_by_organisation(
+    coordinator_a, worker_a, org_a, org_b
+):
+    """The overview's reads say on each table they join that its rows are the organisation's:
+    PostgreSQL then reads them by the organisation's index, not every organisation's rows."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ibasho.outreach.views.today import coordinator_overview
+
+    make_person(org_a, None, "担当なし", opened_days_ago=100)
+    make_person(org_a, worker_a, "久しく", opened_days_ago=100)
+    with CaptureQueriesContext(connection) as captured:
+        overview = coordinator_overview(coordinator_a, org_a.today())
+    assert overview["unassigned_total"] == 1 and overview["at_risk_total"] == 2
+    reads = [q["sql"] for q in captured.captured_queries]
+    # settings, overdue by worker, quiet periods, unassigned, at risk, closures
+    assert len(reads) == 6
+    for sql in reads:
+        tables = re.findall(r'(?:FROM|JOIN) "(\w+)"(?: (\w+))?', sql)
+        for table, alias in tables:
+            if table in SHARED_TABLES:
+                continue
+            name = alias if alias and alias not in ("ON", "WHERE", "INNER", "LEFT") else table
+            assert re.search(rf'"?{name}"?\."organisation_id" = ', sql), (table, sql)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Window
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -165,7 +165,11 @@ def _closures(member: Any) -> Any:
     waiting = Closure.UNDECIDED if member.role == Role.ADMIN else (Closure.Status.PENDING,)
     return (
         Closure.objects.visible_to(member)
-        .filter(status__in=waiting)
+        .filter(
+            status__in=waiting,
+            case__organisation_id=member.organisation_id,  # see _IN_ORGANISATION
+            case__person__organisation_id=member.organisation_id,
+        )
         .select_related("case__person", "requested_by")
         .only(
             "code",
@@ -183,7 +187,7 @@ def _closures(member: Any) -> Any:
 
 _CLOSURES = Prepared(Closure, _closures, per_member=True)
 # Overdue outreach by worker, with the worker's name.
-_WORKER = "plan__case__assignments__worker"
+_WORKER = "assignment__worker"
 _WORKER_COLUMNS = (_WORKER, *(f"{_WORKER}__{name}" for name in User.NAME_FIELDS))
 _OVERDUE = Prepared(
     Cadence,
@@ -191,8 +195,14 @@ _OVERDUE = Prepared(
         Cadence.objects.visible_to(member)
         .due_on(Slot("yesterday", models.DateField()))
         .filter(
-            plan__organisation_id=member.organisation_id,
+            plan__organisation_id=member.organisation_id,  # see _IN_ORGANISATION
             plan__case__organisation_id=member.organisation_id,
+        )
+        .alias(
+            assignment=FilteredRelation(
+                "plan__case__assignments",
+                condition=Q(plan__case__assignments__organisation_id=member.organisation_id),
+            )
         )
         .values(*_WORKER_COLUMNS)
         .annotate(n=Count("id"))
@@ -205,7 +215,13 @@ _QUIET = Prepared(
     QuietPeriod,
     lambda member: (
         QuietPeriod.objects.visible_to(member)
-        .filter(ended_on__isnull=True, until__gt=DAY, plan__case__status=Case.Status.OPEN)
+        .filter(
+            ended_on__isnull=True,
+            until__gt=DAY,
+            plan__case__status=Case.Status.OPEN,
+            plan__organisation_id=member.organisation_id,  # see _IN_ORGANISATION
+            plan__case__organisation_id=member.organisation_id,
+        )
         .values_list("requested_until", "until")
     ),
     per_member=True,
