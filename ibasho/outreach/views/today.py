@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -234,17 +235,12 @@ AT_RISK_ROWS = 20
 
 
 def at_risk_rows(
-    membership: Any, today: dt.date, config: OutreachSettings, limit: int = AT_RISK_ROWS
-) -> tuple[list[AtRiskRow], int]:
-    """The people at risk of being dropped, the `limit` longest without contact first, and how
-    many there are in all (counted by the same query)."""
-    no_contact, no_two_way = at_risk_cutoffs(today, config)
-    found = _AT_RISK.fetch(
-        limit, membership=membership, no_contact=no_contact, no_two_way=no_two_way
-    )
+    found: list[tuple[Any, ...]], today: dt.date, config: OutreachSettings
+) -> list[AtRiskRow]:
+    """The people at risk of being dropped as the overview prints them, from `_AT_RISK`'s
+    columns."""
     person_url = link_by_code("people:person_detail")
     rows = []
-    total = found[0][-1] if found else 0  # the same in every row
     for code, family_name, given_name, opened_on, last_contact, last_two_way, _total in found:
         risk = plan_risk(today, config, opened_on, last_contact, last_two_way)
         rows.append(
@@ -258,15 +254,14 @@ def at_risk_rows(
                 no_two_way=risk["no_two_way"],
             )
         )
-    return rows, total
+    return rows
 
 
-def unassigned_rows(membership: Any, limit: int = AT_RISK_ROWS) -> tuple[list[UnassignedRow], int]:
-    """The open cases without a worker, the `limit` oldest first, and how many there are in
-    all (counted by the same query)."""
-    found = _UNASSIGNED.fetch(limit, membership=membership)
+def unassigned_rows(found: list[tuple[Any, ...]]) -> list[UnassignedRow]:
+    """The open cases without a worker as the overview prints them, from `_UNASSIGNED`'s
+    columns."""
     person_url = link_by_code("people:person_detail")
-    rows = [
+    return [
         UnassignedRow(
             person_code=code,
             name=full_name(family_name, given_name),
@@ -275,11 +270,9 @@ def unassigned_rows(membership: Any, limit: int = AT_RISK_ROWS) -> tuple[list[Un
         )
         for code, family_name, given_name, opened_on, _total in found
     ]
-    return rows, found[0][-1] if found else 0
 
 
-def closure_rows(membership: Any) -> list[ClosureRow]:
-    found = _CLOSURES.fetch(membership=membership)
+def closure_rows(found: list[Closure]) -> list[ClosureRow]:
     closure_url = link_by_code("outreach:closure_detail")
     rows = []
     for closure in found:
@@ -302,44 +295,81 @@ def closure_rows(membership: Any) -> list[ClosureRow]:
     return rows
 
 
-def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False) -> dict[str, Any]:
-    """What a coordinator sees below their own list, as rows ready to print."""
+def _total(found: list[tuple[Any, ...]]) -> int:
+    """The count every row of a windowed query carries in its last column."""
+    return int(found[0][-1]) if found else 0
+
+
+class Overview(Row):
+    """What a coordinator sees below their own list. Its data is read on every view, and a
+    digest of that data (`fingerprint`) is the key of the HTML printed from it: the same data,
+    the same HTML, so the kept copy is never stale. The rows that HTML is printed from (the
+    phrases, links and each person's risk) are made only when it is printed, that is when the
+    data has changed."""
+
+    def __init__(
+        self,
+        today: dt.date,
+        config: OutreachSettings,
+        overdue: list[tuple[Any, ...]],
+        in_force: list[tuple[Any, ...]],
+        unassigned: list[tuple[Any, ...]],
+        at_risk: list[tuple[Any, ...]],
+        closures: list[Closure],
+    ) -> None:
+        self.today, self.config = today, config
+        self._overdue, self._unassigned, self._at_risk = overdue, unassigned, at_risk
+        week = today + dt.timedelta(days=7)
+        self.quiet = {
+            "waiting": sum(1 for asked, _until in in_force if asked is not None),
+            "ending": sum(1 for asked, until in in_force if asked is None and until <= week),
+        }
+        self.closures = closure_rows(closures)  # a few, already read as records
+        self.unassigned_total, self.at_risk_total = _total(unassigned), _total(at_risk)
+        # The people the overview names (their codes lead both lists), for the audit.
+        self.person_codes = {row[0] for row in (*unassigned, *at_risk)}
+        shown = (
+            today,
+            (config.no_attempt_days, config.no_two_way_days),
+            overdue,
+            sorted(self.quiet.items()),
+            unassigned,
+            at_risk,
+            self.closures,  # frozen dataclasses of strings, whose repr is their content
+        )
+        self.fingerprint = hashlib.sha256(repr(shown).encode()).hexdigest()
+
+    @cached_property
+    def at_risk(self) -> list[AtRiskRow]:
+        return at_risk_rows(self._at_risk, self.today, self.config)
+
+    @cached_property
+    def unassigned(self) -> list[UnassignedRow]:
+        return unassigned_rows(self._unassigned)
+
+    @cached_property
+    def overdue_by_worker(self) -> list[tuple[str | None, int]]:
+        return [(staff_name(*names) if pk else None, n) for pk, *names, n in self._overdue]
+
+
+def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False) -> Overview:
+    """What a coordinator sees below their own list: the organisation's overdue outreach by
+    worker, quiet periods, open cases without a worker and people at risk (the `limit` oldest
+    of each, counted by the same query), closures waiting for a decision."""
     config = OutreachSettings.for_organisation(membership.organisation)
-    overdue = _OVERDUE.fetch(membership=membership, yesterday=today - dt.timedelta(days=1))
-    # The quiet periods in force (a few per organisation): counted here.
-    in_force = _QUIET.fetch(membership=membership, day=today)
-    week = today + dt.timedelta(days=7)
-    quiet = {
-        "waiting": sum(1 for asked, _until in in_force if asked is not None),
-        "ending": sum(1 for asked, until in in_force if asked is None and until <= week),
-    }
-    unassigned, unassigned_total = unassigned_rows(
-        membership, TODAY_ALL_ROWS if every else AT_RISK_ROWS
+    limit = TODAY_ALL_ROWS if every else AT_RISK_ROWS
+    no_contact, no_two_way = at_risk_cutoffs(today, config)
+    return Overview(
+        today,
+        config,
+        overdue=_OVERDUE.fetch(membership=membership, yesterday=today - dt.timedelta(days=1)),
+        in_force=_QUIET.fetch(membership=membership, day=today),
+        unassigned=_UNASSIGNED.fetch(limit, membership=membership),
+        at_risk=_AT_RISK.fetch(
+            limit, membership=membership, no_contact=no_contact, no_two_way=no_two_way
+        ),
+        closures=_CLOSURES.fetch(membership=membership),
     )
-    at_risk, at_risk_total = at_risk_rows(
-        membership, today, config, TODAY_ALL_ROWS if every else AT_RISK_ROWS
-    )
-    overview = {
-        "config": config,
-        "closures": closure_rows(membership),
-        "quiet": quiet,
-        "at_risk": at_risk,
-        "at_risk_total": at_risk_total,
-        "overdue_by_worker": [(staff_name(*names) if pk else None, n) for pk, *names, n in overdue],
-        "unassigned": unassigned,
-        "unassigned_total": unassigned_total,
-    }
-    overview["fingerprint"] = fingerprint(
-        {**overview, "config": (config.no_attempt_days, config.no_two_way_days)}
-    )
-    return overview
-
-
-def fingerprint(shown: dict[str, Any]) -> str:
-    """A digest of everything the overview prints (its rows are frozen dataclasses of strings
-    and numbers, whose repr is their content): the key under which its HTML is kept. The same
-    data gives the same HTML, so the kept copy is never stale; any change makes a new key."""
-    return hashlib.sha256(repr(sorted(shown.items())).encode()).hexdigest()
 
 
 # The most urgent rows shown at once; the rest are counted, one link away.
@@ -536,8 +566,7 @@ def today(request: MemberRequest) -> HttpResponse:
     shown |= {item.person_code for item in day_plan if item.person_code}
     if membership.is_supervisor:
         overview = context["overview"] = coordinator_overview(membership, day, every=every)
-        shown |= {row.person_code for row in overview["at_risk"]}
-        shown |= {row.person_code for row in overview["unassigned"]}
+        shown |= overview.person_codes
     audit_list(request, "outreach.today.viewed", len(shown))
     return render(request, "outreach/today.html", context)
 
