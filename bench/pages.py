@@ -151,6 +151,17 @@ def run(requests: int, profile_to: Path | None = None, only: list[str] | None = 
     return figures
 
 
+def repeat(name: str, requests: int) -> None:
+    """The warm-up and `requests` requests of one page, nothing timed: for counting a page's
+    instructions under valgrind (scripts/bench-instructions), where `run`'s collecting of
+    static files would cost more than the pages."""
+    allowed = [*settings.ALLOWED_HOSTS, "localhost"]
+    with override_settings(ALLOWED_HOSTS=allowed, SECURE_SSL_REDIRECT=False):
+        page = next(page for page in pages() if page.name == name)
+        for _ in range(WARM_UP + requests):
+            page.client.get(page.url)
+
+
 def table(figures: list[PageFigure], describe: Callable[[], str] | None = None) -> str:
     lines = [describe()] if describe else []
     lines.append(
