@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "ibasho.accounts.middleware.ActiveMembershipMiddleware",
     "ibasho.accounts.middleware.AccountGateMiddleware",
+    "ibasho.notifications.middleware.UnreadCountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -10,7 +10,7 @@ from ibasho.families import risk
 from ibasho.lib import limits
 from ibasho.lib.dates import add_months
 from ibasho.lib.fields import EncryptedBooleanField, EncryptedCharField, EncryptedTextField
-from ibasho.lib.prepared import ORGANISATION, Prepared
+from ibasho.lib.prepared import ORGANISATION, Pending, Prepared
 
 
 class RiskSettings(TenantModel):
@@ -46,8 +46,17 @@ class RiskSettings(TenantModel):
 
     @classmethod
     def thresholds_for(cls, organisation_id: int) -> risk.Thresholds:
-        found = _RISK_SETTINGS.first(organisation=organisation_id)
-        return found.thresholds() if found else risk.Thresholds()
+        return cls.thresholds_of(cls.query(organisation_id).rows())
+
+    @classmethod
+    def query(cls, organisation_id: int) -> Pending:
+        """The organisation's settings, to be asked together with a page's other queries."""
+        return _RISK_SETTINGS.later(organisation=organisation_id)
+
+    @classmethod
+    def thresholds_of(cls, found: list["RiskSettings"]) -> risk.Thresholds:
+        """The thresholds of the settings read by `query`, or the defaults."""
+        return found[0].thresholds() if found else risk.Thresholds()
 
 
 # Read on every Today: compiled once (ibasho.lib.prepared).

@@ -20,7 +20,7 @@ from ibasho.families.models import (
     SafetyEvent,
 )
 from ibasho.lib.panels import Action, Fact
-from ibasho.lib.prepared import PERSON, Prepared, Slot
+from ibasho.lib.prepared import PERSON, Prepared, Slot, together
 from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, FamilyMember, Household, Person
 
@@ -240,10 +240,13 @@ def today_panel(request: MemberRequest) -> dict[str, Any] | None:
     if membership is None or not membership.reads_personal_data:
         return None
     today = membership.organisation.today()
-    limits = RiskSettings.thresholds_for(membership.organisation_id)
-    urgent = sudden_changes(membership, today, limits.top_days)
-    events = _OPEN_EVENTS.fetch(membership=membership)
-    reviews = [plan for plan in _PLANS.fetch(membership=membership) if plan.review_due(today)]
+    settings, events, plans = together(
+        RiskSettings.query(membership.organisation_id),
+        _OPEN_EVENTS.later(membership=membership),
+        _PLANS.later(membership=membership),
+    )
+    urgent = sudden_changes(membership, today, RiskSettings.thresholds_of(settings).top_days)
+    reviews = [plan for plan in plans if plan.review_due(today)]
     if not (urgent or events or reviews):
         return None
     return {"urgent": urgent, "events": events, "reviews": reviews, "today": today}

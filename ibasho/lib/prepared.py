@@ -12,19 +12,26 @@ instances, values, related rows, prefetches) as it would for the queryset itself
         next_due_on__lte=Slot("day", models.DateField())))
     rows = DUE.fetch(organisation=1, day=today)
 
+Queries a page needs at the same point are asked for together, `together(DUE.later(...),
+OTHER.later(...))`: on PostgreSQL they go in one pipeline, one round trip to the server for all
+of them instead of one each (on SQLite, which has no round trips, they run one after the other).
+
 Anything that changes the query's shape (a role that adds a condition, a limit) goes in `key`,
 which names one compiled statement among several. The builder runs with the organisation scope
 lifted, so it must filter by organisation itself (`visible_to` with `member_slots` does)."""
 
 import copy
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -103,6 +110,7 @@ class _StoredCompiler(SQLCompiler):
 
     stored: _Compiled
     bound: list[Any]
+    ready: Any = None  # a cursor the statement already ran on (`together`), else None
 
     def setup_query(self, with_col_aliases: bool = False) -> None:
         self.__dict__.update(self.stored.setup)
@@ -114,6 +122,25 @@ class _StoredCompiler(SQLCompiler):
     def as_sql(self, with_limits: bool = True, with_col_aliases: bool = False) -> Any:
         self.setup_query()
         return self.stored.sql, self.bound
+
+    def execute_sql(  # type: ignore[override]
+        self,
+        result_type: Any = MULTI,
+        chunked_fetch: bool = False,
+        chunk_size: int = GET_ITERATOR_CHUNK_SIZE,
+    ) -> Any:
+        cursor, self.ready = self.ready, None
+        if cursor is None or result_type != MULTI:
+            return super().execute_sql(result_type, chunked_fetch, chunk_size)
+        self.setup_query()
+        try:
+            with self.connection.wrap_database_errors:
+                rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if self.has_extra_select:  # columns selected only to order by, as Django trims them
+            rows = [row[: self.col_count] for row in rows]
+        return [rows] if rows else []
 
     def get_converters(self, expressions: Any) -> Any:
         # The same columns on every call: Django would work their converters out each time.
@@ -162,30 +189,19 @@ class Prepared:
             self._compiled.setdefault((alias, key), compiled)
         return compiled
 
-    def fetch(self, *key: Hashable, membership: Any = None, **values: Any) -> list[Any]:
-        """The rows, as the built queryset would give them, for these slot values."""
+    def later(self, *key: Hashable, membership: Any = None, **values: Any) -> "Pending":
+        """The query bound to these values, run by `together` (or by `Pending.rows`)."""
         if self.per_member:
             key = (member_shape(membership), *key)
             values.update(member_values(membership))
         stored = self._compile(router.db_for_read(self.model) or "default", key)
-        if stored.sql is None:
-            return []
-        alias = stored.queryset.db
-        connection = connections[alias]
+        connection = connections[stored.queryset.db]
         bound = [p.bind(values, connection) if isinstance(p, Slot) else p for p in stored.params]
-        query = copy.copy(stored.queryset.query)
+        return Pending(stored, bound)
 
-        def get_compiler(
-            using: Any = None, connection: Any = None, elide_empty: bool = True
-        ) -> Any:
-            compiler = _StoredCompiler(query, connections[alias], alias)
-            compiler.stored, compiler.bound = stored, bound
-            return compiler
-
-        query.get_compiler = get_compiler  # type: ignore[method-assign]
-        queryset = stored.queryset._chain()
-        queryset._query = query  # not the `query` setter: it would turn values_list into values
-        return list(queryset)
+    def fetch(self, *key: Hashable, membership: Any = None, **values: Any) -> list[Any]:
+        """The rows, as the built queryset would give them, for these slot values."""
+        return self.later(*key, membership=membership, **values).rows()
 
     def first(self, *key: Hashable, membership: Any = None, **values: Any) -> Any:
         rows = self.fetch(*key, membership=membership, **values)
@@ -193,8 +209,83 @@ class Prepared:
 
     def count(self, *key: Hashable, membership: Any = None, **values: Any) -> int:
         """For a query built with `counted()`: the number of rows it counts."""
-        rows = self.fetch(*key, membership=membership, **values)
+        return self.later(*key, membership=membership, **values).count()
+
+
+class Pending:
+    """A prepared query bound to one call's values, not yet read."""
+
+    def __init__(self, stored: _Compiled, bound: list[Any]) -> None:
+        self.stored, self.bound = stored, bound
+        self.alias: str = stored.queryset.db
+        self.cursor: Any = None  # set by `together` once the statement is sent
+
+    def rows(self) -> list[Any]:
+        if self.stored.sql is None:
+            return []
+        query = copy.copy(self.stored.queryset.query)
+        alias, stored, bound = self.alias, self.stored, self.bound
+
+        def get_compiler(
+            using: Any = None, connection: Any = None, elide_empty: bool = True
+        ) -> Any:
+            compiler = _StoredCompiler(query, connections[alias], alias)
+            compiler.stored, compiler.bound = stored, bound
+            compiler.ready, self.cursor = self.cursor, None
+            return compiler
+
+        query.get_compiler = get_compiler  # type: ignore[method-assign]
+        queryset = stored.queryset._chain()
+        queryset._query = query  # not the `query` setter: it would turn values_list into values
+        return list(queryset)
+
+    def count(self) -> int:
+        """For a query built with `counted()`: the number of rows it counts."""
+        rows = self.rows()
         return int(rows[0]) if rows else 0
+
+
+# Queries a request will read later (the unread count in every page's header) ride along with
+# the first `together` of the request, if there is one, instead of a round trip of their own.
+_riders: ContextVar[list[Pending] | None] = ContextVar("riders", default=None)
+
+
+@contextmanager
+def riders_welcome() -> Iterator[None]:
+    """Around a request: `ride_along` queries go with its first `together`."""
+    token = _riders.set([])
+    try:
+        yield
+    finally:
+        _riders.reset(token)
+
+
+def ride_along(pending: Pending) -> Pending:
+    """`pending`, sent with the next `together` (its rows read later by `rows` or `count`)."""
+    riders = _riders.get()
+    if riders is not None:
+        riders.append(pending)
+    return pending
+
+
+def together(*pending: Pending) -> list[list[Any]]:
+    """Each query's rows, in order. On PostgreSQL the statements are sent in one pipeline and
+    their results read back at once: one wait for the server where each query alone is one."""
+    riders = _riders.get() or []
+    sent = [(p, p.stored.sql) for p in (*pending, *riders) if p.stored.sql is not None]
+    aliases = {p.alias for p, _sql in sent}
+    if len(sent) > 1 and len(aliases) == 1:
+        connection = connections[aliases.pop()]
+        if connection.vendor == "postgresql":
+            cursors = [connection.cursor() for _ in sent]
+            # Leaving the pipeline waits for every result; an error in any is raised there.
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                for (query, sql), cursor in zip(sent, cursors, strict=True):
+                    cursor.execute(sql, query.bound)
+            for (query, _sql), cursor in zip(sent, cursors, strict=True):
+                query.cursor = cursor
+            riders.clear()
+    return [p.rows() for p in pending]
 
 
 def counted(queryset: Any) -> Any:

@@ -3,14 +3,16 @@ stage moves, instruments, safety events, programme attendance, family events. Ea
 registers a source, so the page that shows it imports none of them."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
-from ibasho.lib.prepared import PERSON, Prepared
+from ibasho.lib.prepared import PERSON, Pending, Prepared, together
 from ibasho.lib.rows import Row
 
 
@@ -83,13 +85,14 @@ def timeline(
     """Every registered source's entries about `person`, newest first; only `kinds` if given,
     only the `newest` that many if given (each source then reads no more than it must). Some
     are deferred: pass the ones shown through `built`."""
-    entries = [
-        entry
-        for source, named in _sources.values()
-        if kinds is None or kinds & set(named)
-        for entry in source(membership, person, newest=newest)
-        if kinds is None or entry.kind in kinds
-    ]
+    sources = [source for source, named in _sources.values() if kinds is None or kinds & set(named)]
+    with _read_together(sources, membership, person, newest):
+        entries = [
+            entry
+            for source in sources
+            for entry in source(membership, person, newest=newest)
+            if kinds is None or entry.kind in kinds
+        ]
     # Stable: entries of the same minute keep the order their sources gave them.
     entries.sort(key=lambda entry: entry.sort_key(), reverse=True)
     return entries if newest is None else entries[:newest]
@@ -146,6 +149,38 @@ _prepared: dict[Callable[..., Any], Prepared] = {}
 Shape = Callable[[QuerySet[Any]], QuerySet[Any]]
 
 
+# While `timeline` reads a page, the prepared reads its sources will make: first listed (each
+# source run once with no rows, noting what it asks for), then their rows, all read together.
+_asking: ContextVar[dict[Any, Pending] | None] = ContextVar("timeline_asking", default=None)
+_read: ContextVar[dict[Any, list[Any]] | None] = ContextVar("timeline_read", default=None)
+
+
+@contextmanager
+def _read_together(
+    sources: list[TimelineSource], membership: Any, person: Any, newest: int | None
+) -> Iterator[None]:
+    """Sources read their rows through `person_rows`, one query each, one after the other; a
+    page's reads are instead sent together (one round trip, ibasho.lib.prepared.together).
+    Sources only read: running one with no rows asks for the same queries it will ask for."""
+    if newest is None or newest > PREPARED_NEWEST:
+        yield
+        return
+    asked: dict[Any, Pending] = {}
+    token = _asking.set(asked)
+    try:
+        for source in sources:
+            for _entry in source(membership, person, newest=newest):
+                pass
+    finally:
+        _asking.reset(token)
+    found = dict(zip(asked, together(*asked.values()), strict=True))
+    reading = _read.set(found)
+    try:
+        yield
+    finally:
+        _read.reset(reading)
+
+
 def person_rows(
     model: Any, shape: Shape, membership: Any, person: Any, newest: int | None, path: str = "person"
 ) -> list[Any]:
@@ -154,6 +189,19 @@ def person_rows(
     `path` leads to the person."""
     if newest is None or newest > PREPARED_NEWEST:
         return newest_rows(_about(model, shape, membership, person, path), newest)
+    key = (shape, newest, person.pk, membership.pk)
+    asking, read = _asking.get(), _read.get()
+    if asking is not None:
+        asking[key] = _prepared_rows(model, shape, path).later(
+            newest, membership=membership, person=person.pk
+        )
+        return []
+    if read is not None and key in read:
+        return read.pop(key)
+    return _prepared_rows(model, shape, path).fetch(newest, membership=membership, person=person.pk)
+
+
+def _prepared_rows(model: Any, shape: Shape, path: str) -> Prepared:
     prepared = _prepared.get(shape)
     if prepared is None:
         prepared = _prepared.setdefault(
@@ -164,7 +212,7 @@ def person_rows(
                 per_member=True,
             ),
         )
-    return prepared.fetch(newest, membership=membership, person=person.pk)
+    return prepared
 
 
 def _about(model: Any, shape: Shape, membership: Any, person: Any, path: str) -> Any:

@@ -7,7 +7,7 @@ from ibasho.lib.prepared import Prepared, counted
 from ibasho.notifications.models import Notification
 
 # Read on every page: compiled once (ibasho.lib.prepared).
-_UNREAD = Prepared(
+UNREAD = Prepared(
     Notification,
     lambda member: counted(Notification.objects.visible_to(member).unread()),
     per_member=True,
@@ -19,9 +19,12 @@ def unread(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None or not request.user.is_authenticated:
         return {}
+    asked = getattr(request, "unread_asked", None)
 
     @cache
     def count() -> int:
-        return _UNREAD.count(membership=membership)
+        if asked is not None:
+            return asked.count()
+        return UNREAD.count(membership=membership)
 
     return {"unread_notifications": count}

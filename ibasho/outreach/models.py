@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ibasho.accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
 from ibasho.lib import limits
 from ibasho.lib.fields import EncryptedCharField, EncryptedTextField, decrypt
-from ibasho.lib.prepared import ORGANISATION, Prepared
+from ibasho.lib.prepared import ORGANISATION, Pending, Prepared
 from ibasho.lib.rows import Row
 from ibasho.lib.suspensions import without_suspended
 from ibasho.outreach import cadence as rules
@@ -254,8 +254,17 @@ class OutreachSettings(Backoff):
 
     @classmethod
     def for_organisation(cls, organisation: Any) -> "OutreachSettings":
-        found = _OUTREACH_SETTINGS.first(organisation=organisation.pk)
-        return found or cls(organisation=organisation)
+        return cls.of(organisation, cls.query(organisation.pk).rows())
+
+    @classmethod
+    def query(cls, organisation_id: int) -> Pending:
+        """The organisation's settings, to be asked together with a page's other queries."""
+        return _OUTREACH_SETTINGS.later(organisation=organisation_id)
+
+    @classmethod
+    def of(cls, organisation: Any, found: list["OutreachSettings"]) -> "OutreachSettings":
+        """The settings read by `query`, or the defaults where the organisation has none."""
+        return found[0] if found else cls(organisation=organisation)
 
 
 # Read on every coordinator's Today: compiled once (ibasho.lib.prepared).

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.lib.agenda import AgendaItem
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import Pending, Prepared, Slot
 from ibasho.lib.urls import link_by_code
 from ibasho.people.models import Person
 from ibasho.programmes.models import Enrolment, Session
@@ -41,9 +41,14 @@ _FACILITATED = Prepared(
 )
 
 
-def facilitated_sessions(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
-    """The sessions the member facilitates, as items of their agenda."""
-    sessions = _FACILITATED.fetch(membership=membership, first=first, last=last)
+def facilitated(membership: Any, first: dt.date, last: dt.date) -> Pending:
+    return _FACILITATED.later(membership=membership, first=first, last=last)
+
+
+def facilitated_sessions(
+    membership: Any, first: dt.date, last: dt.date, sessions: list[Session]
+) -> list[AgendaItem]:
+    """The sessions the member facilitates (`facilitated`), as items of their agenda."""
     session_url = link_by_code("programmes:session_detail")
     return [
         AgendaItem(

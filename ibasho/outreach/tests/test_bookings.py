@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ibasho.accounts.models import Organisation
 from ibasho.audit.models import AuditEntry
+from ibasho.lib.agenda import agenda
 from ibasho.outreach import services
 from ibasho.outreach.models import Booking, Contact, OutreachPlan
 from ibasho.programmes.models import Programme, Session
@@ -77,17 +78,15 @@ def test_bookings_and_facilitated_sessions_in_time_order(client_for, worker_a, p
 
 
 def test_a_booking_is_done_once_a_contact_is_logged_that_day(worker_a, person_a, org_a):
-    from ibasho.outreach.views.bookings import booked_items
-
     now = timezone.now()
     day = now.astimezone(org_a.zone).date()
     book(person_a, worker_a, now)
-    [before] = booked_items(worker_a, day, day)
+    [before] = agenda(worker_a, day, day)
     services.record_contact(
         person_a, by=worker_a.user, occurred_at=now, channel=C.DOOR_VISIT,
         reached=Contact.Reached.PERSON, outcome=Contact.Outcome.FACE_TO_FACE, duration_minutes=60,
     )  # fmt: skip
-    [after] = booked_items(worker_a, day, day)
+    [after] = agenda(worker_a, day, day)
     assert (before.done, after.done) == (False, True)
 
 
@@ -130,9 +129,7 @@ def test_cancelling_takes_it_off_the_day_and_is_audited(client_for, worker_a, pe
     assert booking.cancelled_at is not None
     assert AuditEntry.objects.filter(action="outreach.booking.cancelled").count() == 1
     tomorrow = org_a.today() + dt.timedelta(days=1)
-    from ibasho.outreach.views.bookings import booked_items
-
-    assert booked_items(worker_a, tomorrow, tomorrow) == []
+    assert agenda(worker_a, tomorrow, tomorrow) == []
 
 
 def test_outsiders_and_analysts_neither_book_nor_cancel(

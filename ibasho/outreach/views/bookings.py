@@ -17,7 +17,7 @@ from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.audit.services import audit_list, audit_read
 from ibasho.lib.agenda import AgendaItem, agenda
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import Pending, Prepared, Slot
 from ibasho.lib.urls import link_by_code
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.outreach import services
@@ -105,14 +105,20 @@ _BOOKED = Prepared(
 )
 
 
-def booked_items(membership: Any, first: dt.date, last: dt.date) -> list[AgendaItem]:
-    """The member's bookings as agenda items; one is done once a contact with the person is
-    logged on its day."""
-    zone = membership.organisation.zone
-    start, end = day_bounds(first, last, zone)
-    bookings = _BOOKED.fetch(membership=membership, start=start, end=end)
+def booked(membership: Any, first: dt.date, last: dt.date) -> Pending:
+    start, end = day_bounds(first, last, membership.organisation.zone)
+    return _BOOKED.later(membership=membership, start=start, end=end)
+
+
+def booked_items(
+    membership: Any, first: dt.date, last: dt.date, bookings: list[Booking]
+) -> list[AgendaItem]:
+    """The member's bookings (`booked`) as agenda items; one is done once a contact with the
+    person is logged on its day."""
     if not bookings:
         return []
+    zone = membership.organisation.zone
+    start, end = day_bounds(first, last, zone)
     logged = {
         (person_id, moment.astimezone(zone).date())
         for person_id, moment in Contact.objects.visible_to(membership)

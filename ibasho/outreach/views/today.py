@@ -24,10 +24,10 @@ from ibasho.accounts.decorators import member_required
 from ibasho.accounts.http import MemberRequest
 from ibasho.accounts.models import Role, User, staff_name
 from ibasho.audit.services import audit_list
-from ibasho.lib.agenda import agenda
+from ibasho.lib.agenda import agenda_from, agenda_queries
 from ibasho.lib.markup import day_label, format_row, kept_per_language
 from ibasho.lib.panels import today_panels
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.lib.prepared import Prepared, Slot, together
 from ibasho.lib.rows import Row
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
@@ -352,24 +352,22 @@ class Overview(Row):
         return [(staff_name(*names) if pk else None, n) for pk, *names, n in self._overdue]
 
 
-def coordinator_overview(membership: Any, today: dt.date, *, every: bool = False) -> Overview:
+def coordinator_overview(
+    membership: Any, today: dt.date, config: OutreachSettings, *, every: bool = False
+) -> Overview:
     """What a coordinator sees below their own list: the organisation's overdue outreach by
     worker, quiet periods, open cases without a worker and people at risk (the `limit` oldest
     of each, counted by the same query), closures waiting for a decision."""
-    config = OutreachSettings.for_organisation(membership.organisation)
     limit = TODAY_ALL_ROWS if every else AT_RISK_ROWS
     no_contact, no_two_way = at_risk_cutoffs(today, config)
-    return Overview(
-        today,
-        config,
-        overdue=_OVERDUE.fetch(membership=membership, yesterday=today - dt.timedelta(days=1)),
-        in_force=_QUIET.fetch(membership=membership, day=today),
-        unassigned=_UNASSIGNED.fetch(limit, membership=membership),
-        at_risk=_AT_RISK.fetch(
-            limit, membership=membership, no_contact=no_contact, no_two_way=no_two_way
-        ),
-        closures=_CLOSURES.fetch(membership=membership),
+    overdue, in_force, unassigned, at_risk, closures = together(
+        _OVERDUE.later(membership=membership, yesterday=today - dt.timedelta(days=1)),
+        _QUIET.later(membership=membership, day=today),
+        _UNASSIGNED.later(limit, membership=membership),
+        _AT_RISK.later(limit, membership=membership, no_contact=no_contact, no_two_way=no_two_way),
+        _CLOSURES.later(membership=membership),
     )
+    return Overview(today, config, overdue, in_force, unassigned, at_risk, closures)
 
 
 # The most urgent rows shown at once; the rest are counted, one link away.
@@ -543,7 +541,16 @@ def today(request: MemberRequest) -> HttpResponse:
     day = membership.organisation.today()
     every = bool(request.GET.get("all"))
     limit = TODAY_ALL_ROWS if every else TODAY_ROWS
-    items = queue_rows(_QUEUE.fetch(limit, membership=membership, day=day))
+    # Everything the page needs at this point, asked for together (one round trip).
+    agenda_asked = agenda_queries(membership, day, day)
+    settings_asked = [OutreachSettings.query(membership.organisation_id)]
+    queue, handovers, *found = together(
+        _QUEUE.later(limit, membership=membership, day=day),
+        _NEW_HANDOVERS.later(membership=membership),
+        *agenda_asked,
+        *(settings_asked if membership.is_supervisor else []),
+    )
+    items = queue_rows(queue)
     due = due_rows(items, day)
     # A queue shorter than the page is all there: its people are those of the rows. Only a
     # longer one is counted, in one more query.
@@ -551,8 +558,7 @@ def today(request: MemberRequest) -> HttpResponse:
         total = len(due)
     else:
         total = due_total(Cadence.objects.visible_to(membership).queue(request.user, day))
-    handovers = _NEW_HANDOVERS.fetch(membership=membership)
-    day_plan = agenda(membership, day, day)
+    day_plan = agenda_from(membership, day, day, found[: len(agenda_asked)])
     context = {
         "today": day,
         "day_plan": day_plan,
@@ -565,7 +571,8 @@ def today(request: MemberRequest) -> HttpResponse:
     shown = {row.person.code for row in due} | {h.case.person.code for h in handovers}
     shown |= {item.person_code for item in day_plan if item.person_code}
     if membership.is_supervisor:
-        overview = context["overview"] = coordinator_overview(membership, day, every=every)
+        config = OutreachSettings.of(membership.organisation, found[-1])
+        overview = context["overview"] = coordinator_overview(membership, day, config, every=every)
         shown |= overview.person_codes
     audit_list(request, "outreach.today.viewed", len(shown))
     return render(request, "outreach/today.html", context)

@@ -5,12 +5,12 @@ restricted records, break-the-glass time) holds for every call, on SQLite and Po
 import datetime as dt
 
 import pytest
-from django.db import models
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from conftest import make_member
 from ibasho.accounts.tenancy import organisation_scope
-from ibasho.lib.prepared import Prepared, Slot, counted
+from ibasho.lib.prepared import Prepared, Slot, counted, ride_along, riders_welcome, together
 from ibasho.outreach import services as outreach
 from ibasho.outreach.models import Contact
 from ibasho.people import restriction
@@ -144,3 +144,111 @@ def test_counted_and_datetime_slots(person_a, worker_a):  # type: ignore[no-unty
 def test_a_missing_value_is_refused(worker_a):  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match="organisation"):
         MEMBERS.fetch()
+
+
+# Distinct codes in name order: Django selects the name too, to order by, and trims it away.
+CODES_BY_NAME = Prepared(
+    Person,
+    lambda member: (
+        people_of(member).order_by("family_name").values_list("code", flat=True).distinct()
+    ),
+    per_member=True,
+)
+NOBODY = Prepared(Person, lambda: Person.objects.filter(pk__in=[]))  # compiles to no SQL
+FAILING = Prepared(
+    Person,
+    lambda: Person.objects.filter(organisation_id=ORGANISATION).annotate(
+        broken=models.Value(1) / Slot("zero", models.IntegerField())
+    ),
+)
+
+
+def test_queries_asked_together_give_what_each_gives_alone(
+    person_a, worker_a, org_a, django_assert_num_queries
+):  # type: ignore[no-untyped-def]
+    with organisation_scope(org_a.pk):
+        since = timezone.now() - dt.timedelta(days=1)
+        alone = [
+            NAMES.fetch(membership=worker_a),
+            [
+                (p.pk, p.household.name)
+                for p in BY_CODE.fetch(membership=worker_a, code=person_a.code)
+            ],
+            [(m.name, m.household.name) for m in MEMBERS.fetch(organisation=org_a.pk)],
+            NOBODY.fetch(),
+            CONTACTS_SINCE.fetch(membership=worker_a, since=since),
+            CODES_BY_NAME.fetch(membership=worker_a),
+        ]
+        # Six queries and the members' households: each statement still runs once.
+        with django_assert_num_queries(6):
+            names, by_code, members, nobody, since_rows, codes = together(
+                NAMES.later(membership=worker_a),
+                BY_CODE.later(membership=worker_a, code=person_a.code),
+                MEMBERS.later(organisation=org_a.pk),
+                NOBODY.later(),
+                CONTACTS_SINCE.later(membership=worker_a, since=since),
+                CODES_BY_NAME.later(membership=worker_a),
+            )
+            members = [(m.name, m.household.name) for m in members]
+        by_code = [(p.pk, p.household.name) for p in by_code]
+        assert [names, by_code, members, nobody, since_rows, codes] == alone
+        assert codes == [person_a.code] and nobody == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no round trips")
+def test_on_postgresql_queries_asked_together_are_sent_in_one_pipeline(person_a, worker_a, org_a):  # type: ignore[no-untyped-def]
+    from psycopg import pq
+
+    modes = []
+
+    def noting_the_mode(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        modes.append(connection.connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with organisation_scope(org_a.pk), connection.execute_wrapper(noting_the_mode):
+        together(NAMES.later(membership=worker_a), MEMBERS.later(organisation=org_a.pk))
+        NAMES.fetch(membership=worker_a)
+    # Both statements of the pair in the pipeline; the prefetch and the lone query after it.
+    assert modes[:2] == [pq.PipelineStatus.ON, pq.PipelineStatus.ON]
+    assert set(modes[2:]) == {pq.PipelineStatus.OFF}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite divides by zero as NULL")
+def test_an_error_in_any_query_asked_together_is_raised_and_the_connection_goes_on(
+    person_a, worker_a, org_a
+):  # type: ignore[no-untyped-def]
+    with organisation_scope(org_a.pk):
+        with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic():
+            together(
+                NAMES.later(membership=worker_a),
+                FAILING.later(organisation=org_a.pk, zero=0),
+            )
+        assert together(NAMES.later(membership=worker_a), NOBODY.later())[0] == (
+            NAMES.fetch(membership=worker_a)
+        )
+
+
+def test_a_query_asked_early_rides_with_the_first_queries_asked_together(
+    person_a, worker_a, org_a, django_assert_num_queries
+):  # type: ignore[no-untyped-def]
+    since = timezone.now() - dt.timedelta(days=1)
+    with organisation_scope(org_a.pk), riders_welcome():
+        expected = CONTACTS_SINCE.count(membership=worker_a, since=since)
+        rider = ride_along(CONTACTS_SINCE.later(membership=worker_a, since=since))
+        on_postgresql = connection.vendor == "postgresql"
+        # With the pair on PostgreSQL; read when asked for on SQLite (no round trips to save).
+        with django_assert_num_queries(3 if on_postgresql else 2):
+            names, _members = together(
+                NAMES.later(membership=worker_a),
+                BY_CODE.later(membership=worker_a, code=person_a.code),
+            )
+        with django_assert_num_queries(0 if on_postgresql else 1):
+            assert rider.count() == expected
+        assert names == NAMES.fetch(membership=worker_a)
+        # It rode once: the next queries asked together are only themselves.
+        with django_assert_num_queries(2):
+            together(
+                NAMES.later(membership=worker_a),
+                NOBODY.later(),
+                BY_CODE.later(membership=worker_a, code=person_a.code),
+            )

@@ -3,6 +3,7 @@ next steps, filterable, paginated, audited, and nobody else's."""
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -252,3 +253,27 @@ def test_a_page_past_an_empty_story_is_page_one(client_for, worker_a, person_a):
     assert response.status_code == 200
     assert response.context["page"].number == 1
     assert "Nothing is recorded yet." in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no round trips")
+def test_on_postgresql_a_pages_sources_are_read_in_one_pipeline(worker_a, person_a, org_a):
+    """Every source's rows for a page are asked for together: one wait for the server."""
+    from psycopg import pq
+
+    from ibasho.lib.timeline import timeline, timeline_kinds
+
+    crowded_story(person_a, worker_a, org_a)
+    modes = []
+
+    def noting_the_mode(execute, sql, params, many, context):
+        modes.append(connection.connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noting_the_mode):
+        page = timeline(worker_a, person_a, newest=51)
+    assert {entry.kind for entry in page} == set(timeline_kinds())
+    # One read per kind's table or more (contacts, stages, quiet periods, instruments…).
+    assert modes.count(pq.PipelineStatus.ON) >= 6
+    assert modes[: modes.count(pq.PipelineStatus.ON)] == [pq.PipelineStatus.ON] * modes.count(
+        pq.PipelineStatus.ON
+    )
