@@ -6,32 +6,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.db import models
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from ibasho.accounts.http import AppRequest, client_ip
-from ibasho.accounts.models import Invitation, Membership
+from ibasho.accounts.models import Membership
+from ibasho.accounts.sessions import MEMBERSHIPS
 from ibasho.accounts.tenancy import organisation_scope, scopes_disabled
 from ibasho.audit.context import Origin, request_origin
-from ibasho.lib.prepared import Prepared, Slot
 
 SESSION_KEY = "active_organisation"
-
-
-# Read on every request: compiled once (ibasho.lib.prepared).
-_MEMBERSHIPS = Prepared(
-    Membership,
-    lambda: (
-        Membership.objects.active()
-        .filter(user_id=Slot("user", models.IntegerField()))
-        .select_related("organisation")
-        .annotate(invited=Exists(Invitation.objects.pending().filter(user_id=OuterRef("user_id"))))
-        .order_by("created_at", "id")
-    ),
-)
 
 
 def memberships_of(request: HttpRequest) -> tuple[Membership | None, list[Membership]]:
@@ -41,7 +26,10 @@ def memberships_of(request: HttpRequest) -> tuple[Membership | None, list[Member
     user = request.user
     if not user.is_authenticated:
         return None, []
-    mine = _MEMBERSHIPS.fetch(user=user.pk)
+    # Read with the user, in the same round trip (ibasho.accounts.sessions), where it was.
+    mine = getattr(user, "memberships_read", None)
+    if mine is None:
+        mine = MEMBERSHIPS.fetch(user=user.pk)
     for membership in mine:
         membership.user = user  # type: ignore[assignment]  # already loaded for this request
     chosen = request.session.get(SESSION_KEY)

@@ -8,10 +8,11 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from ibasho.accounts.models import User
-from ibasho.lib.prepared import Prepared, Slot
+from ibasho.accounts.models import Invitation, Membership, User
+from ibasho.lib.prepared import Prepared, Slot, together
 
 _SESSION = Prepared(
     Session,
@@ -21,6 +22,17 @@ _SESSION = Prepared(
     )[:1],
 )
 _USER = Prepared(User, lambda: User.objects.filter(pk=Slot("user", models.IntegerField()))[:1])
+# The user's memberships, with whether an invitation awaits them (the same on every row).
+MEMBERSHIPS = Prepared(
+    Membership,
+    lambda: (
+        Membership.objects.active()
+        .filter(user_id=Slot("user", models.IntegerField()))
+        .select_related("organisation")
+        .annotate(invited=Exists(Invitation.objects.pending().filter(user_id=OuterRef("user_id"))))
+        .order_by("created_at", "id")
+    ),
+)
 
 
 class SessionStore(db.SessionStore):
@@ -33,8 +45,15 @@ class SessionStore(db.SessionStore):
 
 class PreparedModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
+        """The user, and the memberships every request reads next (ibasho.accounts.middleware)
+        asked for with it: one round trip for both."""
         try:
-            user = _USER.first(user=user_id)
+            asked = (_USER.later(user=user_id), MEMBERSHIPS.later(user=user_id))
         except (TypeError, ValueError):  # a session naming no valid id
             return None
-        return user if user is not None and self.user_can_authenticate(user) else None
+        users, memberships = together(*asked)
+        user = users[0] if users else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user.memberships_read = memberships
+        return user

@@ -241,8 +241,7 @@ class Pending:
 
     def count(self) -> int:
         """For a query built with `counted()`: the number of rows it counts."""
-        rows = self.rows()
-        return int(rows[0]) if rows else 0
+        return count_of(self.rows())
 
 
 # Queries a request will read later (the unread count in every page's header) ride along with
@@ -286,6 +285,11 @@ def together(*pending: Pending) -> list[list[Any]]:
                 query.cursor = cursor
             riders.clear()
     return [p.rows() for p in pending]
+
+
+def count_of(rows: list[Any]) -> int:
+    """The number a `counted()` query's rows carry (on the first row; no rows, none counted)."""
+    return int(rows[0]) if rows else 0
 
 
 def counted(queryset: Any) -> Any:

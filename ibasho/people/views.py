@@ -31,7 +31,7 @@ from ibasho.lib.panels import (
     visit_facts,
 )
 from ibasho.lib.pdf import html_to_pdf
-from ibasho.lib.prepared import ORGANISATION, PERSON, Prepared, Slot
+from ibasho.lib.prepared import ORGANISATION, PERSON, Pending, Prepared, Slot, together
 from ibasho.lib.timeline import built, page_number, timeline, timeline_kinds, timeline_page
 from ibasho.lib.web import confirm_page, confirmed, saved
 from ibasho.people import postcodes, restriction, services
@@ -161,29 +161,34 @@ _MEMBERS = Prepared(
 )
 
 
-def _reach(person: Person) -> dict[str, Any]:
+def _reach(person: Person, phones: list[Phone]) -> dict[str, Any]:
     """How to reach the person: the contact details, phones and the best channel."""
     details = getattr(person, "contact_details", None)
     labels = person.preferred_channel_labels()
+    return {"details": details, "phones": phones, "best_channel": labels[0] if labels else ""}
+
+
+def _phones(person: Person) -> Pending:
+    return _PHONES.later(organisation=person.organisation_id, person=person.pk)
+
+
+def _reach_workers_household(person: Person) -> dict[str, Any]:
+    """How to reach the person, the workers of their open cases (lead first) and who in the
+    household is alive ("living with whom"), read together."""
+    about = {"organisation": person.organisation_id}
+    household = (
+        [_MEMBERS.later(**about, household=person.household_id)] if person.household_id else []
+    )
+    phones, assignments, *members = together(
+        _phones(person), _ASSIGNMENTS.later(**about, person=person.pk), *household
+    )
     return {
-        "details": details,
-        "phones": _PHONES.fetch(organisation=person.organisation_id, person=person.pk),
-        "best_channel": labels[0] if labels else "",
+        **_reach(person, phones),
+        "workers": list(dict.fromkeys(a.worker for a in assignments)),
+        "living_with": [
+            m for m in (members[0] if members else []) if m.health != FamilyMember.Health.DIED
+        ],
     }
-
-
-def _workers(person: Person) -> list[Any]:
-    """The workers assigned to the person's open cases, lead first."""
-    assignments = _ASSIGNMENTS.fetch(organisation=person.organisation_id, person=person.pk)
-    return list(dict.fromkeys(a.worker for a in assignments))
-
-
-def _living_with(person: Person) -> list[FamilyMember]:
-    """The household's members who are alive, for "living with whom"."""
-    if not person.household_id:
-        return []
-    members = _MEMBERS.fetch(organisation=person.organisation_id, household=person.household_id)
-    return [m for m in members if m.health != FamilyMember.Health.DIED]
 
 
 @member_required()
@@ -200,10 +205,8 @@ def person_detail(request: MemberRequest, code: str) -> HttpResponse:
     facts = gathered(person_facts, request, person)
     context = {
         **_glass(membership, person),
-        **_reach(person),
+        **_reach_workers_household(person),
         "person": person,
-        "workers": _workers(person),
-        "living_with": _living_with(person),
         "facts": facts.get("facts", []),
         # The main action (record a contact) first, whichever app offers it.
         "actions": sorted(facts.get("actions", []), key=lambda action: not action.primary),
@@ -225,7 +228,7 @@ def person_records(request: MemberRequest, code: str) -> HttpResponse:
     audit_read(request, "people.person.viewed", person, person=person, fields=fields)
     context = {
         **_glass(membership, person),
-        **_reach(person),
+        **_reach(person, _phones(person).rows()),
         "person": person,
         "benefits": list(person.benefits.all()),
         "cases": person.cases.prefetch_related("workers"),
@@ -251,10 +254,8 @@ def visit_card(request: MemberRequest, code: str) -> HttpResponse:
     )
     found = gathered(visit_facts, request, person)
     context = {
-        **_reach(person),
+        **_reach_workers_household(person),
         "person": person,
-        "workers": _workers(person),
-        "living_with": _living_with(person),
         "facts": found.get("facts", []),
         "contacts": found.get("contacts", []),
         "made_on": request.membership.organisation.today(),

@@ -401,3 +401,37 @@ def test_platform_operators_need_a_second_factor(db, short_grace):
         sign_in("operator")
     client, _ = sign_in("operator")
     assert client.get("/admin/").url == reverse("two_factor_enrol")
+
+
+def test_the_user_is_read_with_their_memberships(worker_a, org_b, django_assert_num_queries):
+    """Every request reads the signed-in user and then their memberships: both are asked for
+    together (one round trip on PostgreSQL), and the middleware reads no more."""
+    from django.db import connection
+
+    from ibasho.accounts.sessions import MEMBERSHIPS, PreparedModelBackend
+
+    Membership = type(worker_a)
+    Membership.objects.create(organisation=org_b, user=worker_a.user, role="worker")
+    modes = []
+
+    def noting_the_mode(execute, sql, params, many, context):
+        raw = connection.connection
+        modes.append(raw.pgconn.pipeline_status if connection.vendor == "postgresql" else None)
+        return execute(sql, params, many, context)
+
+    with django_assert_num_queries(2), connection.execute_wrapper(noting_the_mode):
+        user = PreparedModelBackend().get_user(worker_a.user_id)
+    assert user == worker_a.user
+    assert user.memberships_read == MEMBERSHIPS.fetch(user=worker_a.user_id)
+    assert [m.organisation_id for m in user.memberships_read] == [
+        worker_a.organisation_id,
+        org_b.pk,
+    ]
+    if connection.vendor == "postgresql":
+        from psycopg import pq
+
+        assert modes == [pq.PipelineStatus.ON, pq.PipelineStatus.ON]
+    assert PreparedModelBackend().get_user("not a number") is None
+    worker_a.user.is_active = False
+    worker_a.user.save()
+    assert PreparedModelBackend().get_user(worker_a.user_id) is None

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from ibasho.lib.prepared import together
 from ibasho.outreach import services
 from ibasho.outreach.models import Contact
-from ibasho.outreach.views.summary import trust_figures
+from ibasho.outreach.views.summary import trust_figures_of, trust_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def test_the_summary_agrees_with_the_trust_summary(person_a, worker_a, days):
     organisation = person_a.organisation
     today = organisation.today()
     full = services.trust_summary(person_a, today)
-    assert trust_figures(person_a, today, organisation.zone) == (
+    found = together(*trust_queries(person_a, today, organisation.zone))
+    assert trust_figures_of(found, today, organisation.zone) == (
         full.two_way_hours, full.consistent_weeks,
     )  # fmt: skip

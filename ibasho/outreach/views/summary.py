@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from ibasho.accounts.http import MemberRequest
 from ibasho.lib.panels import Action, Fact
-from ibasho.lib.prepared import ORGANISATION, PERSON, Prepared, Slot, counted
+from ibasho.lib.prepared import (
+    ORGANISATION,
+    PERSON,
+    Pending,
+    Prepared,
+    Slot,
+    count_of,
+    counted,
+    together,
+)
 from ibasho.outreach import trust
 from ibasho.outreach.models import TWO_WAY_CONTACTS, Contact, Handover, StageChange
 from ibasho.people.models import Person
@@ -66,9 +75,16 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
     membership = request.membership
     if membership is None or not membership.reads_personal_data:
         return None
-    stage = _STAGE.first(organisation=person.organisation_id, person=person.pk)
     organisation = membership.organisation
-    hours, consistent = trust_figures(person, organisation.today(), organisation.zone)
+    today, zone = organisation.today(), organisation.zone
+    about = {"organisation": person.organisation_id, "person": person.pk}
+    stages, *trust_rows, unseen = together(
+        _STAGE.later(**about),
+        *trust_queries(person, today, zone),
+        _UNSEEN_HANDOVERS.later(**about),
+    )
+    stage = stages[0] if stages else None
+    hours, consistent = trust_figures_of(trust_rows, today, zone)
     code = person.code
     facts = [
         Fact(
@@ -92,8 +108,7 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
             ),
         ),
     ]
-    unseen = _UNSEEN_HANDOVERS.count(organisation=person.organisation_id, person=person.pk)
-    if unseen:
+    if count_of(unseen):
         facts.insert(
             0,
             Fact(
@@ -110,15 +125,25 @@ def person_facts(request: MemberRequest, person: Person) -> dict[str, Any] | Non
     return {"facts": facts, "actions": actions}
 
 
-def trust_figures(person: Person, today: dt.date, zone: ZoneInfo) -> tuple[float, int]:
-    """The two figures the summary shows, as `trust_summary` gives them, read more cheaply:
-    two-way hours (one sum over the person's two-way contacts) and the weeks of the last
-    twelve with one (the few two-way contacts of those weeks, placed in Python)."""
-    person_values = {"organisation": person.organisation_id, "person": person.pk}
-    minutes = _TWO_WAY_MINUTES.first(**person_values) or 0
+def trust_queries(person: Person, today: dt.date, zone: ZoneInfo) -> list[Pending]:
+    """The reads of the two figures the summary shows, as `trust_summary` gives them, read more
+    cheaply: two-way hours (one sum over the person's two-way contacts) and the weeks of the
+    last twelve with one (the few two-way contacts of those weeks, placed in Python by
+    `trust_figures_of`)."""
+    about = {"organisation": person.organisation_id, "person": person.pk}
     starts = trust.week_starts(today, zone)
+    return [
+        _TWO_WAY_MINUTES.later(**about),
+        _TWO_WAY_BETWEEN.later(**about, start=starts[-2], end=starts[-1]),
+    ]
+
+
+def trust_figures_of(found: list[list[Any]], today: dt.date, zone: ZoneInfo) -> tuple[float, int]:
+    """Two-way hours and the weeks with a two-way contact, from the rows of `trust_queries`."""
+    summed, moments = found
+    minutes = (summed[0] if summed else None) or 0
     weeks = set()
-    for moment in _TWO_WAY_BETWEEN.fetch(**person_values, start=starts[-2], end=starts[-1]):
+    for moment in moments:
         days_ago = (today - moment.astimezone(zone).date()).days
         if 0 <= days_ago < trust.CONSISTENCY_WEEKS * 7:
             weeks.add(days_ago // 7)
