@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -43,3 +43,9 @@ def kept_per_language(phrase: Callable[[Key], str]) -> Callable[[Key], str]:
 def day_label(day: dt.date) -> str:
     """A day as pages print it ("2026年12月2日", "2 Dec 2026")."""
     return date_format(day, "DATE_FORMAT")
+
+
+@kept_per_language
+def time_label(at: dt.time) -> str:
+    """A time of day as pages print it ("7:18", "07:18")."""
+    return time_format(at, "TIME_FORMAT")

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ibasho.accounts.models import User
+from ibasho.accounts.models import User, staff_name
 from ibasho.lib.prepared import Prepared, Slot
 from ibasho.lib.timeline import Deferred, Item, TimelineEntry, person_rows, person_rows_by_clock
 from ibasho.lib.urls import link_by_code
@@ -121,10 +121,7 @@ def build(membership: Any, keys: list[Any]) -> dict[Any, TimelineEntry]:
         whom = labels["reached"].get(contact.reached, contact.reached)
         if contact.family_member__name is not None:
             whom = f"{whom}（{contact.family_member__name}）"
-        staff = contact[-len(_STAFF_NAME) :]
-        by = (
-            str(User(**dict(zip(User.NAME_FIELDS, staff, strict=True)))) if contact.staff_id else ""
-        )
+        by = staff_name(*contact[-len(_STAFF_NAME) :]) if contact.staff_id else ""
         channel = labels["channel"].get(contact.channel, contact.channel)
         outcome = labels["outcome"].get(contact.outcome, contact.outcome)
         found[contact.pk] = TimelineEntry(

@@ -277,3 +277,15 @@ def test_on_postgresql_a_pages_sources_are_read_in_one_pipeline(worker_a, person
     assert modes[: modes.count(pq.PipelineStatus.ON)] == [pq.PipelineStatus.ON] * modes.count(
         pq.PipelineStatus.ON
     )
+
+
+def test_notes_are_printed_as_written_escaped_with_their_line_breaks(
+    client_for, worker_a, person_a
+):
+    visit(person_a, worker_a, 1, '<b>"玄関"</b> & 窓\n次は手紙', next_step="<i>来週</i>")
+    html = client_for(worker_a).get(url(person_a)).content.decode()
+    assert (
+        '<div class="note">&lt;b&gt;&quot;玄関&quot;&lt;/b&gt; &amp; 窓<br>次は手紙</div>' in html
+    )
+    assert "&lt;i&gt;来週&lt;/i&gt;</p>" in html and "<b>" not in html
+    assert f"· {worker_a.user}</span>" in html
