@@ -45,6 +45,10 @@ class FamiliesConfig(AppConfig):
             context=panels.household_panel,
         )
         today_panels.register(
-            "families", order=10, template="families/_today_panel.html", context=panels.today_panel
+            "families",
+            order=10,
+            template="families/_today_panel.html",
+            context=panels.today_panel,
+            queries=panels.today_queries,
         )
         register_timeline("families", timeline.entries, timeline.KINDS)

@@ -20,7 +20,7 @@ from ibasho.families.models import (
     SafetyEvent,
 )
 from ibasho.lib.panels import Action, Fact
-from ibasho.lib.prepared import PERSON, Prepared, Slot, together
+from ibasho.lib.prepared import PERSON, Pending, Prepared, Slot
 from ibasho.outreach.models import Contact
 from ibasho.people.models import Case, FamilyMember, Household, Person
 
@@ -152,7 +152,10 @@ def my_open_cases(membership: Any) -> Any:
 DAY = Slot("day", models.DateField())
 
 # Today's three lists, compiled once (ibasho.lib.prepared): a parent's sudden change in the
-# member's households, their people's open safety events, plan reviews.
+# member's households, their people's open safety events, plan reviews. The sudden changes
+# are read up to today from the first (a few: parents of the member's own cases whose health
+# went to hospital, care or death), so that they can be asked for before the organisation's
+# window (`top_days`) is known, and cut to it in `sudden_changes`.
 _SUDDEN_CHANGES = Prepared(
     FamilyMember,
     lambda member: (
@@ -160,7 +163,7 @@ _SUDDEN_CHANGES = Prepared(
             FamilyMember.objects.visible_to(member).filter(
                 household__in=my_open_cases(member).values("person__household_id")
             ),
-            Slot("since", models.DateField()),
+            dt.date.min,
             DAY,
         )
         .order_by("-health_changed_on", "household_id", "pk")
@@ -208,17 +211,19 @@ _PLANS = Prepared(
 
 
 def sudden_changes(
-    membership: Any, today: dt.date, top_days: int
+    parents: list[tuple[Any, ...]], today: dt.date, top_days: int
 ) -> list[tuple[Household, list[dict[str, Any]]]]:
     """The worker's households where a parent went into hospital or care, or died, within
-    `top_days`: the changes themselves, newest first, found by the column kept on write. The
-    household's whole risk is one link away, so it is not assessed here on every view."""
-    since = today - dt.timedelta(days=top_days)
-    parents = _SUDDEN_CHANGES.fetch(membership=membership, since=since, day=today)
+    `top_days`: the changes themselves (`parents`, read by `_SUDDEN_CHANGES` newest first,
+    found by the column kept on write). The household's whole risk is one link away, so it is
+    not assessed here on every view."""
+    first = today - dt.timedelta(days=top_days)
     relationships = dict(FamilyMember.Relationship.choices)
     healths = dict(FamilyMember.Health.choices)
     grouped: dict[int, tuple[Household, list[dict[str, Any]]]] = {}
     for household_id, code, household_name, name, relationship, health, since in parents:
+        if since < first:
+            break  # newest first: the rest are older still
         household = Household(id=household_id, code=code, name=household_name)
         _household, changes = grouped.setdefault(household_id, (household, []))
         changes.append(
@@ -232,20 +237,29 @@ def sudden_changes(
     return list(grouped.values())
 
 
-def today_panel(request: MemberRequest) -> dict[str, Any] | None:
-    """For a worker: their households where a parent just went into hospital or care or died,
-    their people's open safety events and plan reviews due. For a coordinator: also every
-    safety event still waiting for acknowledgement."""
+def today_queries(request: MemberRequest) -> list[Pending]:
+    """The reads of `today_panel` (none for a member who reads no personal data)."""
     membership = request.membership
     if membership is None or not membership.reads_personal_data:
-        return None
-    today = membership.organisation.today()
-    settings, events, plans = together(
+        return []
+    return [
         RiskSettings.query(membership.organisation_id),
+        _SUDDEN_CHANGES.later(membership=membership, day=membership.organisation.today()),
         _OPEN_EVENTS.later(membership=membership),
         _PLANS.later(membership=membership),
-    )
-    urgent = sudden_changes(membership, today, RiskSettings.thresholds_of(settings).top_days)
+    ]
+
+
+def today_panel(request: MemberRequest, found: list[list[Any]]) -> dict[str, Any] | None:
+    """For a worker: their households where a parent just went into hospital or care or died,
+    their people's open safety events and plan reviews due. For a coordinator: also every
+    safety event still waiting for acknowledgement. `found`: the rows of `today_queries`."""
+    membership = request.membership
+    if not found:
+        return None
+    today = membership.organisation.today()
+    settings, parents, events, plans = found
+    urgent = sudden_changes(parents, today, RiskSettings.thresholds_of(settings).top_days)
     reviews = [plan for plan in plans if plan.review_due(today)]
     if not (urgent or events or reviews):
         return None

@@ -1,9 +1,11 @@
 """Registries that let each domain app add a panel to a shared page (the person page, Today)
 without the page's own app importing it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from ibasho.lib.prepared import Pending, together
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,9 @@ class Panel:
     order: int
     template: str
     context: Callable[..., dict[str, Any] | None]
+    # A panel that reads the database names its reads here; its context is then called with
+    # their rows as a last argument, so a page can ask for them with its own (`asked`).
+    queries: Callable[..., list[Pending]] | None = None
 
 
 @dataclass
@@ -25,14 +30,27 @@ class PanelRegistry:
         template: str,
         context: Callable[..., dict[str, Any] | None],
         order: int = 100,
+        queries: Callable[..., list[Pending]] | None = None,
     ) -> None:
-        self.panels[name] = Panel(name, order, template, context)
+        self.panels[name] = Panel(name, order, template, context, queries)
 
-    def render_list(self, *args: Any) -> list[dict[str, Any]]:
-        """Each panel's template and context, in order; a panel whose context is None is hidden."""
+    def asked(self, *args: Any) -> dict[str, list[Pending]]:
+        """The panels' reads for these arguments, for `read_with_panels`."""
+        return {p.name: p.queries(*args) for p in self.panels.values() if p.queries is not None}
+
+    def render_list(
+        self, *args: Any, read: dict[str, list[list[Any]]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Each panel's template and context, in order; a panel whose context is None is hidden.
+        `read`: the rows of the panels' reads, by panel, where the page asked for them."""
         shown = []
         for panel in sorted(self.panels.values(), key=lambda p: (p.order, p.name)):
-            context = panel.context(*args)
+            if panel.queries is None:
+                context = panel.context(*args)
+            elif read is not None and panel.name in read:
+                context = panel.context(*args, read[panel.name])
+            else:
+                context = panel.context(*args, together(*panel.queries(*args)))
             if context is not None:
                 shown.append({"name": panel.name, "template": panel.template, "context": context})
         return shown
@@ -66,6 +84,19 @@ class Action:
     label: str
     url: str
     primary: bool = False
+
+
+def read_with_panels(
+    own: Sequence[Pending], asked: dict[str, list[Pending]]
+) -> tuple[list[list[Any]], dict[str, list[list[Any]]]]:
+    """A page's own reads and its panels' (`PanelRegistry.asked`), asked together: the rows of
+    its own, and those of each panel's for `render_list(read=...)`."""
+    found = together(*own, *(query for queries in asked.values() for query in queries))
+    mine, rest = found[: len(own)], found[len(own) :]
+    read = {}
+    for name, queries in asked.items():
+        read[name], rest = rest[: len(queries)], rest[len(queries) :]
+    return mine, read
 
 
 def gathered(registry: PanelRegistry, *args: Any) -> dict[str, list[Any]]:

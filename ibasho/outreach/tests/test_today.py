@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -454,3 +455,44 @@ def test_every_table_the_overview_joins_is_read_by_organisation(
                 continue
             name = alias if alias and alias not in ("ON", "WHERE", "INNER", "LEFT") else table
             assert re.search(rf'"?{name}"?\."organisation_id" = ', sql), (table, sql)
+
+
+def round_trips(client, url):  # type: ignore[no-untyped-def]
+    """The waits for the database a request makes on PostgreSQL: each statement sent alone,
+    and each pipeline of statements asked together (ibasho.lib.prepared.together)."""
+    from unittest import mock
+
+    import psycopg
+
+    alone, pipelines = [], []
+    opened = psycopg.Connection.pipeline
+
+    def pipeline(self):  # type: ignore[no-untyped-def]
+        pipelines.append(self)
+        return opened(self)
+
+    def noting(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if not connection.connection.pgconn.pipeline_status:
+            alone.append(sql)
+        return execute(sql, params, many, context)
+
+    with (
+        mock.patch.object(psycopg.Connection, "pipeline", pipeline),
+        connection.execute_wrapper(noting),
+    ):
+        assert client.get(url).status_code == 200
+    return len(alone) + len(pipelines)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no round trips")
+def test_on_postgresql_today_waits_for_the_database_a_few_times(
+    client_for, coordinator_a, worker_a, org_a
+):
+    """The session; the user with their memberships; the page's reads with its panels' and
+    the unread count; the coordinator's overview; the audit entry."""
+    make_person(org_a, worker_a, "一人目", opened_days_ago=100)
+    make_person(org_a, None, "担当なし", opened_days_ago=100)
+    for member, trips in ((worker_a, 4), (coordinator_a, 5)):
+        client = client_for(member)
+        client.get(TODAY_URL)
+        assert round_trips(client, TODAY_URL) == trips

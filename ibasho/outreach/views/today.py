@@ -26,7 +26,7 @@ from ibasho.accounts.models import Role, User, staff_name
 from ibasho.audit.services import audit_list
 from ibasho.lib.agenda import agenda_from, agenda_queries
 from ibasho.lib.markup import day_label, format_row, kept_per_language
-from ibasho.lib.panels import today_panels
+from ibasho.lib.panels import read_with_panels, today_panels
 from ibasho.lib.prepared import Prepared, Slot, together
 from ibasho.lib.rows import Row
 from ibasho.lib.urls import link_by_code
@@ -544,11 +544,15 @@ def today(request: MemberRequest) -> HttpResponse:
     # Everything the page needs at this point, asked for together (one round trip).
     agenda_asked = agenda_queries(membership, day, day)
     settings_asked = [OutreachSettings.query(membership.organisation_id)]
-    queue, handovers, *found = together(
-        _QUEUE.later(limit, membership=membership, day=day),
-        _NEW_HANDOVERS.later(membership=membership),
-        *agenda_asked,
-        *(settings_asked if membership.is_supervisor else []),
+    panels_asked = today_panels.asked(request)
+    (queue, handovers, *found), panels_read = read_with_panels(
+        [
+            _QUEUE.later(limit, membership=membership, day=day),
+            _NEW_HANDOVERS.later(membership=membership),
+            *agenda_asked,
+            *(settings_asked if membership.is_supervisor else []),
+        ],
+        panels_asked,
     )
     items = queue_rows(queue)
     due = due_rows(items, day)
@@ -566,7 +570,7 @@ def today(request: MemberRequest) -> HttpResponse:
         "due_total": total,
         "due_html": due_rows_html(due, request),
         "handovers": handovers,
-        "panels": today_panels.render_list(request),
+        "panels": today_panels.render_list(request, read=panels_read),
     }
     shown = {row.person.code for row in due} | {h.case.person.code for h in handovers}
     shown |= {item.person_code for item in day_plan if item.person_code}
