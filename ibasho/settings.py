@@ -143,6 +143,9 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5
     )
+# Queries a page needs at once are sent in one pipeline (ibasho.lib.prepared.together): one
+# round trip instead of one each. Off sends them one after the other, as SQLite always does.
+PG_PIPELINE = env_bool("IBASHO_PG_PIPELINE", default=True)
 if os.environ.get("REPLICA_DATABASE_URL"):
     # Reports read from here inside ibasho.lib.replica.reading_from_replica().
     DATABASES["replica"] = dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"])

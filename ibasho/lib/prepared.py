@@ -28,6 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.db.models.sql.compiler import SQLCompiler
@@ -275,7 +276,7 @@ def together(*pending: Pending) -> list[list[Any]]:
     aliases = {p.alias for p, _sql in sent}
     if len(sent) > 1 and len(aliases) == 1:
         connection = connections[aliases.pop()]
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and settings.PG_PIPELINE:
             cursors = [connection.cursor() for _ in sent]
             # Leaving the pipeline waits for every result; an error in any is raised there.
             with connection.wrap_database_errors, connection.connection.pipeline():

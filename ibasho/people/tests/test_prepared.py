@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, connection, models, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from conftest import make_member
@@ -211,6 +212,18 @@ def test_on_postgresql_queries_asked_together_are_sent_in_one_pipeline(person_a,
     # Both statements of the pair in the pipeline; the prefetch and the lone query after it.
     assert modes[:2] == [pq.PipelineStatus.ON, pq.PipelineStatus.ON]
     assert set(modes[2:]) == {pq.PipelineStatus.OFF}
+    # IBASHO_PG_PIPELINE=0: one after the other, the same rows.
+    modes.clear()
+    with (
+        override_settings(PG_PIPELINE=False),
+        organisation_scope(org_a.pk),
+        connection.execute_wrapper(noting_the_mode),
+    ):
+        names, _members = together(
+            NAMES.later(membership=worker_a), MEMBERS.later(organisation=org_a.pk)
+        )
+    assert set(modes) == {pq.PipelineStatus.OFF} and len(modes) >= 2
+    assert names == NAMES.fetch(membership=worker_a)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite divides by zero as NULL")
