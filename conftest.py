@@ -158,3 +158,31 @@ def person_a(org_a, worker_a, household_a) -> Person:  # type: ignore[no-untyped
     )
     open_case(person, by=worker_a.user, worker=worker_a.user)
     return person
+
+
+def round_trips(client, url):  # type: ignore[no-untyped-def]
+    """The waits for the database a request makes on PostgreSQL: each statement sent alone,
+    and each pipeline of statements asked together (ibasho.lib.prepared.together)."""
+    from unittest import mock
+
+    import psycopg
+    from django.db import connection
+
+    alone, pipelines = [], []
+    opened = psycopg.Connection.pipeline
+
+    def pipeline(self):  # type: ignore[no-untyped-def]
+        pipelines.append(self)
+        return opened(self)
+
+    def noting(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if not connection.connection.pgconn.pipeline_status:
+            alone.append(sql)
+        return execute(sql, params, many, context)
+
+    with (
+        mock.patch.object(psycopg.Connection, "pipeline", pipeline),
+        connection.execute_wrapper(noting),
+    ):
+        assert client.get(url).status_code == 200
+    return len(alone) + len(pipelines)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import round_trips
 from ibasho.outreach import services
 from ibasho.outreach.models import Contact, Handover, OutreachPlan, WithdrawnContact
 from ibasho.people.models import Case, CaseAssignment, Person
@@ -455,33 +456,6 @@ def test_every_table_the_overview_joins_is_read_by_organisation(
                 continue
             name = alias if alias and alias not in ("ON", "WHERE", "INNER", "LEFT") else table
             assert re.search(rf'"?{name}"?\."organisation_id" = ', sql), (table, sql)
-
-
-def round_trips(client, url):  # type: ignore[no-untyped-def]
-    """The waits for the database a request makes on PostgreSQL: each statement sent alone,
-    and each pipeline of statements asked together (ibasho.lib.prepared.together)."""
-    from unittest import mock
-
-    import psycopg
-
-    alone, pipelines = [], []
-    opened = psycopg.Connection.pipeline
-
-    def pipeline(self):  # type: ignore[no-untyped-def]
-        pipelines.append(self)
-        return opened(self)
-
-    def noting(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        if not connection.connection.pgconn.pipeline_status:
-            alone.append(sql)
-        return execute(sql, params, many, context)
-
-    with (
-        mock.patch.object(psycopg.Connection, "pipeline", pipeline),
-        connection.execute_wrapper(noting),
-    ):
-        assert client.get(url).status_code == 200
-    return len(alone) + len(pipelines)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no round trips")

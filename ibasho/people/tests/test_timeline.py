@@ -289,3 +289,22 @@ def test_notes_are_printed_as_written_escaped_with_their_line_breaks(
     )
     assert "&lt;i&gt;来週&lt;/i&gt;</p>" in html and "<b>" not in html
     assert f"· {worker_a.user}</span>" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no round trips")
+def test_on_postgresql_the_summary_and_a_timeline_page_wait_for_the_database_a_few_times(
+    client_for, worker_a, person_a, org_a
+):
+    """The summary: the session; the user with their memberships; the person; the audit
+    entry; the safety facts; the outreach facts (with the unread count); the phones, workers and
+    household; the lifecycle and referral panels; with a safety event open, the crisis
+    contacts to call. A timeline page: the session; the user; the
+    person; every source (with the unread count); the page's contacts; the audit entry."""
+    from conftest import round_trips
+
+    crowded_story(person_a, worker_a, org_a)
+    client = client_for(worker_a)
+    summary = reverse("people:person_detail", args=[person_a.code])
+    for page, trips in ((summary, 10), (url(person_a), 6)):
+        client.get(page)
+        assert round_trips(client, page) == trips
