@@ -27,7 +27,7 @@ from ibasho.audit.services import audit_list
 from ibasho.lib.agenda import agenda_from, agenda_queries
 from ibasho.lib.markup import day_label, format_row, kept_per_language
 from ibasho.lib.panels import read_with_panels, today_panels
-from ibasho.lib.prepared import Prepared, Slot, together
+from ibasho.lib.prepared import Prepared, Slot, count_of, together
 from ibasho.lib.rows import Row
 from ibasho.lib.urls import link_by_code
 from ibasho.outreach import services
@@ -558,10 +558,7 @@ def today(request: MemberRequest) -> HttpResponse:
     due = due_rows(items, day)
     # A queue shorter than the page is all there: its people are those of the rows. Only a
     # longer one is counted, in one more query.
-    if len(items) < limit:
-        total = len(due)
-    else:
-        total = due_total(Cadence.objects.visible_to(membership).queue(request.user, day))
+    total = len(due) if len(items) < limit else due_total(membership, day)
     day_plan = agenda_from(membership, day, day, found[: len(agenda_asked)])
     context = {
         "today": day,
@@ -632,12 +629,27 @@ def _due_row_after(request: MemberRequest, item: Cadence, *, logged: Any) -> Htt
     }
     if request.headers.get("HX-Request"):
         # The row, and the page's counts in place: how many people are due, unread items.
-        queue = Cadence.objects.visible_to(request.membership).queue(request.user, day)
-        context["due_total"] = due_total(queue)
+        context["due_total"] = due_total(request.membership, day)
         return render(request, "outreach/_due_row_swap.html", context)
     return redirect("outreach:today")
 
 
-def due_total(queue: Any) -> int:
+# How many people a worker's queue names, compiled once (ibasho.lib.prepared): one row, the
+# organisation's, with the count (none when nothing is due).
+_QUEUE_PEOPLE = Prepared(
+    Cadence,
+    lambda member: (
+        Cadence.objects.visible_to(member)
+        .queue(member.user_id, DAY)
+        .order_by()
+        .values("organisation_id")
+        .annotate(people=Count("plan__case__person_id", distinct=True))
+        .values_list("people", flat=True)
+    ),
+    per_member=True,
+)
+
+
+def due_total(membership: Any, day: dt.date) -> int:
     """How many people Today has due (the badge beside "due today")."""
-    return int(queue.order_by().values("plan__case__person_id").distinct().count())
+    return count_of(_QUEUE_PEOPLE.fetch(membership=membership, day=day))
